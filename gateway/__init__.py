@@ -1,0 +1,1 @@
+"""HTTP gateway: authenticates staff, checks permissions, and forwards to the services over Nameko RPC."""

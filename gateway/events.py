@@ -1,0 +1,52 @@
+"""Drops cached principals when the org service announces a change (disable, update, role change).
+
+A per-process, non-durable queue: a missed message only means the cache entry lives out its short TTL.
+"""
+import logging
+import threading
+import time
+import uuid
+
+from kombu import Connection, Queue
+
+from services.common.outbox import events_exchange
+
+log = logging.getLogger(__name__)
+
+ROUTING_KEYS = ("employee_disabled", "employee_updated", "role_updated")
+
+
+def _listen(amqp_uri, cache):
+    name = f"gateway-principals-{uuid.uuid4().hex[:12]}"
+    exchange = events_exchange("org")
+    queues = [Queue(name, exchange=exchange, routing_key=key, exclusive=True, auto_delete=True,
+                    durable=False) for key in ROUTING_KEYS]
+
+    def on_message(body, message):
+        payload = (body or {}).get("payload", {}) if isinstance(body, dict) else {}
+        if body.get("type") == "org.role_updated":
+            cache.drop()
+        else:
+            cache.drop(payload.get("employee_id"))
+        message.ack()
+
+    while True:
+        try:
+            with Connection(amqp_uri, heartbeat=30, connect_timeout=5) as connection:
+                with connection.Consumer(queues, callbacks=[on_message], accept=["json"]):
+                    cache.drop()  # whatever was missed while disconnected
+                    while True:
+                        try:
+                            connection.drain_events(timeout=30)
+                        except TimeoutError:
+                            connection.heartbeat_check()
+        except Exception as exc:  # broker away: retry, the cache TTL covers the gap
+            log.warning("principal invalidation listener: %s; reconnecting", exc)
+            time.sleep(2)
+
+
+def start_invalidation_listener(amqp_uri, cache):
+    thread = threading.Thread(target=_listen, args=(amqp_uri, cache), daemon=True,
+                              name="principal-invalidation")
+    thread.start()
+    return thread

@@ -1,0 +1,29 @@
+"""gunicorn settings for the gateway: gthread workers, port from CARLOAN_GATEWAY_PORT, multiprocess metrics."""
+import os
+import tempfile
+
+from services.common import logs
+
+bind = f"{os.environ.get('CARLOAN_GATEWAY_HOST', '127.0.0.1')}:{os.environ.get('CARLOAN_GATEWAY_PORT', '8000')}"
+worker_class = "gthread"
+workers = int(os.environ.get("CARLOAN_GATEWAY_WORKERS", "2"))
+threads = int(os.environ.get("CARLOAN_GATEWAY_THREADS", "8"))
+timeout = 30
+graceful_timeout = 10
+accesslog = None
+
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="carloan-gateway-metrics-")
+
+
+def on_starting(server):
+    logs.configure("gateway")
+
+
+def post_worker_init(worker):
+    logs.configure("gateway")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,132 @@
+"""Organisation (組織架構(gòu)): departments, positions, permissions, roles, employees."""
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway.app import call
+from gateway.auth import requires
+from gateway.schemas import (DepartmentSchema, EmployeeListArgs, EmployeePatchSchema, EmployeeSchema,
+                             PageArgs, PermissionSchema, PositionSchema, RolePatchSchema, RoleSchema,
+                             page_of)
+
+blp = Blueprint("org", __name__, url_prefix="/api/v1",
+                description="組織架構(gòu) Organisation: departments, positions, roles, employees")
+
+
+@blp.route("/departments")
+class Departments(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(DepartmentSchema))
+    @requires("org.departments.view")
+    def get(self, args):
+        """部門 Departments: the flat list of the tree, each with its `parent_id`."""
+        return call("org", "list_departments", args["page"], args["page_size"])
+
+    @blp.arguments(DepartmentSchema)
+    @blp.response(201, DepartmentSchema)
+    @requires("org.departments.manage")
+    def post(self, data):
+        """Create a department, under `parent_id` if given."""
+        return call("org", "create_department", data)
+
+
+@blp.route("/positions")
+class Positions(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(PositionSchema))
+    @requires("org.positions.view")
+    def get(self, args):
+        """職務(wù) Positions."""
+        return call("org", "list_positions", args["page"], args["page_size"])
+
+    @blp.arguments(PositionSchema)
+    @blp.response(201, PositionSchema)
+    @requires("org.positions.manage")
+    def post(self, data):
+        """Create a position."""
+        return call("org", "create_position", data)
+
+
+@blp.route("/permissions")
+class Permissions(MethodView):
+    @blp.response(200, PermissionSchema(many=True))
+    @requires("org.roles.view")
+    def get(self):
+        """權(quán)限目錄 The permission catalogue."""
+        return call("org", "list_permissions")
+
+
+@blp.route("/roles")
+class Roles(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(RoleSchema))
+    @requires("org.roles.view")
+    def get(self, args):
+        """角色 Roles with their permissions and data scope."""
+        return call("org", "list_roles", args["page"], args["page_size"])
+
+    @blp.arguments(RoleSchema)
+    @blp.response(201, RoleSchema)
+    @requires("org.roles.manage")
+    def post(self, data):
+        """Create a role: a set of permissions and a data scope."""
+        return call("org", "create_role", data)
+
+
+@blp.route("/roles/<role_id>")
+class RoleDetail(MethodView):
+    @blp.arguments(RolePatchSchema)
+    @blp.response(200, RoleSchema)
+    @requires("org.roles.manage")
+    def patch(self, data, role_id):
+        """Change a role's name, permissions or data scope."""
+        result = call("org", "update_role", role_id, data)
+        current_app.extensions["carloan"].principals.drop()
+        return result
+
+
+@blp.route("/employees")
+class Employees(MethodView):
+    @blp.arguments(EmployeeListArgs, location="query")
+    @blp.response(200, page_of(EmployeeSchema))
+    @requires("org.employees.view")
+    def get(self, args):
+        """員工 Employees within the caller's data scope."""
+        return call("org", "list_employees", args["page"], args["page_size"],
+                    department_id=args.get("department_id"), status=args.get("status"))
+
+    @blp.arguments(EmployeeSchema)
+    @blp.response(201, EmployeeSchema)
+    @requires("org.employees.manage")
+    def post(self, data):
+        """Create an employee with a login account."""
+        return call("org", "create_employee", data)
+
+
+@blp.route("/employees/<employee_id>")
+class EmployeeDetail(MethodView):
+    @blp.response(200, EmployeeSchema)
+    @requires("org.employees.view")
+    def get(self, employee_id):
+        """One employee (404 outside the caller's data scope)."""
+        return call("org", "get_employee", employee_id)
+
+    @blp.arguments(EmployeePatchSchema)
+    @blp.response(200, EmployeeSchema)
+    @requires("org.employees.manage")
+    def patch(self, data, employee_id):
+        """Change an employee; a new password revokes their existing tokens."""
+        result = call("org", "update_employee", employee_id, data)
+        current_app.extensions["carloan"].principals.drop(employee_id)
+        return result
+
+
+@blp.route("/employees/<employee_id>/disable")
+class EmployeeDisable(MethodView):
+    @blp.response(200, EmployeeSchema)
+    @requires("org.employees.manage")
+    def post(self, employee_id):
+        """Disable an employee: they cannot log in and their tokens stop working at once."""
+        result = call("org", "disable_employee", employee_id)
+        current_app.extensions["carloan"].principals.drop(employee_id)
+        return result

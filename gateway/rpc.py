@@ -1,0 +1,64 @@
+"""Nameko RPC from gunicorn threads: one standalone proxy per thread, reused, with a timeout.
+
+Nameko's standalone proxy is not thread-safe, so each thread keeps its own; the actor and correlation id
+of the current request are written into that proxy's context data before each call.
+"""
+import logging
+import threading
+
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+
+import services.common.errors  # noqa: F401  (registers domain errors for deserialisation)
+from services.common.context import ACTOR_KEY, CORRELATION_KEY
+
+log = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    def __init__(self, service, reason):
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+        self.reason = reason
+
+
+class RpcClient:
+    def __init__(self, amqp_uri, timeout):
+        self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def _standalone(self):
+        standalone = getattr(self._local, "standalone", None)
+        if standalone is None:
+            standalone = ClusterRpcProxy(self.config, context_data={}, timeout=self.timeout)
+            self._local.proxy = standalone.start()
+            self._local.standalone = standalone
+        return standalone
+
+    def _reset(self):
+        standalone = getattr(self._local, "standalone", None)
+        self._local.standalone = None
+        if standalone is not None:
+            try:
+                standalone.stop()
+            except Exception:  # the connection is already broken
+                pass
+
+    def call(self, service, method, *args, actor=None, correlation_id=None, **kwargs):
+        standalone = self._standalone()
+        data = standalone._worker_ctx.data
+        data.clear()
+        data[ACTOR_KEY] = actor
+        data[CORRELATION_KEY] = correlation_id
+        try:
+            return getattr(getattr(self._local.proxy, service), method)(*args, **kwargs)
+        except RpcTimeout:
+            # A late reply could otherwise be taken for the next call's: start afresh.
+            self._reset()
+            raise ServiceUnavailable(service, "timed out") from None
+        except UnknownService:
+            raise ServiceUnavailable(service, "not running") from None
+        except (OSError, ConnectionError) as exc:
+            self._reset()
+            raise ServiceUnavailable(service, f"broker connection failed: {exc}") from None

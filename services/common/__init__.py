@@ -1,0 +1,1 @@
+"""Plumbing shared by every service: database, outbox, reliable consumer, context, metrics, errors."""

@@ -1,0 +1,61 @@
+"""Configuration from environment variables, with safe development defaults."""
+import os
+from pathlib import Path
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_int(name, default):
+    return int(env(name, default))
+
+
+def env_float(name, default):
+    return float(env(name, default))
+
+
+def data_dir():
+    path = Path(env("CARLOAN_DATA_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(service_name):
+    """`<SERVICE>_DATABASE_URL`, else an SQLite file of the service under the data dir."""
+    url = env(f"{service_name.upper()}_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / (service_name + '.db')}"
+
+
+def amqp_uri():
+    return env("CARLOAN_AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def nameko_config(**overrides):
+    config = {
+        "AMQP_URI": amqp_uri(),
+        "max_workers": env_int("CARLOAN_MAX_WORKERS", 10),
+        "serializer": "json",
+    }
+    config.update(overrides)
+    return config
+
+
+# Default metrics port per service, so a developer can run them all on one machine.
+METRICS_PORTS = {
+    "org": 9101,
+    "customer": 9102,
+    "loan": 9103,
+    "finance": 9104,
+    "collateral": 9105,
+    "collection": 9106,
+}
+
+
+def metrics_port(service_name):
+    return env_int(f"{service_name.upper()}_METRICS_PORT", METRICS_PORTS.get(service_name, 9100))

@@ -1,0 +1,189 @@
+"""Database engines and the unit of work: one session per worker, committed on success, rolled back on error.
+
+A service declares `uow = UnitOfWork(metadata)`. Inside an entrypoint, `self.uow.session` is the worker's
+SQLAlchemy session, `self.uow.emit(...)` writes an event to the outbox and `self.uow.audit(...)` an audit
+record, all in the same transaction. The project's `rpc` and `subscribe` entrypoints commit *before* the
+reply or ack is sent, so a caller never hears "done" about something that was not committed.
+"""
+import datetime as dt
+import logging
+import sys
+import uuid
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import create_engine, event, insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
+
+from services.common import config, context, jsonutil
+from services.common.errors import Conflict
+
+log = logging.getLogger(__name__)
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def make_engine(url, pool_size=None):
+    if url.startswith("sqlite"):
+        # One connection, handed out in turn: SQLite has a single writer, and under eventlet a
+        # greenthread blocked on SQLite's busy wait would stall the one holding the lock.
+        engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
+                               connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    if pool_size == 0:
+        return create_engine(url, poolclass=NullPool)
+    size = pool_size or config.env_int("CARLOAN_DB_POOL_SIZE", 10)
+    return create_engine(url, pool_size=size, max_overflow=size, pool_pre_ping=True)
+
+
+def is_postgres(engine):
+    return engine.dialect.name == "postgresql"
+
+
+class Unit:
+    """The worker's transaction: session, actor, correlation id, and the outbox and audit writers."""
+
+    def __init__(self, provider, session, actor, correlation_id):
+        self._provider = provider
+        self.session = session
+        self.actor = actor
+        self.correlation_id = correlation_id
+        self.service_name = provider.service_name
+        self.emitted = []
+        self.finished = False
+
+    @property
+    def tables(self):
+        return self._provider.metadata.tables
+
+    def emit(self, event_type, payload, business_date=None):
+        """Add an event to the outbox in this transaction; returns its envelope."""
+        now = utcnow()
+        envelope = {
+            "event_id": str(uuid.uuid4()),
+            "type": f"{self.service_name}.{event_type}",
+            "occurred_at": now.isoformat(),
+            "business_date": (business_date or now.date()).isoformat()
+            if not isinstance(business_date, str) else business_date,
+            "source": self.service_name,
+            "correlation_id": self.correlation_id,
+            "actor": {"user_id": self.actor.user_id, "username": self.actor.username},
+            "payload": jsonutil.to_jsonable(payload),
+        }
+        self.session.execute(insert(self.tables["outbox"]).values(
+            event_id=envelope["event_id"], event_type=event_type, envelope=jsonutil.dumps(envelope),
+            created_at=now, attempts=0))
+        self.emitted.append(envelope)
+        return envelope
+
+    def audit(self, action, target_type, target_id=None, payload=None):
+        """Record who did what to which object, in the same transaction as the change."""
+        self.session.execute(insert(self.tables["audit_log"]).values(
+            occurred_at=utcnow(), actor_id=self.actor.user_id, actor_username=self.actor.username,
+            action=action, target_type=target_type, target_id=None if target_id is None else str(target_id),
+            payload_hash=jsonutil.payload_hash(payload or {}), correlation_id=self.correlation_id))
+
+    def commit(self):
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict("the change conflicts with data written at the same time",
+                           code="CONCURRENT_CHANGE") from exc
+        finally:
+            self.finished = True
+        if self.emitted:
+            self._provider.relay_wake()
+
+    def rollback(self):
+        self.finished = True
+        self.session.rollback()
+
+    def close(self):
+        self.session.close()
+
+
+def complete(worker_ctx, result, exc_info):
+    """Commit the worker's unit if the entrypoint succeeded, else roll it back (before reply/ack)."""
+    unit = getattr(worker_ctx, "unit_of_work", None)
+    if unit is None or unit.finished:
+        return result, exc_info
+    if exc_info is not None:
+        unit.rollback()
+        return result, exc_info
+    try:
+        unit.commit()
+    except Exception:
+        log.exception("commit failed")
+        return None, sys.exc_info()
+    return result, exc_info
+
+
+class UnitOfWork(DependencyProvider):
+    """Nameko dependency giving each worker a `Unit`; also runs the service's outbox relay."""
+
+    def __init__(self, metadata, relay=True):
+        self.metadata = metadata
+        self.run_relay = relay
+        self.engine = None
+        self.relay = None
+        self._relay_loop = None
+
+    def setup(self):
+        from services.common.outbox import OutboxRelay, RelayLoop
+        self.service_name = self.container.service_name
+        url = self.container.config.get("DATABASE_URL") or config.database_url(self.service_name)
+        self.engine = make_engine(url)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.relay = OutboxRelay(self.engine, self.metadata.tables["outbox"], self.service_name,
+                                 self.container.config["AMQP_URI"])
+        self._relay_loop = RelayLoop(self.relay)
+
+    def start(self):
+        if self.run_relay:
+            self.container.spawn_managed_thread(self._relay_loop.run, identifier="outbox-relay")
+
+    def stop(self):
+        self._relay_loop.stop()
+        self.relay.close()
+
+    def kill(self):
+        self.stop()
+
+    def relay_wake(self):
+        self._relay_loop.wake()
+
+    def new_unit(self, actor=None, correlation_id=None):
+        """A unit outside any worker (scripts, seeding, tests)."""
+        return Unit(self, self.session_factory(), actor or context.Actor.system(self.service_name),
+                    correlation_id or context.new_correlation_id())
+
+    def get_dependency(self, worker_ctx):
+        # Nameko injects dependencies before `worker_setup`, so the unit is made here.
+        actor, correlation_id = context.from_worker(worker_ctx, self.service_name)
+        context.bind(correlation_id, actor)
+        worker_ctx.unit_of_work = Unit(self, self.session_factory(), actor, correlation_id)
+        return worker_ctx.unit_of_work
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        complete(worker_ctx, result, exc_info)
+
+    def worker_teardown(self, worker_ctx):
+        unit = getattr(worker_ctx, "unit_of_work", None)
+        if unit is not None:
+            unit.close()
+            del worker_ctx.unit_of_work
+        context.bind(None, None)
+

@@ -1,0 +1,77 @@
+"""Domain errors with a stable code, serialisable across Nameko RPC and mapped to HTTP by the gateway.
+
+Each error travels as its constructor arguments (Nameko's `deserialize_to_instance`), so the gateway
+receives the same class with the same `code`, `detail` and field `errors`.
+"""
+from nameko.exceptions import deserialize_to_instance
+
+
+class DomainError(Exception):
+    status = 400
+    code = "BAD_REQUEST"
+    title = "Bad request"
+
+    def __init__(self, detail=None, code=None, errors=None):
+        detail = detail or self.title
+        code = code or type(self).code
+        super().__init__(detail, code, errors or {})
+        self.detail = detail
+        self.code = code
+        self.errors = errors or {}
+
+    def __str__(self):
+        return f"{self.code}: {self.detail}"
+
+
+@deserialize_to_instance
+class ValidationFailed(DomainError):
+    status = 422
+    code = "VALIDATION_FAILED"
+    title = "Validation failed"
+
+
+@deserialize_to_instance
+class NotFound(DomainError):
+    status = 404
+    code = "NOT_FOUND"
+    title = "Not found"
+
+
+@deserialize_to_instance
+class Conflict(DomainError):
+    status = 409
+    code = "CONFLICT"
+    title = "Conflict"
+
+
+@deserialize_to_instance
+class Forbidden(DomainError):
+    status = 403
+    code = "FORBIDDEN"
+    title = "Forbidden"
+
+
+@deserialize_to_instance
+class Unauthenticated(DomainError):
+    status = 401
+    code = "UNAUTHENTICATED"
+    title = "Authentication required"
+
+
+@deserialize_to_instance
+class RateLimited(DomainError):
+    status = 429
+    code = "RATE_LIMITED"
+    title = "Too many requests"
+
+
+@deserialize_to_instance
+class RuleViolated(DomainError):
+    """A business rule refuses the command (e.g. a customer on the blacklist)."""
+    status = 422
+    code = "RULE_VIOLATED"
+    title = "Refused by a business rule"
+
+
+def field_error(field, message, code=None):
+    return ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]})

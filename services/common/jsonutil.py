@@ -1,0 +1,30 @@
+"""JSON for events and payload hashes: Decimal as string, dates as ISO 8601, keys sorted."""
+import datetime as dt
+import hashlib
+import json
+import uuid
+from decimal import Decimal
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(value):
+    return json.dumps(value, default=_default, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_jsonable(value):
+    return json.loads(dumps(value))
+
+
+def payload_hash(value):
+    return hashlib.sha256(dumps(value).encode()).hexdigest()

@@ -1,0 +1,96 @@
+"""Marshmallow schemas of the org service's RPC boundary."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from services.org import domain
+
+CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,50}$", error="use 1-50 letters, digits, '_', '.' or '-'")
+USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,50}$",
+                           error="use 3-50 lower-case letters, digits, '_', '.' or '-'")
+PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="not a mainland China mobile number (11 digits)")
+NAME = validate.Length(min=1, max=100)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class DepartmentIn(Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=NAME)
+    parent_id = fields.String(load_default=None, allow_none=True)
+
+
+class PositionIn(Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=NAME)
+
+
+class RoleIn(Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=NAME)
+    permissions = fields.List(fields.String(), required=True)
+    data_scope = fields.String(required=True, validate=validate.OneOf(domain.DATA_SCOPES))
+
+
+class EmployeeIn(Strict):
+    username = fields.String(required=True, validate=USERNAME)
+    password = fields.String(required=True, validate=validate.Length(min=8, max=128),
+                             load_only=True)
+    name = fields.String(required=True, validate=NAME)
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    department_id = fields.String(load_default=None, allow_none=True)
+    position_id = fields.String(load_default=None, allow_none=True)
+    roles = fields.List(fields.String(), load_default=list)
+
+
+class DepartmentOut(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    parent_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class PositionOut(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    created_at = fields.DateTime()
+
+
+class RoleOut(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    data_scope = fields.String()
+    builtin = fields.Boolean()
+    permissions = fields.List(fields.String(), attribute="permission_codes")
+
+
+class EmployeeOut(Schema):
+    id = fields.String()
+    username = fields.String()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    department_id = fields.String(allow_none=True)
+    position_id = fields.String(allow_none=True)
+    status = fields.String()
+    roles = fields.Function(lambda e: [r.code for r in e.roles])
+    created_at = fields.DateTime()
+    disabled_at = fields.DateTime(allow_none=True)
+
+
+class EmployeePatch(Strict):
+    password = fields.String(validate=validate.Length(min=8, max=128), load_only=True)
+    name = fields.String(validate=NAME)
+    phone = fields.String(allow_none=True, validate=PHONE)
+    department_id = fields.String(allow_none=True)
+    position_id = fields.String(allow_none=True)
+    roles = fields.List(fields.String())
+
+
+class RolePatch(Strict):
+    name = fields.String(validate=NAME)
+    permissions = fields.List(fields.String())
+    data_scope = fields.String(validate=validate.OneOf(domain.DATA_SCOPES))

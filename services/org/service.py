@@ -1,0 +1,267 @@
+"""Nameko entrypoints of the organisation service: thin, each loads input, calls the rules, dumps output."""
+import eventlet.tpool
+from sqlalchemy import select
+
+from services.common import errors
+from services.common.db import UnitOfWork, utcnow
+from services.common.errors import Conflict, NotFound, RateLimited, Unauthenticated, field_error
+from services.common.pagination import paginate
+from services.common.rpc import rpc
+from services.common.schemas import load
+from services.common.service import ServiceBase
+from services.org import domain, passwords
+from services.org.models import (Base, Department, Employee, LoginAttempt, Position, Role,
+                                 RolePermission)
+from services.org.schemas import (DepartmentIn, DepartmentOut, EmployeeIn, EmployeeOut,
+                                  EmployeePatch, PositionIn, PositionOut, RoleIn, RoleOut, RolePatch)
+
+
+class OrgService(ServiceBase):
+    name = "org"
+    uow = UnitOfWork(Base.metadata)
+
+    # -- authentication ------------------------------------------------------------------------
+    @rpc
+    def authenticate(self, username, password):
+        """Check a login; returns the principal. Failed attempts are throttled per username."""
+        session, now = self.uow.session, utcnow()
+        username = (username or "").strip().lower()[:100]
+        attempt = session.get(LoginAttempt, username, with_for_update=True)
+        throttle = _throttle(attempt)
+        if throttle.locked(now):
+            raise RateLimited("too many failed logins; try again later", code="LOGIN_THROTTLED",
+                              errors={"retry_after": [str(int((throttle.locked_until - now).total_seconds()) + 1)]})
+        employee = session.scalars(select(Employee).where(Employee.username == username)).first()
+        hashed = employee.password_hash if employee else passwords.DUMMY_HASH
+        valid = eventlet.tpool.execute(passwords.verify_password, password or "", hashed)
+        if not valid or employee is None or employee.status != "active":
+            throttle = throttle.after_failure(now)
+            if attempt is None:
+                attempt = LoginAttempt(username=username)
+                session.add(attempt)
+            attempt.failures = throttle.failures
+            attempt.window_started_at = throttle.window_started_at
+            attempt.locked_until = throttle.locked_until
+            self.uow.audit("login_failed", "employee", employee.id if employee else None,
+                           {"username": username})
+            # The failure is recorded even though the call raises.
+            self.uow.commit()
+            raise Unauthenticated("wrong username or password", code="BAD_CREDENTIALS")
+        if attempt is not None:
+            session.delete(attempt)
+        self.uow.audit("login", "employee", employee.id, {"username": username})
+        return self._principal(employee)
+
+    @rpc
+    def get_principal(self, employee_id):
+        employee = self.uow.session.get(Employee, employee_id)
+        if employee is None or employee.status != "active":
+            raise Unauthenticated("the account is disabled or unknown", code="ACCOUNT_DISABLED")
+        return self._principal(employee)
+
+    # -- departments and positions -------------------------------------------------------------
+    @rpc
+    def list_departments(self, page=1, page_size=20):
+        query = select(Department).order_by(Department.code)
+        return paginate(self.uow.session, query, page, page_size, DepartmentOut().dump)
+
+    @rpc
+    def create_department(self, data):
+        data = load(DepartmentIn(), data)
+        session = self.uow.session
+        if session.scalars(select(Department).where(Department.code == data["code"])).first():
+            raise Conflict(f"department code {data['code']} already exists", code="DEPARTMENT_CODE_TAKEN")
+        if data["parent_id"] and session.get(Department, data["parent_id"]) is None:
+            raise field_error("parent_id", "no such department", code="DEPARTMENT_NOT_FOUND")
+        department = Department(**data)
+        session.add(department)
+        session.flush()
+        self.uow.audit("create_department", "department", department.id, data)
+        return DepartmentOut().dump(department)
+
+    @rpc
+    def list_positions(self, page=1, page_size=20):
+        query = select(Position).order_by(Position.code)
+        return paginate(self.uow.session, query, page, page_size, PositionOut().dump)
+
+    @rpc
+    def create_position(self, data):
+        data = load(PositionIn(), data)
+        session = self.uow.session
+        if session.scalars(select(Position).where(Position.code == data["code"])).first():
+            raise Conflict(f"position code {data['code']} already exists", code="POSITION_CODE_TAKEN")
+        position = Position(**data)
+        session.add(position)
+        session.flush()
+        self.uow.audit("create_position", "position", position.id, data)
+        return PositionOut().dump(position)
+
+    # -- permissions and roles -----------------------------------------------------------------
+    @rpc
+    def list_permissions(self):
+        return [{"code": code, "name": label} for code, label in domain.PERMISSIONS.items()]
+
+    @rpc
+    def list_roles(self, page=1, page_size=20):
+        query = select(Role).order_by(Role.code)
+        return paginate(self.uow.session, query, page, page_size, RoleOut().dump)
+
+    @rpc
+    def create_role(self, data):
+        data = load(RoleIn(), data)
+        session = self.uow.session
+        _check_permissions(data["permissions"])
+        if session.scalars(select(Role).where(Role.code == data["code"])).first():
+            raise Conflict(f"role code {data['code']} already exists", code="ROLE_CODE_TAKEN")
+        role = Role(code=data["code"], name=data["name"], data_scope=data["data_scope"],
+                    permissions=[RolePermission(permission=p) for p in sorted(set(data["permissions"]))])
+        session.add(role)
+        session.flush()
+        self.uow.audit("create_role", "role", role.id, data)
+        return RoleOut().dump(role)
+
+    @rpc
+    def update_role(self, role_id, data):
+        data = load(RolePatch(), data)
+        session = self.uow.session
+        role = session.get(Role, role_id)
+        if role is None:
+            raise NotFound("no such role", code="ROLE_NOT_FOUND")
+        if role.code == "admin" and "permissions" in data:
+            raise errors.RuleViolated("the admin role always holds every permission",
+                                      code="ADMIN_ROLE_FIXED")
+        if "permissions" in data:
+            _check_permissions(data["permissions"])
+            role.permissions = [RolePermission(permission=p) for p in sorted(set(data["permissions"]))]
+        for key in ("name", "data_scope"):
+            if key in data:
+                setattr(role, key, data[key])
+        role.updated_at = utcnow()
+        session.flush()
+        self.uow.audit("update_role", "role", role.id, data)
+        self.uow.emit("role_updated", {"role_id": role.id, "code": role.code})
+        return RoleOut().dump(role)
+
+    # -- employees -----------------------------------------------------------------------------
+    @rpc
+    def list_employees(self, page=1, page_size=20, department_id=None, status=None):
+        query = select(Employee).order_by(Employee.username)
+        actor = self.uow.actor
+        if actor.department_ids is not None:
+            if actor.data_scope == "own":
+                query = query.where(Employee.id == actor.user_id)
+            else:
+                query = query.where(Employee.department_id.in_(actor.department_ids))
+        if department_id:
+            query = query.where(Employee.department_id == department_id)
+        if status:
+            query = query.where(Employee.status == status)
+        return paginate(self.uow.session, query, page, page_size, EmployeeOut().dump)
+
+    @rpc
+    def get_employee(self, employee_id):
+        return EmployeeOut().dump(self._visible_employee(employee_id))
+
+    @rpc
+    def create_employee(self, data):
+        data = load(EmployeeIn(), data)
+        session = self.uow.session
+        if session.scalars(select(Employee).where(Employee.username == data["username"])).first():
+            raise Conflict(f"username {data['username']} is taken", code="USERNAME_TAKEN")
+        self._check_references(data)
+        employee = Employee(
+            username=data["username"], name=data["name"], phone=data["phone"],
+            department_id=data["department_id"], position_id=data["position_id"],
+            password_hash=eventlet.tpool.execute(passwords.hash_password, data["password"]),
+            roles=self._roles(data["roles"]))
+        session.add(employee)
+        session.flush()
+        self.uow.audit("create_employee", "employee", employee.id, _without_password(data))
+        self.uow.emit("employee_created", {"employee_id": employee.id, "username": employee.username,
+                                           "department_id": employee.department_id})
+        return EmployeeOut().dump(employee)
+
+    @rpc
+    def update_employee(self, employee_id, data):
+        data = load(EmployeePatch(), data)
+        employee = self._visible_employee(employee_id)
+        self._check_references(data)
+        if "roles" in data:
+            employee.roles = self._roles(data["roles"])
+        if "password" in data:
+            employee.password_hash = eventlet.tpool.execute(passwords.hash_password, data["password"])
+            employee.token_version += 1
+        for key in ("name", "phone", "department_id", "position_id"):
+            if key in data:
+                setattr(employee, key, data[key])
+        employee.updated_at = utcnow()
+        self.uow.session.flush()
+        self.uow.audit("update_employee", "employee", employee.id, _without_password(data))
+        self.uow.emit("employee_updated", {"employee_id": employee.id})
+        return EmployeeOut().dump(employee)
+
+    @rpc
+    def disable_employee(self, employee_id):
+        employee = self._visible_employee(employee_id)
+        if employee.id == self.uow.actor.user_id:
+            raise errors.RuleViolated("you cannot disable your own account", code="CANNOT_DISABLE_SELF")
+        if employee.status != "disabled":
+            employee.status = "disabled"
+            employee.disabled_at = utcnow()
+            employee.token_version += 1
+            self.uow.audit("disable_employee", "employee", employee.id, {})
+            self.uow.emit("employee_disabled", {"employee_id": employee.id, "username": employee.username,
+                                                "disabled_at": employee.disabled_at})
+        return EmployeeOut().dump(employee)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _visible_employee(self, employee_id):
+        employee = self.uow.session.get(Employee, employee_id)
+        if employee is None or not self.uow.actor.can_see(employee.id, employee.department_id):
+            raise NotFound("no such employee", code="EMPLOYEE_NOT_FOUND")
+        return employee
+
+    def _check_references(self, data):
+        session = self.uow.session
+        if data.get("department_id") and session.get(Department, data["department_id"]) is None:
+            raise field_error("department_id", "no such department", code="DEPARTMENT_NOT_FOUND")
+        if data.get("position_id") and session.get(Position, data["position_id"]) is None:
+            raise field_error("position_id", "no such position", code="POSITION_NOT_FOUND")
+
+    def _roles(self, codes):
+        codes = sorted(set(codes))
+        roles = self.uow.session.scalars(select(Role).where(Role.code.in_(codes))).all() if codes else []
+        missing = sorted(set(codes) - {r.code for r in roles})
+        if missing:
+            raise field_error("roles", f"unknown role(s): {', '.join(missing)}", code="ROLE_NOT_FOUND")
+        return list(roles)
+
+    def _principal(self, employee):
+        permissions = sorted({p for role in employee.roles for p in role.permission_codes})
+        scope = domain.widest_scope(role.data_scope for role in employee.roles)
+        parent_of = dict(self.uow.session.execute(select(Department.id, Department.parent_id)).all())
+        visible = domain.visible_departments(scope, employee.department_id, parent_of)
+        return {
+            "id": employee.id, "username": employee.username, "name": employee.name,
+            "roles": [role.code for role in employee.roles], "permissions": permissions,
+            "department_id": employee.department_id, "data_scope": scope,
+            "department_ids": None if visible is None else sorted(visible),
+            "token_version": employee.token_version,
+        }
+
+
+def _throttle(attempt):
+    if attempt is None:
+        return domain.LoginThrottle()
+    return domain.LoginThrottle(attempt.failures, attempt.window_started_at, attempt.locked_until)
+
+
+def _check_permissions(codes):
+    unknown = domain.unknown_permissions(codes)
+    if unknown:
+        raise field_error("permissions", f"unknown permission(s): {', '.join(unknown)}",
+                          code="PERMISSION_UNKNOWN")
+
+
+def _without_password(data):
+    return {k: v for k, v in data.items() if k != "password"}
