@@ -6,7 +6,7 @@ def patch():
     global _patched
     if _patched:
         return
-    import eventlet
+    import eventlet  # noqa: F401
     eventlet.monkey_patch()
     from psycogreen.eventlet import patch_psycopg
     patch_psycopg()

@@ -24,14 +24,15 @@ def main(service_cls, package_dir, seed=None, argv=None):
         run(service_cls)
 
 
-def migrate(service_cls, package_dir, seed=None):
+def migrate(service_cls, package_dir, seed=None, url=None, amqp_uri=None):
+    """Upgrade the service's database, seed it, and declare its exchange and consumer queues."""
     from services.common import migrations, topology
-    url = config.database_url(service_cls.name)
+    url = url or config.database_url(service_cls.name)
     migrations.upgrade(Path(package_dir), url)
     log.info("database migrated")
     if seed is not None:
         seed(url)
-    queues = topology.declare(service_cls, config.amqp_uri())
+    queues = topology.declare(service_cls, amqp_uri or config.amqp_uri())
     log.info("declared exchange %s.events and %d consumer queue(s)", service_cls.name, len(queues))
 
 

@@ -1,0 +1,35 @@
+# carloan:0.1.0 — one image for every component; the command picks what runs:
+#   python -m services.org migrate | python -m services.org run
+#   gunicorn -c python:gateway.gunicorn_conf gateway.wsgi:app
+# Build: docker build -t carloan:0.1.0 .   (docker compose builds it as the `org-migrate` service)
+FROM python:3.11-slim
+
+LABEL org.opencontainers.image.title="carloan" \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.description="Car-loan management platform: Nameko services behind a Flask gateway"
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    CARLOAN_DATA_DIR=/tmp/carloan
+
+RUN groupadd --system --gid 10001 carloan \
+ && useradd --system --uid 10001 --gid carloan --no-create-home --home-dir /app --shell /usr/sbin/nologin carloan
+
+WORKDIR /app
+
+# `pip install .` brings the pinned dependencies; the code itself runs from the source tree in /app
+# (the working directory comes first on sys.path), which also carries the Alembic `migrations/`
+# folders and their `script.py.mako` templates.
+COPY pyproject.toml ./
+COPY services/ services/
+COPY gateway/ gateway/
+RUN pip install --no-cache-dir . \
+ && rm -rf build ./*.egg-info
+
+USER 10001:10001
+
+# 8000: gateway HTTP (gunicorn); 9101: org service /metrics and /healthz
+EXPOSE 8000 9101
+
+CMD ["python", "-m", "services.org", "run"]
