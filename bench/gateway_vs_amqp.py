@@ -272,6 +272,7 @@ class AmqpClient:
 
 def echo_server(amqp_url, queue, prefetch, ready, stop):
     """Runs in its own process: consume `queue`, publish each body back to reply_to, then ack."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops us
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     channel = connection.channel()
     channel.queue_declare(queue=queue, exclusive=True, auto_delete=True)
@@ -402,7 +403,9 @@ class Stack:
         self.migrate()
         for n in range(1, self.args.org_processes + 1):
             self._start(f"org-{n}", [PYTHON, "-m", "services.org", "run"], ORG_METRICS_PORT=str(free_port()))
-        self._start("gateway", [GUNICORN, "-c", "python:gateway.gunicorn_conf", "gateway.wsgi:app"],
+        # Own control socket path: the default (~/.gunicorn/gunicorn.ctl) is shared with any other gunicorn.
+        self._start("gateway", [GUNICORN, "-c", "python:gateway.gunicorn_conf",
+                                "--control-socket", self.workdir / "gunicorn.ctl", "gateway.wsgi:app"],
                     CARLOAN_GATEWAY_HOST="127.0.0.1", CARLOAN_GATEWAY_PORT=str(self.gateway_port),
                     CARLOAN_GATEWAY_WORKERS=str(self.args.workers),
                     CARLOAN_GATEWAY_THREADS=str(self.args.threads),
@@ -512,8 +515,10 @@ def amqp_phase(args, broker, stop):
                              daemon=True)
     server.start()
     try:
-        if not ready.wait(30):
-            raise BenchError("the echo server did not start")
+        deadline = time.monotonic() + 30
+        while not ready.wait(0.2):
+            if not server.is_alive() or time.monotonic() > deadline:
+                raise BenchError(f"the echo server did not start (exit code {server.exitcode})")
         return run_phase("raw AMQP", args.concurrency, args.warmup, args.duration,
                          lambda: AmqpClient(broker.url, queue), stop)
     finally:
@@ -599,11 +604,12 @@ def _terminate(signum, frame):
 def main(argv=None):
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
     workdir = Path(tempfile.mkdtemp(prefix="carloan-bench-"))
     broker = Broker(args)
     stack = None
     stop = threading.Event()
-    ok = False
+    keep = args.keep
     try:
         broker.setup()
         if not broker.temporary:
@@ -638,10 +644,10 @@ def main(argv=None):
             failures.append(f"raw AMQP: {raw.errors} failed calls, {raw.completed} ok; e.g. {raw.error_samples[:3]}")
         if failures:
             raise BenchError("; ".join(failures))
-        ok = True
         return 0
     except BenchError as exc:
         log(f"FAILED: {exc}")
+        keep = True
         if stack is not None:
             stack.dump_logs()
         return 1
@@ -653,10 +659,10 @@ def main(argv=None):
         if stack is not None:
             stack.stop()
         broker.teardown()
-        if ok and not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
+        if keep:
             log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def _required_permission(view, method):
 
 def create_app(settings=None, start_listener=True):
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config.update(

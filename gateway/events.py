@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 
-from kombu import Connection, Queue
+from kombu import Connection, Queue, binding
 
 from services.common.outbox import events_exchange
 
@@ -19,8 +19,8 @@ ROUTING_KEYS = ("employee_disabled", "employee_updated", "role_updated")
 def _listen(amqp_uri, cache):
     name = f"gateway-principals-{uuid.uuid4().hex[:12]}"
     exchange = events_exchange("org")
-    queues = [Queue(name, exchange=exchange, routing_key=key, exclusive=True, auto_delete=True,
-                    durable=False) for key in ROUTING_KEYS]
+    queues = [Queue(name, bindings=[binding(exchange, routing_key=key) for key in ROUTING_KEYS],
+                    exclusive=True, auto_delete=True, durable=False)]
 
     def on_message(body, message):
         payload = (body or {}).get("payload", {}) if isinstance(body, dict) else {}
