@@ -137,16 +137,6 @@ def visible_departments(scope, department_id, parent_of):
     return frozenset(seen)
 
 
-def creates_cycle(department_id, new_parent_id, parent_of):
-    """Would making `new_parent_id` the parent of `department_id` put a department under itself?"""
-    current = new_parent_id
-    while current is not None:
-        if current == department_id:
-            return True
-        current = parent_of.get(current)
-    return False
-
-
 @dataclass(frozen=True)
 class LoginPolicy:
     max_failures: int = 5

@@ -1,7 +1,7 @@
 """Tables of the organisation service."""
 import uuid
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, relationship
 
 from services.common.db import utcnow
@@ -46,7 +46,7 @@ class Role(Base):
     code = Column(String(50), nullable=False, unique=True)
     name = Column(String(100), nullable=False)
     data_scope = Column(String(20), nullable=False)
-    builtin = Column(Integer, nullable=False, default=0)
+    builtin = Column(Boolean, nullable=False, default=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
     permissions = relationship("RolePermission", cascade="all, delete-orphan", lazy="selectin",

@@ -35,7 +35,7 @@ def seed(url):
             role = roles.get(builtin.code)
             if role is None:
                 role = Role(code=builtin.code, name=builtin.name, data_scope=builtin.data_scope,
-                            builtin=1, permissions=[RolePermission(permission=p) for p in builtin.permissions])
+                            builtin=True, permissions=[RolePermission(permission=p) for p in builtin.permissions])
                 session.add(role)
                 roles[builtin.code] = role
                 log.info("seeded role %s", builtin.code)

@@ -71,7 +71,7 @@ class OrgService(ServiceBase):
         session = self.uow.session
         if session.scalars(select(Department).where(Department.code == data["code"])).first():
             raise Conflict(f"department code {data['code']} already exists", code="DEPARTMENT_CODE_TAKEN")
-        if data["parent_id"] and session.get(Department, data["parent_id"]) is None:
+        if data["parent_id"] is not None and session.get(Department, data["parent_id"]) is None:
             raise field_error("parent_id", "no such department", code="DEPARTMENT_NOT_FOUND")
         department = Department(**data)
         session.add(department)
@@ -223,9 +223,9 @@ class OrgService(ServiceBase):
 
     def _check_references(self, data):
         session = self.uow.session
-        if data.get("department_id") and session.get(Department, data["department_id"]) is None:
+        if data.get("department_id") is not None and session.get(Department, data["department_id"]) is None:
             raise field_error("department_id", "no such department", code="DEPARTMENT_NOT_FOUND")
-        if data.get("position_id") and session.get(Position, data["position_id"]) is None:
+        if data.get("position_id") is not None and session.get(Position, data["position_id"]) is None:
             raise field_error("position_id", "no such position", code="POSITION_NOT_FOUND")
 
     def _roles(self, codes):

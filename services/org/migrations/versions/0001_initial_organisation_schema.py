@@ -95,7 +95,7 @@ def upgrade():
     sa.Column('code', sa.String(length=50), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('data_scope', sa.String(length=20), nullable=False),
-    sa.Column('builtin', sa.Integer(), nullable=False),
+    sa.Column('builtin', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
