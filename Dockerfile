@@ -21,10 +21,10 @@ WORKDIR /app
 # `pip install .` brings the pinned dependencies; the code itself runs from the source tree in /app
 # (the working directory comes first on sys.path), which also carries the Alembic `migrations/`
 # folders and their `script.py.mako` templates.
-COPY pyproject.toml ./
+COPY pyproject.toml constraints.txt ./
 COPY services/ services/
 COPY gateway/ gateway/
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c constraints.txt . \
  && rm -rf build ./*.egg-info
 
 USER 10001:10001

@@ -392,7 +392,7 @@ def test_dockerfile_matches_the_image_tag():
     copied = " ".join(dockerfile_args("COPY"))
     for source in ("pyproject.toml", "services/", "gateway/"):
         assert source in copied, f"Dockerfile does not copy {source}"
-    assert any("pip install --no-cache-dir ." in args for args in dockerfile_args("RUN"))
+    assert any("pip install --no-cache-dir -c constraints.txt ." in args for args in dockerfile_args("RUN"))
 
 
 # ---------------------------------------------------------------- (f) Prometheus
