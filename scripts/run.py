@@ -81,15 +81,25 @@ def wait_ready(url, processes, timeout=60):
 
 
 def stop(processes):
-    for _, process in processes:
+    """Gateway first, then the services, each asked to finish its work (SIGTERM), killed after 15 s."""
+    for _, process in reversed(processes):
         if process.poll() is None:
             process.terminate()
-    deadline = time.monotonic() + 15
-    for _, process in processes:
-        try:
-            process.wait(max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            process.kill()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def start(name, command, log_path):
+    # A session of its own: Ctrl-C reaches only this script, which then stops the children in order.
+    log = open(log_path, "a")
+    return name, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def interrupt(*_):
+    raise KeyboardInterrupt
 
 
 def main():
@@ -110,16 +120,15 @@ def main():
                 sys.exit(1)
 
     processes = []
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         for service in SERVICES:
-            log = open(logs / f"{service}.log", "a")
-            processes.append((service, subprocess.Popen([PYTHON, "-m", f"services.{service}", "run"],
-                                                        stdout=log, stderr=subprocess.STDOUT)))
-        log = open(logs / "gateway.log", "a")
-        processes.append(("gateway", subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "-c", "python:gateway.gunicorn_conf", "gateway.wsgi:app"],
-            stdout=log, stderr=subprocess.STDOUT)))
+            processes.append(start(service, [PYTHON, "-m", f"services.{service}", "run"],
+                                   logs / f"{service}.log"))
+        processes.append(start("gateway", [str(Path(PYTHON).parent / "gunicorn"), "-c",
+                                           "python:gateway.gunicorn_conf", "gateway.wsgi:app"],
+                               logs / "gateway.log"))
         url = f"http://127.0.0.1:{port}"
         wait_ready(url, processes)
         say("")
