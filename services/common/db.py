@@ -149,7 +149,7 @@ class UnitOfWork(DependencyProvider):
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.relay = OutboxRelay(self.engine, self.metadata.tables["outbox"], self.service_name,
                                  self.container.config["AMQP_URI"])
-        self._relay_loop = RelayLoop(self.relay)
+        self._relay_loop = RelayLoop(self.relay, after_pass=self._refresh_gauges)
 
     def start(self):
         if self.run_relay:
@@ -165,10 +165,10 @@ class UnitOfWork(DependencyProvider):
     def relay_wake(self):
         self._relay_loop.wake()
 
-    def new_unit(self, actor=None, correlation_id=None):
-        """A unit outside any worker (scripts, seeding, tests)."""
-        return Unit(self, self.session_factory(), actor or context.Actor.system(self.service_name),
-                    correlation_id or context.new_correlation_id())
+    def _refresh_gauges(self):
+        from services.common import metrics, parked
+        metrics.OUTBOX_BACKLOG.labels(self.service_name).set(self.relay.backlog())
+        metrics.PARKED_EVENTS.labels(self.service_name).set(parked.count(self.engine, self.metadata))
 
     def get_dependency(self, worker_ctx):
         # Nameko injects dependencies before `worker_setup`, so the unit is made here.

@@ -25,6 +25,8 @@ OUTBOX_PUBLISHED = Counter(
 EVENTS_HANDLED = Counter(
     "carloan_events_handled_total", "Events handled by reliable consumers",
     ["service", "event_type", "outcome"])
+PARKED_EVENTS = Gauge(
+    "carloan_parked_events", "Parked events not yet replayed (waiting for an operator)", ["service"])
 EVENTS_PARKED = Counter(
     "carloan_events_parked_total", "Events parked after exhausting their retries",
     ["service", "event_type"])

@@ -133,8 +133,9 @@ class OutboxRelay:
 class RelayLoop:
     """Runs the relay: at once after a commit that emitted events, and every poll interval otherwise."""
 
-    def __init__(self, relay, poll_interval=None):
+    def __init__(self, relay, poll_interval=None, after_pass=None):
         self.relay = relay
+        self.after_pass = after_pass
         self.poll_interval = poll_interval or env_float("CARLOAN_OUTBOX_POLL_SECONDS", 0.5)
         self._wake = threading.Event()
         self._stopped = threading.Event()
@@ -155,7 +156,8 @@ class RelayLoop:
                 break
             try:
                 self.relay.drain()
-                metrics.OUTBOX_BACKLOG.labels(self.relay.service_name).set(self.relay.backlog())
+                if self.after_pass is not None:
+                    self.after_pass()
                 self._failures = 0
             except Exception:
                 self._failures += 1

@@ -15,11 +15,16 @@ log = logging.getLogger(__name__)
 
 def main(service_cls, package_dir, seed=None, argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m services.{service_cls.name}")
-    parser.add_argument("command", choices=["run", "migrate"])
+    parser.add_argument("command", choices=["run", "migrate", "parked", "replay"],
+                        help="run the service; migrate its database and queues; list parked events; "
+                             "replay parked events (all, or the ids given)")
+    parser.add_argument("ids", nargs="*", type=int, help="parked event ids for `replay`")
     args = parser.parse_args(argv)
     logs.configure(service_cls.name)
     if args.command == "migrate":
         migrate(service_cls, package_dir, seed)
+    elif args.command in ("parked", "replay"):
+        parked_events(service_cls, args.command, args.ids)
     else:
         run(service_cls)
 
@@ -34,6 +39,21 @@ def migrate(service_cls, package_dir, seed=None, url=None, amqp_uri=None):
         seed(url)
     queues = topology.declare(service_cls, amqp_uri or config.amqp_uri())
     log.info("declared exchange %s.events and %d consumer queue(s)", service_cls.name, len(queues))
+
+
+def parked_events(service_cls, command, ids):
+    from services.common import parked
+    from services.common.db import make_engine, UnitOfWork
+    metadata = next(d.metadata for d in vars(service_cls).values() if isinstance(d, UnitOfWork))
+    engine = make_engine(config.database_url(service_cls.name), pool_size=0)
+    if command == "replay":
+        replayed = parked.replay(engine, metadata, config.amqp_uri(), ids)
+        print(f"replayed {len(replayed)} parked event(s): {replayed}")
+        return
+    for row in parked.waiting(engine, metadata):
+        last_line = row.error.strip().splitlines()[-1] if row.error else ""
+        print(f"{row.id}\t{row.parked_at:%Y-%m-%d %H:%M:%S}\t{row.event_type}\t{row.handler}\t"
+              f"attempts={row.attempts}\t{last_line}")
 
 
 def run(service_cls):

@@ -15,9 +15,11 @@ from prometheus_client import REGISTRY
 from sqlalchemy import create_engine, func, select
 
 from services.common import jsonutil, topology
+from services.common import parked as parked_events
 from services.common.errors import RuleViolated
 from services.common.outbox import events_exchange
 from tests.helpers import wait_until
+from tests.integration import event_services
 from tests.integration.event_services import (Reader, Writer, applied_counts, applied_numbers,
                                               create_schema, reader_metadata, writer_metadata)
 
@@ -160,6 +162,16 @@ def test_a_failing_handler_is_retried_then_parked_while_other_events_flow(start,
     assert "this event can never be applied" in parked.error
     assert REGISTRY.get_sample_value(
         "carloan_events_parked_total", {"service": "reader", "event_type": "writer.noted"}) == parked_before + 1
+    wait_until(lambda: REGISTRY.get_sample_value("carloan_parked_events", {"service": "reader"}) == 1,
+               message="the parked-events gauge")
+
+    # The operator fixes the cause and replays: the event is applied once and no longer waits.
+    monkeypatch.setitem(event_services.POISON_FAILS, "enabled", False)
+    engine = create_engine(reader_url)
+    assert parked_events.replay(engine, reader_metadata, rabbit_config["AMQP_URI"]) == [parked.id]
+    wait_until(lambda: applied_numbers(reader_url) == [0, 1, 2, 3, 4, 5], message="the replayed event")
+    assert parked_events.count(engine, reader_metadata) == 0
+    engine.dispose()
 
 
 def _rabbitmqctl(*args):
