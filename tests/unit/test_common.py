@@ -1,0 +1,71 @@
+"""The pure parts of services/common and the gateway's error shaping."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from marshmallow import RAISE, Schema, fields
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
+from sqlalchemy.orm import Session
+
+from gateway.problems import _flatten
+from services.common import jsonutil
+from services.common.consumer import Envelope
+from services.common.errors import ValidationFailed
+from services.common.pagination import paginate
+from services.common.schemas import load
+
+
+def test_money_serialises_as_a_string_never_a_float():
+    assert jsonutil.dumps({"amount": Decimal("150000.00")}) == '{"amount":"150000.00"}'
+    assert jsonutil.to_jsonable({"on": dt.date(2026, 2, 28)}) == {"on": "2026-02-28"}
+
+
+def test_payload_hash_ignores_key_order_but_not_values():
+    assert jsonutil.payload_hash({"a": 1, "b": "x"}) == jsonutil.payload_hash({"b": "x", "a": 1})
+    assert jsonutil.payload_hash({"a": Decimal("1.00")}) != jsonutil.payload_hash({"a": Decimal("1.01")})
+
+
+class _Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True)
+    limits = fields.Nested(Schema.from_dict({"amount": fields.Decimal(required=True)}))
+
+
+def test_rpc_input_errors_become_field_messages():
+    with pytest.raises(ValidationFailed) as caught:
+        load(_Input(), {"limits": {}, "extra": 1})
+    assert caught.value.errors == {"name": ["Missing data for required field."],
+                                   "limits.amount": ["Missing data for required field."],
+                                   "extra": ["Unknown field."]}
+    assert caught.value.code == "VALIDATION_FAILED"
+
+
+def test_gateway_flattens_webargs_locations_away():
+    assert _flatten({"json": {"code": ["Too long."], "parent": {"id": ["Not a string."]}}}) == {
+        "code": ["Too long."], "parent.id": ["Not a string."]}
+    assert _flatten({"query": {"page_size": ["Must be at most 100."]}}) == {"page_size": ["Must be at most 100."]}
+
+
+def test_an_envelope_reads_what_the_outbox_writes():
+    body = {"event_id": "e1", "type": "org.employee_disabled", "occurred_at": "2026-11-28T09:00:00+00:00",
+            "business_date": "2026-11-28", "source": "org", "correlation_id": "c1",
+            "actor": {"user_id": "u1", "username": "admin"}, "payload": {"employee_id": "x"}}
+    assert Envelope.from_body(body).to_dict() == body
+    with pytest.raises(KeyError):
+        Envelope.from_body({"type": "org.x"})
+
+
+def test_pages_are_bounded_and_counted():
+    metadata = MetaData()
+    table = Table("item", metadata, Column("id", Integer, primary_key=True))
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        session.execute(insert(table), [{"id": i} for i in range(1, 151)])
+        query = select(table.c.id).order_by(table.c.id)
+        page = paginate(session, query, page=2, page_size=500)
+        assert (page["total"], page["page"], page["page_size"]) == (150, 2, 100)
+        assert page["items"] == list(range(101, 151))
+        assert paginate(session, query, page=0, page_size=None)["items"] == list(range(1, 21))
