@@ -56,7 +56,7 @@ GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 
 TARGET_RATIO = 0.50      # gateway throughput / raw AMQP request/reply throughput
 TARGET_P99_MS = 20.0     # gateway p99 latency
-ENDPOINT = "/api/v1/departments"
+DEFAULT_ENDPOINT = "/api/v1/departments"
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -495,13 +495,13 @@ class Stack:
 # ---------------------------------------------------------------------------------------------- phases
 
 def gateway_phase(args, stack, token, stop):
-    log(f"gateway phase: {args.concurrency} clients, GET {ENDPOINT}, {args.warmup:g} s warm-up + "
+    log(f"gateway phase: {args.concurrency} clients, GET {args.path}, {args.warmup:g} s warm-up + "
         f"{args.duration:g} s")
-    status, body = stack.http("GET", ENDPOINT, token=token)
+    status, body = stack.http("GET", args.path, token=token)
     if status != 200:
-        raise BenchError(f"GET {ENDPOINT}: HTTP {status}: {body[:300]!r}")
+        raise BenchError(f"GET {args.path}: HTTP {status}: {body[:300]!r}")
     return run_phase("gateway", args.concurrency, args.warmup, args.duration,
-                     lambda: HttpClient(stack.gateway_port, ENDPOINT, token), stop)
+                     lambda: HttpClient(stack.gateway_port, args.path, token), stop)
 
 
 def amqp_phase(args, broker, stop):
@@ -550,7 +550,7 @@ def print_table(args, gateway, raw, result):
     print(f"Gateway vs raw AMQP request/reply -- {args.concurrency} concurrent clients, {args.duration:g} s "
           f"measured after {args.warmup:g} s warm-up")
     print(f"gateway: gunicorn gthread {args.workers} workers x {args.threads} threads, "
-          f"{args.org_processes} org process(es); GET {ENDPOINT}")
+          f"{args.org_processes} org process(es); GET {args.path}")
     print(f"cpus: {os.cpu_count()}")
     print()
     header = f"{'path':<10} {'calls':>8} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}"
@@ -591,6 +591,9 @@ def parse_args(argv=None):
     parser.add_argument("--vhost", default=None,
                         help="use this existing vhost (e.g. /) instead of a temporary one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary dir (logs, database)")
+    parser.add_argument("--path", default=DEFAULT_ENDPOINT,
+                        help="authenticated GET to measure: /api/v1/departments (one org RPC per request) "
+                             "or /api/v1/me (served from the gateway's principal cache)")
     args = parser.parse_args(argv)
     if args.concurrency < 1 or args.org_processes < 1 or args.duration <= 0 or args.warmup < 0:
         parser.error("concurrency and org-processes must be >= 1, duration > 0, warmup >= 0")
@@ -630,7 +633,7 @@ def main(argv=None):
         if args.json:
             print(json.dumps({
                 "config": {k: v for k, v in vars(args).items() if k not in ("json", "amqp_password", "keep")}
-                | {"vhost": broker.vhost, "cpus": os.cpu_count(), "endpoint": ENDPOINT},
+                | {"vhost": broker.vhost, "cpus": os.cpu_count(), "endpoint": args.path},
                 "gateway": asdict(gateway), "raw_amqp": asdict(raw), "result": result,
             }, indent=2))
         else:

@@ -1,11 +1,25 @@
 """The RPC entrypoint of the platform: commits the worker's unit of work before the reply is sent."""
 import sys
 
-from nameko.rpc import Rpc
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY
+from nameko.rpc import Responder, Rpc, get_rpc_exchange
+from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER
 from sqlalchemy.exc import IntegrityError
 
 from services.common.db import complete
 from services.common.errors import Conflict, DomainError
+
+
+class _ReplyPublisher(Publisher):
+    # A reply goes to the caller's own reply queue. A publisher confirm would cost a broker round trip per
+    # call without making the reply any surer to arrive: the caller times out either way if it is lost.
+    # The data itself is already committed (below), and events travel by the outbox with confirms.
+    use_confirms = False
+
+
+class _Responder(Responder):
+    publisher_cls = _ReplyPublisher
 
 
 class TransactionalRpc(Rpc):
@@ -21,7 +35,14 @@ class TransactionalRpc(Rpc):
                                code="CONCURRENT_CHANGE") from exc_info[1]
             except Conflict:
                 exc_info = sys.exc_info()
-        return super().handle_result(message, worker_ctx, result, exc_info)
+        config = self.container.config
+        responder = _Responder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        result, exc_info = responder.send_response(result, exc_info)
+        self.rpc_consumer.queue_consumer.ack_message(message)
+        return result, exc_info
 
 
 rpc = TransactionalRpc.decorator
