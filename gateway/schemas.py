@@ -1,13 +1,10 @@
 """The HTTP contract's schemas (API.md); the OpenAPI document is generated from them."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
+
+from services.common.schemas import Strict
 
 TIMESTAMP = {"format": "date-time"}
 DATA_SCOPES = ("own", "department", "department_tree", "all")
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class ProblemSchema(Schema):

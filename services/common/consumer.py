@@ -19,7 +19,6 @@ from functools import partial
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 
 from services.common import config, jsonutil, metrics
 from services.common.context import ACTOR_KEY, CORRELATION_KEY

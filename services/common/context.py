@@ -1,7 +1,7 @@
 """The actor and correlation id that travel with every call and event (Nameko context data)."""
 import threading
 import uuid
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass
 
 ACTOR_KEY = "actor"
 CORRELATION_KEY = "correlation_id"

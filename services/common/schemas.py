@@ -1,7 +1,14 @@
 """Marshmallow at the RPC boundary: load (validate) input, turning errors into ValidationFailed."""
-from marshmallow import ValidationError
+from marshmallow import RAISE, Schema, ValidationError
 
 from services.common.errors import ValidationFailed
+
+
+class Strict(Schema):
+    """Input schema that refuses unknown fields (no mass assignment)."""
+
+    class Meta:
+        unknown = RAISE
 
 
 def _flatten(messages, prefix=""):

@@ -1,5 +1,7 @@
 """Marshmallow schemas of the org service's RPC boundary."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
+
+from services.common.schemas import Strict
 
 from services.org import domain
 
@@ -8,11 +10,6 @@ USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,50}$",
                            error="use 3-50 lower-case letters, digits, '_', '.' or '-'")
 PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="not a mainland China mobile number (11 digits)")
 NAME = validate.Length(min=1, max=100)
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class DepartmentIn(Strict):

@@ -69,8 +69,7 @@ class OrgService(ServiceBase):
     def create_department(self, data):
         data = load(DepartmentIn(), data)
         session = self.uow.session
-        if session.scalars(select(Department).where(Department.code == data["code"])).first():
-            raise Conflict(f"department code {data['code']} already exists", code="DEPARTMENT_CODE_TAKEN")
+        self._ensure_code_free(Department, data["code"], "DEPARTMENT_CODE_TAKEN")
         if data["parent_id"] is not None and session.get(Department, data["parent_id"]) is None:
             raise field_error("parent_id", "no such department", code="DEPARTMENT_NOT_FOUND")
         department = Department(**data)
@@ -87,12 +86,10 @@ class OrgService(ServiceBase):
     @rpc
     def create_position(self, data):
         data = load(PositionIn(), data)
-        session = self.uow.session
-        if session.scalars(select(Position).where(Position.code == data["code"])).first():
-            raise Conflict(f"position code {data['code']} already exists", code="POSITION_CODE_TAKEN")
+        self._ensure_code_free(Position, data["code"], "POSITION_CODE_TAKEN")
         position = Position(**data)
-        session.add(position)
-        session.flush()
+        self.uow.session.add(position)
+        self.uow.session.flush()
         self.uow.audit("create_position", "position", position.id, data)
         return PositionOut().dump(position)
 
@@ -111,8 +108,7 @@ class OrgService(ServiceBase):
         data = load(RoleIn(), data)
         session = self.uow.session
         _check_permissions(data["permissions"])
-        if session.scalars(select(Role).where(Role.code == data["code"])).first():
-            raise Conflict(f"role code {data['code']} already exists", code="ROLE_CODE_TAKEN")
+        self._ensure_code_free(Role, data["code"], "ROLE_CODE_TAKEN")
         role = Role(code=data["code"], name=data["name"], data_scope=data["data_scope"],
                     permissions=[RolePermission(permission=p) for p in sorted(set(data["permissions"]))])
         session.add(role)
@@ -215,6 +211,10 @@ class OrgService(ServiceBase):
         return EmployeeOut().dump(employee)
 
     # -- helpers -------------------------------------------------------------------------------
+    def _ensure_code_free(self, model, code, error_code):
+        if self.uow.session.scalars(select(model.id).where(model.code == code)).first():
+            raise Conflict(f"{model.__tablename__} code {code} already exists", code=error_code)
+
     def _visible_employee(self, employee_id):
         employee = self.uow.session.get(Employee, employee_id)
         if employee is None or not self.uow.actor.can_see(employee.id, employee.department_id):
