@@ -23,11 +23,12 @@ def _listen(amqp_uri, cache):
                     exclusive=True, auto_delete=True, durable=False)]
 
     def on_message(body, message):
-        payload = (body or {}).get("payload", {}) if isinstance(body, dict) else {}
-        if body.get("type") == "org.role_updated":
+        body = body if isinstance(body, dict) else {}
+        employee_id = (body.get("payload") or {}).get("employee_id")
+        if body.get("type") == "org.role_updated" or employee_id is None:
             cache.drop()
         else:
-            cache.drop(payload.get("employee_id"))
+            cache.drop(employee_id)
         message.ack()
 
     while True:

@@ -12,6 +12,7 @@
   so events published before a consumer first runs wait in its queue.
 """
 import logging
+import sys
 import traceback
 from dataclasses import dataclass
 from functools import partial
@@ -77,7 +78,25 @@ class ReliableEventHandler(EventHandler):
             return conn.execute(select(inbox.c.event_id).where(
                 inbox.c.event_id == event_id, inbox.c.handler == self.handler_name)).first() is not None
 
+    def _duplicate_after_conflict(self, event_id):
+        """Was the conflict the inbox row of another delivery (not a conflict in the handler's data)?"""
+        try:
+            return self._already_handled(event_id)
+        except Exception:
+            return False  # unknown: treat as a failure, so the event is retried rather than dropped
+
     def handle_message(self, body, message, attempt=1):
+        try:
+            self._dispatch(body, message, attempt)
+        except Exception:
+            # E.g. the database is down for the inbox check. Never let the container die for it or lose
+            # the message: give it back to the broker after a pause.
+            log.exception("could not dispatch an event; requeueing it")
+            import eventlet
+            eventlet.sleep(self.backoff)
+            self.queue_consumer.requeue_message(message)
+
+    def _dispatch(self, body, message, attempt):
         try:
             envelope = Envelope.from_body(body)
         except (KeyError, TypeError, AttributeError) as exc:
@@ -109,12 +128,13 @@ class ReliableEventHandler(EventHandler):
                 self.queue_consumer.ack_message(message)
                 return result, None
             except Conflict:
-                # Another delivery of this event committed first: nothing more to do.
-                metrics.EVENTS_HANDLED.labels(service, envelope.type, "duplicate").inc()
-                self.queue_consumer.ack_message(message)
-                return result, None
+                exc_info = sys.exc_info()
+                if self._duplicate_after_conflict(envelope.event_id):
+                    # Another delivery of this event committed first: nothing more to do.
+                    metrics.EVENTS_HANDLED.labels(service, envelope.type, "duplicate").inc()
+                    self.queue_consumer.ack_message(message)
+                    return result, None
             except Exception as exc:
-                import sys
                 exc_info = sys.exc_info()
                 log.warning("event %s: commit failed: %r", envelope.event_id, exc)
         else:

@@ -71,12 +71,12 @@ class Unit:
     def emit(self, event_type, payload, business_date=None):
         """Add an event to the outbox in this transaction; returns its envelope."""
         now = utcnow()
+        business_date = business_date or now.date()
         envelope = {
             "event_id": str(uuid.uuid4()),
             "type": f"{self.service_name}.{event_type}",
             "occurred_at": now.isoformat(),
-            "business_date": (business_date or now.date()).isoformat()
-            if not isinstance(business_date, str) else business_date,
+            "business_date": business_date if isinstance(business_date, str) else business_date.isoformat(),
             "source": self.service_name,
             "correlation_id": self.correlation_id,
             "actor": {"user_id": self.actor.user_id, "username": self.actor.username},

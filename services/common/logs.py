@@ -34,5 +34,7 @@ def configure(service_name, level=None):
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level or env("CARLOAN_LOG_LEVEL", "INFO"))
-    for noisy in ("amqp", "kombu", "nameko.containers", "sqlalchemy.engine"):
+    for noisy in ("amqp", "kombu", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Nameko logs every expected (domain) error with its traceback as a warning; unexpected ones are errors.
+    logging.getLogger("nameko.containers").setLevel(logging.ERROR)

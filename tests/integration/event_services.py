@@ -1,5 +1,5 @@
 """Two small services that exercise the plumbing: `writer` changes data and emits, `reader` applies."""
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, PrimaryKeyConstraint, String, Table, create_engine, func, insert, select
 
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork
@@ -13,6 +13,9 @@ note = Table("note", writer_metadata, Column("id", Integer, primary_key=True, au
              Column("n", Integer, nullable=False))
 
 reader_metadata = add_plumbing_tables(MetaData())
+# Checked at commit (deferred), like a conflict the ORM only meets when it flushes.
+claim = Table("claim", reader_metadata, Column("key", String(20), nullable=False),
+              PrimaryKeyConstraint("key", deferrable=True, initially="DEFERRED"))
 applied = Table("applied", reader_metadata, Column("id", Integer, primary_key=True, autoincrement=True),
                 Column("event_id", String(36), nullable=False), Column("n", Integer, nullable=False))
 
@@ -49,6 +52,8 @@ class Reader(ServiceBase):
     def on_noted(self, event):
         if event.payload.get("poison") and POISON_FAILS["enabled"]:
             raise ValueError("this event can never be applied")
+        if event.payload.get("claim"):
+            self.uow.session.execute(insert(claim).values(key=event.payload["claim"]))
         self.uow.session.execute(insert(applied).values(event_id=event.event_id, n=event.payload["n"]))
 
 

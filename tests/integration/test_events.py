@@ -174,6 +174,20 @@ def test_a_failing_handler_is_retried_then_parked_while_other_events_flow(start,
     engine.dispose()
 
 
+def test_a_conflict_in_the_handlers_own_data_is_parked_not_taken_for_a_duplicate(start, dbs, rabbit_config,
+                                                                                  monkeypatch):
+    _, reader_url = dbs
+    monkeypatch.setenv("CARLOAN_EVENT_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("CARLOAN_EVENT_RETRY_SECONDS", "0.05")
+    start(Reader)
+    first, clash = envelope(1, claim="plate-A"), envelope(2, claim="plate-A")
+    publish_raw(rabbit_config["AMQP_URI"], first)
+    wait_until(lambda: applied_numbers(reader_url) == [1], message="the first claim")
+    publish_raw(rabbit_config["AMQP_URI"], clash)
+    wait_until(lambda: count(reader_url, "parked_event", reader_metadata) == 1, message="the clash to be parked")
+    assert applied_numbers(reader_url) == [1]
+
+
 def _rabbitmqctl(*args):
     subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
 
