@@ -13,6 +13,7 @@ from gateway import auth, metrics, problems
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
 from gateway.settings import Settings
+from services.common import context
 from services.common.errors import Forbidden
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def create_app(settings=None, start_listener=True):
         g.started = time.perf_counter()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_id = incoming if _CORRELATION_RE.match(incoming) else uuid.uuid4().hex
+        context.bind(g.correlation_id)
         view = app.view_functions.get(request.endpoint)
         if view is None:
             return None  # 404 / 405 answered by Flask
@@ -106,6 +108,10 @@ def create_app(settings=None, start_listener=True):
     def tag(response):
         response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
         return response
+
+    @app.teardown_request
+    def unbind(_exc):
+        context.bind(None)
 
     if start_listener:
         from gateway.events import start_invalidation_listener

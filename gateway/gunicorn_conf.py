@@ -11,6 +11,9 @@ threads = int(os.environ.get("CARLOAN_GATEWAY_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 accesslog = None
+# gunicorn's control socket defaults to one path per user, shared by every gunicorn on the machine (and
+# not writable on a read-only root filesystem); the gateway does not use it.
+control_socket_disable = True
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="carloan-gateway-metrics-")

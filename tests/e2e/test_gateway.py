@@ -194,3 +194,21 @@ def test_every_api_route_declares_its_permission(platform):
             if _required_permission(app.view_functions[rule.endpoint], method) is _UNDECLARED:
                 undeclared.append(f"{method} {rule.rule}")
     assert undeclared == []
+
+
+def test_the_correlation_id_and_actor_reach_the_audit_record_and_the_event(platform, admin):
+    import psycopg2
+    employee, _, _ = create_employee(admin, ["collector"])
+    correlation_id = unique("corr-")
+    response = admin.post(f"/api/v1/employees/{employee['id']}/disable",
+                          headers={"X-Correlation-ID": correlation_id})
+    assert response.status_code == 200 and response.headers["X-Correlation-ID"] == correlation_id
+    with psycopg2.connect(platform.env["ORG_DATABASE_URL"]) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT actor_username, action, target_id FROM audit_log WHERE correlation_id = %s",
+                       (correlation_id,))
+        assert cursor.fetchall() == [("admin", "disable_employee", employee["id"])]
+        cursor.execute("SELECT envelope FROM outbox WHERE envelope LIKE %s", (f"%{correlation_id}%",))
+        [(raw,)] = cursor.fetchall()
+    event = json.loads(raw)
+    assert event["type"] == "org.employee_disabled" and event["correlation_id"] == correlation_id
+    assert event["actor"]["username"] == "admin" and event["payload"]["employee_id"] == employee["id"]
