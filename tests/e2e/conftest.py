@@ -5,7 +5,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import tempfile
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
@@ -76,13 +75,13 @@ class _Client:
 
 
 @pytest.fixture(scope="session")
-def platform():
+def platform(tmp_path_factory):
     tag = uuid.uuid4().hex[:8]
     vhost, database = f"carloan-e2e-{tag}", f"carloan_e2e_org_{tag}"
     _management("PUT", f"/vhosts/{vhost}")
     _management("PUT", f"/permissions/{vhost}/guest", json={"configure": ".*", "write": ".*", "read": ".*"})
     _pg(f'CREATE DATABASE "{database}"')
-    data_dir = tempfile.mkdtemp(prefix="carloan-e2e-")
+    data_dir = str(tmp_path_factory.mktemp("platform"))  # logs stay there for a failed run
     port, metrics_port = free_port(), free_port()
     env = {
         **os.environ,
