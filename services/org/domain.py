@@ -106,6 +106,15 @@ def unknown_permissions(codes):
     return sorted(set(codes) - set(PERMISSIONS))
 
 
+def beyond_grant(granter_permissions, granter_scope, permissions, scope=None):
+    """What a grant would hand out that the granter does not hold themselves (no privilege escalation):
+    permissions outside their own, or a data scope wider than theirs."""
+    excess = sorted(set(permissions) - set(granter_permissions))
+    if scope is not None and DATA_SCOPES.index(scope) > DATA_SCOPES.index(granter_scope):
+        excess.append(f"data_scope:{scope}")
+    return excess
+
+
 def widest_scope(scopes):
     """An employee with several roles sees what the widest of them allows."""
     scopes = set(scopes)

@@ -108,6 +108,7 @@ class OrgService(ServiceBase):
         data = load(RoleIn(), data)
         session = self.uow.session
         _check_permissions(data["permissions"])
+        self._check_grant(data["permissions"], data["data_scope"])
         self._ensure_code_free(Role, data["code"], "ROLE_CODE_TAKEN")
         role = Role(code=data["code"], name=data["name"], data_scope=data["data_scope"],
                     permissions=[RolePermission(permission=p) for p in sorted(set(data["permissions"]))])
@@ -126,6 +127,7 @@ class OrgService(ServiceBase):
         if role.code == "admin" and "permissions" in data:
             raise errors.RuleViolated("the admin role always holds every permission",
                                       code="ADMIN_ROLE_FIXED")
+        self._check_grant(data.get("permissions", ()), data.get("data_scope"))
         if "permissions" in data:
             _check_permissions(data["permissions"])
             role.permissions = [RolePermission(permission=p) for p in sorted(set(data["permissions"]))]
@@ -234,7 +236,16 @@ class OrgService(ServiceBase):
         missing = sorted(set(codes) - {r.code for r in roles})
         if missing:
             raise field_error("roles", f"unknown role(s): {', '.join(missing)}", code="ROLE_NOT_FOUND")
+        for role in roles:
+            self._check_grant(role.permission_codes, role.data_scope)
         return list(roles)
+
+    def _check_grant(self, permissions, scope=None):
+        actor = self.uow.actor
+        excess = domain.beyond_grant(actor.permissions, actor.data_scope, permissions, scope)
+        if excess:
+            raise errors.Forbidden(f"you cannot grant what you do not hold: {', '.join(excess)}",
+                                   code="GRANT_EXCEEDS_OWN")
 
     def _principal(self, employee):
         permissions = sorted({p for role in employee.roles for p in role.permission_codes})

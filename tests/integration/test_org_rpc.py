@@ -7,7 +7,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, select
 
 from services.common import jsonutil
-from services.common.errors import NotFound, RateLimited, Unauthenticated, ValidationFailed
+from services.common.errors import Forbidden, NotFound, RateLimited, Unauthenticated, ValidationFailed
 from services.common.runner import migrate
 from services.org.models import Base
 from services.org.service import OrgService
@@ -121,3 +121,26 @@ def test_data_scope_hides_other_departments_employees(org, rabbit_config):
         with pytest.raises(NotFound):
             cluster.org.get_employee(far["id"])
         assert {e["username"] for e in cluster.org.list_employees(page_size=100)["items"]} == {"boss", "sub1"}
+
+
+def test_an_org_manager_cannot_grant_more_than_they_hold(org, rabbit_config):
+    with rpc(rabbit_config) as cluster:
+        admin = cluster.org.authenticate("admin", "Admin-pass-1")
+    with rpc(rabbit_config, as_actor(admin)) as cluster:
+        cluster.org.create_role({"code": "hr", "name": "人事", "data_scope": "department",
+                                 "permissions": ["org.employees.view", "org.employees.manage", "org.roles.manage"]})
+        cluster.org.create_employee({"username": "hr1", "password": "Hr1-pass-1", "name": "人事專員",
+                                     "roles": ["hr"]})
+        hr = cluster.org.authenticate("hr1", "Hr1-pass-1")
+    with rpc(rabbit_config, as_actor(hr)) as cluster:
+        with pytest.raises(Forbidden) as caught:
+            cluster.org.create_employee({"username": "mallory", "password": "Mallory-pass-1", "name": "x",
+                                         "roles": ["admin"]})
+        assert caught.value.code == "GRANT_EXCEEDS_OWN"
+        with pytest.raises(Forbidden):
+            cluster.org.create_role({"code": "wide", "name": "x", "data_scope": "all",
+                                     "permissions": ["org.employees.view"]})
+        role = cluster.org.create_role({"code": "viewer", "name": "查看", "data_scope": "department",
+                                        "permissions": ["org.employees.view"]})
+        assert role["permissions"] == ["org.employees.view"]
+    assert not [r for r in rows(org, "employee") if r.username == "mallory"]

@@ -76,3 +76,10 @@ def test_failures_spread_beyond_the_window_do_not_lock():
     for i in range(10):
         throttle = throttle.after_failure(now + dt.timedelta(minutes=4 * i))
     assert not throttle.locked(now + dt.timedelta(minutes=36))
+
+
+def test_nobody_grants_a_permission_or_scope_they_do_not_hold():
+    mine = ["org.employees.view", "org.employees.manage"]
+    assert domain.beyond_grant(mine, "department", ["org.employees.view"], "own") == []
+    assert domain.beyond_grant(mine, "department", ["org.roles.manage"], "department") == ["org.roles.manage"]
+    assert domain.beyond_grant(mine, "department", [], "all") == ["data_scope:all"]
