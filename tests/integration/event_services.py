@@ -12,6 +12,9 @@ writer_metadata = add_plumbing_tables(MetaData())
 note = Table("note", writer_metadata, Column("id", Integer, primary_key=True, autoincrement=True),
              Column("n", Integer, nullable=False))
 
+writer_claim = Table("claim", writer_metadata, Column("key", String(20), nullable=False),
+                     PrimaryKeyConstraint("key", deferrable=True, initially="DEFERRED"))
+
 reader_metadata = add_plumbing_tables(MetaData())
 # Checked at commit (deferred), like a conflict the ORM only meets when it flushes.
 claim = Table("claim", reader_metadata, Column("key", String(20), nullable=False),
@@ -31,6 +34,13 @@ class Writer(ServiceBase):
         if fail:
             raise RuleViolated("refused after writing", code="REFUSED")
         return n
+
+    @rpc
+    def claim(self, key):
+        """Fails only at commit when the key is taken (a deferred constraint)."""
+        self.uow.session.execute(insert(writer_claim).values(key=key))
+        self.uow.emit("claimed", {"key": key})
+        return key
 
     @rpc
     def write_many(self, start, count):

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 
 from services.common import jsonutil, topology
 from services.common import parked as parked_events
-from services.common.errors import RuleViolated
+from services.common.errors import Conflict, RuleViolated
 from services.common.outbox import events_exchange
 from tests.helpers import wait_until
 from tests.integration import event_services
@@ -102,6 +102,17 @@ def test_a_rolled_back_change_publishes_nothing(start, dbs, rabbit_config):
     time.sleep(0.5)
     assert applied_numbers(reader_url) == [3]
     assert [json.loads(r.envelope)["payload"]["n"] for r in outbox_rows(writer_url)] == [3]
+
+
+def test_a_caller_hears_of_a_failed_commit_and_nothing_is_published(start, dbs, rabbit_config):
+    writer_url, _ = dbs
+    start(Writer)
+    with ServiceRpcProxy("writer", rabbit_config) as writer:
+        assert writer.claim("plate-A") == "plate-A"
+        with pytest.raises(Conflict) as caught:
+            writer.claim("plate-A")
+    assert caught.value.code == "CONCURRENT_CHANGE"
+    assert [json.loads(r.envelope)["payload"] for r in outbox_rows(writer_url)] == [{"key": "plate-A"}]
 
 
 def test_an_unroutable_event_is_kept_and_delivered_once_its_consumer_exists(start, dbs, rabbit_config):
