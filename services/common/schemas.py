@@ -1,14 +1,32 @@
 """Marshmallow at the RPC boundary: load (validate) input, turning errors into ValidationFailed."""
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, pre_load
 
 from services.common.errors import ValidationFailed
 
 
+def _nul_fields(value, path=""):
+    if isinstance(value, str):
+        return [path or "_schema"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [f for key, item in value.items() for f in _nul_fields(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [f for item in value for f in _nul_fields(item, path)]
+    return []
+
+
 class Strict(Schema):
-    """Input schema that refuses unknown fields (no mass assignment)."""
+    """Input schema that refuses unknown fields (no mass assignment) and NUL characters in text
+    (PostgreSQL cannot store them, and no legitimate input carries one)."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def refuse_nul_characters(self, data, **kwargs):
+        bad = sorted(set(_nul_fields(data)))
+        if bad:
+            raise ValidationError({field: ["Must not contain NUL characters."] for field in bad})
+        return data
 
 
 def _flatten(messages, prefix=""):

@@ -26,6 +26,8 @@ class OrgService(ServiceBase):
         """Check a login; returns the principal. Failed attempts are throttled per username."""
         session, now = self.uow.session, utcnow()
         username = (username or "").strip().lower()[:100]
+        if "\x00" in username:
+            raise Unauthenticated("wrong username or password", code="BAD_CREDENTIALS")
         attempt = session.get(LoginAttempt, username, with_for_update=True)
         throttle = _throttle(attempt)
         if throttle.locked(now):

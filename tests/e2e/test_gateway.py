@@ -135,6 +135,10 @@ def test_an_unknown_body_field_is_refused_with_field_errors(platform, admin):
     assert body["errors"] == {"is_admin": ["Unknown field."]}
     body = assert_problem(admin.post("/api/v1/employees", json={"username": "ab"}), 422)
     assert {"username", "password", "name"} <= set(body["errors"])
+    body = assert_problem(admin.post("/api/v1/departments", json={"code": unique("N"), "name": "a\x00b"}), 422)
+    assert body["errors"] == {"name": ["Must not contain NUL characters."]}
+    assert_problem(requests.post(f"{platform.url}/api/v1/auth/login",
+                                 json={"username": "ad\x00min", "password": "x"}, timeout=10), 422)
 
 
 def test_service_rules_come_back_as_field_errors_and_conflicts(platform, admin):

@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from marshmallow import RAISE, Schema, fields
+from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from services.common import jsonutil
 from services.common.consumer import Envelope
 from services.common.errors import ValidationFailed
 from services.common.pagination import paginate
-from services.common.schemas import load
+from services.common.schemas import Strict, load
 
 
 def test_money_serialises_as_a_string_never_a_float():
@@ -25,10 +25,7 @@ def test_payload_hash_ignores_key_order_but_not_values():
     assert jsonutil.payload_hash({"a": Decimal("1.00")}) != jsonutil.payload_hash({"a": Decimal("1.01")})
 
 
-class _Input(Schema):
-    class Meta:
-        unknown = RAISE
-
+class _Input(Strict):
     name = fields.String(required=True)
     limits = fields.Nested(Schema.from_dict({"amount": fields.Decimal(required=True)}))
 
@@ -69,3 +66,9 @@ def test_pages_are_bounded_and_counted():
         assert (page["total"], page["page"], page["page_size"]) == (150, 2, 100)
         assert page["items"] == list(range(101, 151))
         assert paginate(session, query, page=0, page_size=None)["items"] == list(range(1, 21))
+
+
+def test_nul_characters_are_refused_anywhere_in_the_input():
+    with pytest.raises(ValidationFailed) as caught:
+        load(_Input(), {"name": "a\x00b", "limits": {"amount": "1.00"}})
+    assert caught.value.errors == {"name": ["Must not contain NUL characters."]}
