@@ -11,6 +11,8 @@ threads = int(os.environ.get("CARLOAN_GATEWAY_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 accesslog = None
+# gunicorn's own ceiling for a request line (default 4094): longer ones get its plain 414 before the app.
+limit_request_line = 8190
 # gunicorn's control socket defaults to one path per user, shared by every gunicorn on the machine (and
 # not writable on a read-only root filesystem); the gateway does not use it.
 control_socket_disable = True

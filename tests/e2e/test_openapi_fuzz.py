@@ -7,6 +7,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
+GUNICORN_REQUEST_LINE_LIMIT = 8190
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -28,6 +29,8 @@ def admin_token(platform):
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_gateway_honours_its_own_contract(case, admin_token):
     response = case.call(headers={"Authorization": f"Bearer {admin_token}"}, timeout=15)
+    if response.status_code == 414 and len(response.request.url) > GUNICORN_REQUEST_LINE_LIMIT:
+        return  # refused by gunicorn itself before the app sees it (see gateway/gunicorn_conf.py)
     case.validate_response(response, checks=CHECKS)
     if response.status_code >= 400:
         content_type = {k.lower(): v for k, v in response.headers.items()}["content-type"]
