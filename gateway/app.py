@@ -1,5 +1,4 @@
 """The gateway's app factory: `create_app()` wires settings, RPC, auth, errors, routes and metrics."""
-import logging
 import re
 import time
 import uuid
@@ -16,7 +15,6 @@ from gateway.settings import Settings
 from services.common import context
 from services.common.errors import Forbidden
 
-log = logging.getLogger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _CORRELATION_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -51,6 +49,8 @@ def call(service, method, *args, **kwargs):
 def _required_permission(view, method):
     if method == "OPTIONS":
         return None
+    if method == "HEAD":
+        method = "GET"  # Flask answers HEAD with the GET view
     view_class = getattr(view, "view_class", None)
     target = getattr(view_class, method.lower(), None) if view_class else view
     return getattr(target, "required_permission", _UNDECLARED)
