@@ -167,7 +167,9 @@ class UnitOfWork(DependencyProvider):
 
     def _refresh_gauges(self):
         from services.common import metrics, parked
-        metrics.OUTBOX_BACKLOG.labels(self.service_name).set(self.relay.backlog())
+        unsent, unroutable = self.relay.backlog()
+        metrics.OUTBOX_BACKLOG.labels(self.service_name).set(unsent)
+        metrics.OUTBOX_UNROUTABLE.labels(self.service_name).set(unroutable)
         metrics.PARKED_EVENTS.labels(self.service_name).set(parked.count(self.engine, self.metadata))
 
     def get_dependency(self, worker_ctx):

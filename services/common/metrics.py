@@ -20,6 +20,9 @@ ENTRYPOINT_LATENCY = Histogram(
     buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10))
 OUTBOX_BACKLOG = Gauge(
     "carloan_outbox_backlog", "Outbox rows not yet published", ["service"])
+OUTBOX_UNROUTABLE = Gauge(
+    "carloan_outbox_unroutable", "Unsent outbox rows the broker returned: no queue subscribes to them yet",
+    ["service"])
 OUTBOX_PUBLISHED = Counter(
     "carloan_outbox_published_total", "Outbox rows published and confirmed", ["service"])
 EVENTS_HANDLED = Counter(

@@ -116,9 +116,12 @@ class OutboxRelay:
         return len(sent), len(kept)
 
     def backlog(self):
+        """(unsent rows, of which the broker refused as unroutable: events no consumer subscribes to yet)."""
+        unroutable = self.outbox.c.last_error.like("unroutable%")
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(self.outbox)
-                                .where(self.outbox.c.sent_at.is_(None))).scalar_one()
+            row = conn.execute(select(func.count(), func.count().filter(unroutable))
+                               .where(self.outbox.c.sent_at.is_(None))).one()
+        return row[0], row[1]
 
     def drain(self):
         """Publish until nothing publishable is left; returns the number sent."""

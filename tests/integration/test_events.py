@@ -123,9 +123,13 @@ def test_an_unroutable_event_is_kept_and_delivered_once_its_consumer_exists(star
     # No queue is bound yet: the broker returns the events and the relay keeps them.
     wait_until(lambda: all(r.attempts >= 1 for r in outbox_rows(writer_url)), message="a refused pass")
     assert all(r.sent_at is None for r in outbox_rows(writer_url))
+    wait_until(lambda: REGISTRY.get_sample_value("carloan_outbox_unroutable", {"service": "writer"}) == 5,
+               message="the unroutable gauge")
     start(Reader)
     wait_until(lambda: applied_numbers(reader_url) == [1, 2, 3, 4, 5], timeout=40,
                message="the kept events to reach the new consumer")
+    wait_until(lambda: REGISTRY.get_sample_value("carloan_outbox_backlog", {"service": "writer"}) == 0,
+               message="the backlog gauge to empty")
 
 
 def test_an_event_published_before_its_consumer_ever_started_is_handled(start, dbs, rabbit_config):
