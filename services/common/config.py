@@ -59,3 +59,19 @@ METRICS_PORTS = {
 
 def metrics_port(service_name):
     return env_int(f"{service_name.upper()}_METRICS_PORT", METRICS_PORTS.get(service_name, 9100))
+
+
+def secret(env_name, file_name, nbytes=48):
+    """A secret from the environment; in development, a random one kept in the data dir (so every process
+    and every restart uses the same); in production (`CARLOAN_ENV=production`) it must be set."""
+    import secrets
+    value = env(env_name)
+    if value:
+        return value
+    if env("CARLOAN_ENV", "development") == "production":
+        raise RuntimeError(f"{env_name} must be set in production")
+    path = data_dir() / file_name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(nbytes) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,6 +1,5 @@
 """First-start seeding: the built-in roles of API.md, the head office, and the `admin` user."""
 import logging
-import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,17 +13,8 @@ log = logging.getLogger(__name__)
 
 
 def admin_password():
-    """`CARLOAN_ADMIN_PASSWORD`; in development a random one kept in the data dir."""
-    password = config.env("CARLOAN_ADMIN_PASSWORD")
-    if password:
-        return password
-    if config.env("CARLOAN_ENV", "development") == "production":
-        raise SystemExit("CARLOAN_ADMIN_PASSWORD must be set in production")
-    path = config.data_dir() / "admin-password"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(12) + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """`CARLOAN_ADMIN_PASSWORD`; in development a random one kept in `<data dir>/admin-password`."""
+    return config.secret("CARLOAN_ADMIN_PASSWORD", "admin-password", nbytes=12)
 
 
 def seed(url):
