@@ -79,9 +79,10 @@ def create_app(settings=None, start_listener=True):
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
 
-    from gateway.routes import auth as auth_routes, ops, org
+    from gateway.routes import auth as auth_routes, customers, ops, org
     api.register_blueprint(auth_routes.blp)
     api.register_blueprint(org.blp)
+    api.register_blueprint(customers.blp)
     ops.register(app)
     metrics.register(app)
 

@@ -18,9 +18,9 @@ HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404:
               500: "INTERNAL_ERROR", 503: "SERVICE_UNAVAILABLE"}
 
 
-def problem(status, title, detail=None, code=None, errors=None, headers=None):
+def problem(status, title, detail=None, code=None, errors=None, headers=None, extra=None):
     code = code or HTTP_CODES.get(status, "ERROR")
-    body = {"type": f"urn:carloan:problem:{code.lower()}", "title": title, "status": status,
+    body = {**(extra or {}), "type": f"urn:carloan:problem:{code.lower()}", "title": title, "status": status,
             "detail": detail or title, "code": code}
     if errors:
         body["errors"] = errors
@@ -62,7 +62,7 @@ def from_domain_error(exc: DomainError):
     if exc.status == 429:
         headers["Retry-After"] = (errors.pop("retry_after", None) or ["60"])[0]
     return problem(exc.status, exc.title, exc.detail, code=exc.code, errors=errors or None,
-                   headers=headers)
+                   headers=headers, extra=exc.extra)
 
 
 def register(app):

@@ -14,6 +14,7 @@ class ProblemSchema(Schema):
     detail = fields.String()
     code = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    existing_id = fields.String(metadata={"description": "on 409: the record that already exists"})
 
 
 class PageArgs(Strict):
@@ -122,3 +123,95 @@ class EmployeeListArgs(PageArgs):
 class HealthSchema(Schema):
     status = fields.String(required=True)
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+# -- customers ---------------------------------------------------------------------------------
+MONEY = {"places": 2, "as_string": True, "validate": validate.Range(min=0, max=10 ** 15)}
+
+
+class PersonSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    id_number = fields.String(required=True, metadata={"description": "居民身份證號 (GB 11643)"})
+    phone = fields.String(required=True, metadata={"description": "mainland mobile, 11 digits"})
+    address = fields.String(allow_none=True)
+    employer = fields.String(allow_none=True)
+    monthly_income = fields.Decimal(allow_none=True, **MONEY)
+
+
+class EnterpriseSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    uscc = fields.String(required=True, metadata={"description": "統(tǒng)一社會信用代碼 (GB 32100)"})
+    legal_representative = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    legal_representative_id_number = fields.String(required=True)
+    phone = fields.String(required=True)
+    address = fields.String(allow_none=True)
+    registered_capital = fields.Decimal(allow_none=True, **MONEY)
+    accept_uscc_warning = fields.Boolean(
+        metadata={"description": "register a code whose check character fails (some early codes do)"})
+
+
+class LoanSummarySchema(Schema):
+    loan_id = fields.String()
+    status = fields.String()
+    amount = fields.String()
+    outstanding_principal = fields.String()
+    dpd = fields.Integer()
+    worst_dpd = fields.Integer()
+    classification = fields.String(allow_none=True)
+
+
+class CreditSchema(Schema):
+    loans_count = fields.Integer()
+    applications_pending = fields.Integer()
+    total_amount = fields.String()
+    exposure = fields.String()
+    worst_dpd = fields.Integer()
+    worst_classification = fields.String(allow_none=True)
+
+
+class CustomerSchema(Schema):
+    id = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(("person", "enterprise")))
+    name = fields.String(required=True)
+    id_number = fields.String(allow_none=True, metadata={"description": "masked unless ?unmask=true"})
+    phone = fields.String(allow_none=True, metadata={"description": "masked unless ?unmask=true"})
+    address = fields.String(allow_none=True)
+    employer = fields.String(allow_none=True)
+    monthly_income = fields.String(allow_none=True)
+    uscc = fields.String(allow_none=True)
+    uscc_warning = fields.String(allow_none=True)
+    legal_representative = fields.String(allow_none=True)
+    legal_representative_id_number = fields.String(allow_none=True)
+    registered_capital = fields.String(allow_none=True)
+    department_id = fields.String(allow_none=True)
+    officer_id = fields.String()
+    created_at = fields.String(metadata=TIMESTAMP)
+    blacklisted = fields.Boolean()
+    loans = fields.List(fields.Nested(LoanSummarySchema))
+    credit = fields.Nested(CreditSchema)
+
+
+class CustomerListArgs(PageArgs):
+    type = fields.String(validate=validate.OneOf(("person", "enterprise")))
+    q = fields.String(validate=validate.Length(min=1, max=100),
+                      metadata={"description": "name (contains), or an exact ID number, phone or USCC"})
+
+
+class UnmaskArgs(Strict):
+    unmask = fields.Boolean(load_default=False)
+
+
+class BlacklistSchema(Strict):
+    id = fields.String(dump_only=True)
+    customer_id = fields.String(allow_none=True)
+    id_number = fields.String(allow_none=True, metadata={"description": "masked in responses"})
+    uscc = fields.String(allow_none=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    created_by = fields.String(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    removed_by = fields.String(dump_only=True, allow_none=True)
+    removed_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+
+
+class BlacklistListArgs(PageArgs):
+    active = fields.Boolean(load_default=True, metadata={"description": "false: include removed entries"})

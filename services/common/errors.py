@@ -11,13 +11,14 @@ class DomainError(Exception):
     code = "BAD_REQUEST"
     title = "Bad request"
 
-    def __init__(self, detail=None, code=None, errors=None):
+    def __init__(self, detail=None, code=None, errors=None, extra=None):
         detail = detail or self.title
         code = code or type(self).code
-        super().__init__(detail, code, errors or {})
+        super().__init__(detail, code, errors or {}, extra or {})
         self.detail = detail
         self.code = code
         self.errors = errors or {}
+        self.extra = extra or {}  # extension members of the problem, e.g. the id of an existing record
 
     def __str__(self):
         return f"{self.code}: {self.detail}"

@@ -18,6 +18,7 @@ from tests.conftest import PG_ADMIN_URL
 from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("org", "customer")
 MANAGEMENT = os.environ.get("CARLOAN_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
 
 
@@ -77,35 +78,43 @@ class _Client:
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory):
     tag = uuid.uuid4().hex[:8]
-    vhost, database = f"carloan-e2e-{tag}", f"carloan_e2e_org_{tag}"
+    vhost = f"carloan-e2e-{tag}"
+    databases = {service: f"carloan_e2e_{service}_{tag}" for service in SERVICES}
     _management("PUT", f"/vhosts/{vhost}")
     _management("PUT", f"/permissions/{vhost}/guest", json={"configure": ".*", "write": ".*", "read": ".*"})
-    _pg(f'CREATE DATABASE "{database}"')
+    for database in databases.values():
+        _pg(f'CREATE DATABASE "{database}"')
     data_dir = str(tmp_path_factory.mktemp("platform"))  # logs stay there for a failed run
-    port, metrics_port = free_port(), free_port()
+    port = free_port()
+    metrics_ports = {service: free_port() for service in SERVICES}
     env = {
         **os.environ,
         "CARLOAN_DATA_DIR": data_dir,
         "CARLOAN_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-        "ORG_DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}",
-        "ORG_METRICS_PORT": str(metrics_port),
         "CARLOAN_ADMIN_PASSWORD": secrets.token_urlsafe(12),
         "CARLOAN_JWT_SECRET": secrets.token_urlsafe(48),
+        "CARLOAN_PII_KEY": secrets.token_urlsafe(32),
         "CARLOAN_GATEWAY_PORT": str(port),
         "CARLOAN_GATEWAY_WORKERS": "2",
-        "CARLOAN_SERVICES": "org",
+        "CARLOAN_SERVICES": ",".join(SERVICES),
         "PYTHONWARNINGS": "ignore",
     }
+    for service in SERVICES:
+        env[f"{service.upper()}_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{databases[service]}"
+        env[f"{service.upper()}_METRICS_PORT"] = str(metrics_ports[service])
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     logs = Path(data_dir)
-    subprocess.run([sys.executable, "-m", "services.org", "migrate"], env=env, cwd=ROOT, check=True,
-                   stdout=open(logs / "migrate.log", "w"), stderr=subprocess.STDOUT)
+    for service in SERVICES:
+        subprocess.run([sys.executable, "-m", f"services.{service}", "migrate"], env=env, cwd=ROOT, check=True,
+                       stdout=open(logs / f"{service}-migrate.log", "w"), stderr=subprocess.STDOUT)
     platform = Platform(url=f"http://127.0.0.1:{port}", admin_password=env["CARLOAN_ADMIN_PASSWORD"],
                         jwt_secret=env["CARLOAN_JWT_SECRET"],
-                        org_metrics_url=f"http://127.0.0.1:{metrics_port}/metrics", env=env)
+                        org_metrics_url=f"http://127.0.0.1:{metrics_ports['org']}/metrics", env=env)
     platform.processes = [
-        subprocess.Popen([sys.executable, "-m", "services.org", "run"], env=env, cwd=ROOT,
-                         stdout=open(logs / "org.log", "w"), stderr=subprocess.STDOUT),
+        subprocess.Popen([sys.executable, "-m", f"services.{service}", "run"], env=env, cwd=ROOT,
+                         stdout=open(logs / f"{service}.log", "w"), stderr=subprocess.STDOUT)
+        for service in SERVICES
+    ] + [
         subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:gateway.gunicorn_conf",
                           "gateway.wsgi:app"], env=env, cwd=ROOT,
                          stdout=open(logs / "gateway.log", "w"), stderr=subprocess.STDOUT),
@@ -128,7 +137,8 @@ def platform(tmp_path_factory):
                 process.wait(15)
             except subprocess.TimeoutExpired:
                 process.kill()
-        _pg(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        for database in databases.values():
+            _pg(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         _management("DELETE", f"/vhosts/{vhost}")
 
 

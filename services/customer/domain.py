@@ -1,0 +1,80 @@
+"""Customer rules: identity checksums (GB 11643, GB 32100), masking, eligibility, credit projection."""
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+CLASSIFICATIONS = ("normal", "special_mention", "substandard", "doubtful", "loss")
+CLASSIFICATION_LABELS = {"normal": "正常", "special_mention": "關(guān)注", "substandard": "次級",
+                         "doubtful": "可疑", "loss": "損失"}
+
+
+def normalize_id_number(value):
+    return (value or "").strip().upper()
+
+
+def id_number_problem(value, today=None):
+    """Why a resident ID number (GB 11643) is invalid, or None. Expects a normalised value."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return "must be 18 characters: 17 digits and a digit or X"
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return "the birth date in it is not a real date"
+    if born > (today or dt.date.today()) or born.year < 1900:
+        return "the birth date in it is not a plausible past date"
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], ID_WEIGHTS))
+    if ID_CHECK[total % 11] != value[17]:
+        return "the check digit is wrong"
+    return None
+
+
+def normalize_uscc(value):
+    return (value or "").strip().upper()
+
+
+def uscc_problem(value):
+    """(error, warning) for a unified social credit code (GB 32100). An error refuses the code; a warning
+    (a failed check digit, as some early codes have) accepts it only when the caller confirms."""
+    if len(value) != 18 or any(ch not in USCC_ALPHABET for ch in value):
+        return "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z", None
+    total = sum(USCC_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(value[:17]))
+    check = (31 - total % 31) % 31
+    if USCC_ALPHABET[check] != value[17]:
+        return None, "the check character does not match (an early code?)"
+    return None, None
+
+
+def phone_problem(value):
+    return None if PHONE.fullmatch(value or "") else "not a mainland China mobile number (11 digits)"
+
+
+def mask_id_number(value):
+    return None if value is None else value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(value):
+    return None if value is None else value[:3] + "****" + value[-4:]
+
+
+def worse_classification(current, new):
+    if current is None:
+        return new
+    return max(current, new, key=CLASSIFICATIONS.index)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    may_borrow: bool
+    reasons: tuple = ()
+
+
+def eligibility(blacklist_hits):
+    """May this borrower borrow? `blacklist_hits`: (who, reason) for each active blacklist entry found."""
+    if blacklist_hits:
+        return Eligibility(False, tuple(f"{who}: {reason}" for who, reason in blacklist_hits))
+    return Eligibility(True)

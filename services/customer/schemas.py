@@ -1,0 +1,71 @@
+"""Marshmallow schemas of the customer service's RPC boundary and the events it consumes."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from services.common.schemas import Strict
+
+NAME = validate.Length(min=1, max=100)
+MONEY = {"places": 2, "as_string": True, "validate": validate.Range(min=0, max=10 ** 15)}
+
+
+class PersonIn(Strict):
+    name = fields.String(required=True, validate=NAME)
+    id_number = fields.String(required=True, validate=validate.Length(max=30))
+    phone = fields.String(required=True, validate=validate.Length(max=30))
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    employer = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    monthly_income = fields.Decimal(load_default=None, allow_none=True, **MONEY)
+
+
+class EnterpriseIn(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    uscc = fields.String(required=True, validate=validate.Length(max=30))
+    legal_representative = fields.String(required=True, validate=NAME)
+    legal_representative_id_number = fields.String(required=True, validate=validate.Length(max=30))
+    phone = fields.String(required=True, validate=validate.Length(max=30))
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    registered_capital = fields.Decimal(load_default=None, allow_none=True, **MONEY)
+    accept_uscc_warning = fields.Boolean(load_default=False)
+
+
+class BlacklistIn(Strict):
+    customer_id = fields.String(load_default=None, allow_none=True)
+    id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    uscc = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+# -- the loan and collection events this service reads (its own contract of their payloads) -----
+class _Event(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ApplicationSubmitted(_Event):
+    application_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    amount = fields.Decimal(required=True)
+
+
+class LoanDisbursed(_Event):
+    loan_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    principal = fields.Decimal(required=True)
+    application_id = fields.String(load_default=None)
+
+
+class LoanSettled(_Event):
+    loan_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+
+
+class DpdChanged(_Event):
+    loan_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    dpd = fields.Integer(required=True)
+    outstanding_principal = fields.Decimal(load_default=None)
+
+
+class ClassificationChanged(_Event):
+    loan_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    classification = fields.String(required=True)

@@ -1,0 +1,323 @@
+"""Nameko entrypoints of the customer service."""
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+
+from services.common.consumer import subscribe
+from services.common.db import UnitOfWork, utcnow
+from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.pagination import paginate
+from services.common.pii import Pii
+from services.common.rpc import rpc
+from services.common.schemas import load
+from services.common.service import ServiceBase
+from services.customer import domain
+from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
+from services.customer.schemas import (ApplicationSubmitted, BlacklistIn, ClassificationChanged, DpdChanged,
+                                       EnterpriseIn, LoanDisbursed, LoanSettled, PersonIn)
+
+UNMASK = "customer.unmask"
+
+
+def money(value):
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
+class CustomerService(ServiceBase):
+    name = "customer"
+    uow = UnitOfWork(Base.metadata)
+    pii = Pii()
+
+    # -- registration --------------------------------------------------------------------------
+    @rpc
+    def create_person(self, data):
+        data = load(PersonIn(), data)
+        id_number = _valid_id_number(data["id_number"], "id_number")
+        phone = _valid_phone(data["phone"])
+        existing = self.uow.session.scalars(select(Customer.id).where(
+            Customer.type == "person", Customer.id_number_hash == self.pii.digest(id_number))).first()
+        if existing:
+            raise Conflict(f"this ID number is already registered as customer {existing}",
+                           code="CUSTOMER_DUPLICATE", extra={"existing_id": existing})
+        customer = Customer(type="person", name=data["name"], address=data["address"],
+                            employer=data["employer"], monthly_income=data["monthly_income"],
+                            **self._owner(), **self._sealed(id_number, phone))
+        return self._created(customer)
+
+    @rpc
+    def create_enterprise(self, data):
+        data = load(EnterpriseIn(), data)
+        uscc = domain.normalize_uscc(data["uscc"])
+        error, warning = domain.uscc_problem(uscc)
+        if error:
+            raise field_error("uscc", error, code="USCC_INVALID")
+        if warning and not data["accept_uscc_warning"]:
+            raise field_error("uscc", f"{warning}; send accept_uscc_warning=true to register it anyway",
+                              code="USCC_CHECK_FAILED")
+        representative_id = _valid_id_number(data["legal_representative_id_number"],
+                                             "legal_representative_id_number")
+        phone = _valid_phone(data["phone"])
+        existing = self.uow.session.scalars(select(Customer.id).where(Customer.uscc == uscc)).first()
+        if existing:
+            raise Conflict(f"this USCC is already registered as customer {existing}",
+                           code="CUSTOMER_DUPLICATE", extra={"existing_id": existing})
+        customer = Customer(type="enterprise", name=data["name"], uscc=uscc, uscc_warning=warning,
+                            legal_representative=data["legal_representative"], address=data["address"],
+                            registered_capital=data["registered_capital"],
+                            **self._owner(), **self._sealed(representative_id, phone))
+        return self._created(customer)
+
+    # -- reading -------------------------------------------------------------------------------
+    @rpc
+    def list_customers(self, type=None, q=None, page=1, page_size=20):
+        query = self._scoped(select(Customer)).order_by(Customer.created_at.desc(), Customer.id)
+        if type:
+            query = query.where(Customer.type == type)
+        if q:
+            needle = q.strip()
+            exact = [Customer.name.like(f"%{needle}%")]
+            id_number = domain.normalize_id_number(needle)
+            if domain.id_number_problem(id_number) is None:
+                exact.append(Customer.id_number_hash == self.pii.digest(id_number))
+            if domain.phone_problem(needle) is None:
+                exact.append(Customer.phone_hash == self.pii.digest(needle))
+            if len(needle) == 18:
+                exact.append(Customer.uscc == domain.normalize_uscc(needle))
+            query = query.where(or_(*exact))
+        return paginate(self.uow.session, query, page, page_size, lambda c: self._dump(c, unmask=False))
+
+    @rpc
+    def get_customer(self, customer_id, unmask=False):
+        customer = self._visible(customer_id)
+        if unmask:
+            if UNMASK not in self.uow.actor.permissions:
+                raise Forbidden("seeing full ID numbers and phones needs the customer.unmask permission",
+                                code="PERMISSION_DENIED")
+            self.uow.audit("unmask_customer", "customer", customer.id, {"fields": ["id_number", "phone"]})
+        result = self._dump(customer, unmask=unmask)
+        result["loans"] = self._loans(customer.id)
+        result["credit"] = self._credit(result["loans"])
+        result["blacklisted"] = bool(self._blacklist_hits(customer))
+        return result
+
+    # -- blacklist -----------------------------------------------------------------------------
+    @rpc
+    def add_to_blacklist(self, data):
+        data = load(BlacklistIn(), data)
+        given = [key for key in ("customer_id", "id_number", "uscc") if data[key]]
+        if len(given) != 1:
+            raise field_error("customer_id", "give exactly one of customer_id, id_number or uscc",
+                              code="BLACKLIST_TARGET")
+        entry = BlacklistEntry(reason=data["reason"], created_by=self.uow.actor.user_id)
+        if data["customer_id"]:
+            customer = self._visible(data["customer_id"])
+            entry.customer_id = customer.id
+        elif data["id_number"]:
+            id_number = _valid_id_number(data["id_number"], "id_number")
+            entry.id_number_hash = self.pii.digest(id_number)
+            entry.id_number_enc = self.pii.encrypt(id_number)
+        else:
+            uscc = domain.normalize_uscc(data["uscc"])
+            error, _ = domain.uscc_problem(uscc)
+            if error:
+                raise field_error("uscc", error, code="USCC_INVALID")
+            entry.uscc = uscc
+        self.uow.session.add(entry)
+        self.uow.session.flush()
+        self.uow.audit("blacklist", "blacklist_entry", entry.id, {"reason": data["reason"]})
+        self.uow.emit("blacklisted", self._entry_event(entry))
+        return self._dump_entry(entry)
+
+    @rpc
+    def remove_from_blacklist(self, entry_id):
+        entry = self.uow.session.get(BlacklistEntry, entry_id)
+        if entry is None:
+            raise NotFound("no such blacklist entry", code="BLACKLIST_ENTRY_NOT_FOUND")
+        if entry.removed_at is None:
+            entry.removed_at, entry.removed_by = utcnow(), self.uow.actor.user_id
+            self.uow.audit("unblacklist", "blacklist_entry", entry.id, {})
+            self.uow.emit("unblacklisted", self._entry_event(entry))
+        return self._dump_entry(entry)
+
+    @rpc
+    def list_blacklist(self, active=True, page=1, page_size=20):
+        query = select(BlacklistEntry).order_by(BlacklistEntry.created_at.desc(), BlacklistEntry.id)
+        if active:
+            query = query.where(BlacklistEntry.removed_at.is_(None))
+        return paginate(self.uow.session, query, page, page_size, self._dump_entry)
+
+    @rpc
+    def may_borrow(self, customer_id=None, id_number=None, uscc=None):
+        """For the loan service: may this person or enterprise (or its legal representative) borrow?"""
+        hits = []
+        if customer_id:
+            customer = self.uow.session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFound("no such customer", code="CUSTOMER_NOT_FOUND")
+            hits += self._blacklist_hits(customer)
+        if id_number:
+            hits += self._hits(id_number_hash=self.pii.digest(domain.normalize_id_number(id_number)))
+        if uscc:
+            hits += self._hits(uscc=domain.normalize_uscc(uscc))
+        verdict = domain.eligibility(hits)
+        return {"may_borrow": verdict.may_borrow, "reasons": list(verdict.reasons)}
+
+    # -- loan history projection ---------------------------------------------------------------
+    @subscribe("loan.application_submitted")
+    def on_application_submitted(self, event):
+        data = load(ApplicationSubmitted(), event.payload)
+        history = self._history(data["application_id"], data["customer_id"], status="applied")
+        history.amount = data["amount"]
+
+    @subscribe("loan.disbursed")
+    def on_loan_disbursed(self, event):
+        data = load(LoanDisbursed(), event.payload)
+        if data["application_id"]:
+            applied = self.uow.session.get(LoanHistory, data["application_id"])
+            if applied is not None:
+                self.uow.session.delete(applied)  # the application became this loan
+        history = self._history(data["loan_id"], data["customer_id"], status="active")
+        history.amount = history.outstanding_principal = data["principal"]
+
+    @subscribe("loan.settled")
+    def on_loan_settled(self, event):
+        data = load(LoanSettled(), event.payload)
+        history = self._history(data["loan_id"], data["customer_id"], status="settled")
+        history.outstanding_principal, history.dpd = Decimal("0"), 0
+
+    @subscribe("loan.dpd_changed")
+    def on_dpd_changed(self, event):
+        data = load(DpdChanged(), event.payload)
+        history = self._history(data["loan_id"], data["customer_id"])
+        history.dpd = data["dpd"]
+        history.worst_dpd = max(history.worst_dpd or 0, data["dpd"])
+        if data["outstanding_principal"] is not None:
+            history.outstanding_principal = data["outstanding_principal"]
+
+    @subscribe("collection.classification_changed")
+    def on_classification_changed(self, event):
+        data = load(ClassificationChanged(), event.payload)
+        self._history(data["loan_id"], data["customer_id"]).classification = data["classification"]
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _owner(self):
+        actor = self.uow.actor
+        return {"officer_id": actor.user_id, "department_id": actor.department_id}
+
+    def _sealed(self, id_number, phone):
+        return {"id_number_enc": self.pii.encrypt(id_number), "id_number_hash": self.pii.digest(id_number),
+                "phone_enc": self.pii.encrypt(phone), "phone_hash": self.pii.digest(phone)}
+
+    def _created(self, customer):
+        self.uow.session.add(customer)
+        self.uow.session.flush()
+        self.uow.audit(f"create_{customer.type}", "customer", customer.id, {"name": customer.name})
+        self.uow.emit("created", {"customer_id": customer.id, "type": customer.type,
+                                  "department_id": customer.department_id, "officer_id": customer.officer_id})
+        return self._dump(customer, unmask=False)
+
+    def _scoped(self, query):
+        actor = self.uow.actor
+        if actor.department_ids is None:
+            return query
+        if actor.data_scope == "own":
+            return query.where(Customer.officer_id == actor.user_id)
+        return query.where(or_(Customer.department_id.in_(actor.department_ids),
+                               Customer.officer_id == actor.user_id))
+
+    def _visible(self, customer_id):
+        customer = self.uow.session.get(Customer, customer_id)
+        if customer is None or not self.uow.actor.can_see(customer.officer_id, customer.department_id):
+            raise NotFound("no such customer", code="CUSTOMER_NOT_FOUND")
+        return customer
+
+    def _dump(self, customer, unmask):
+        id_number, phone = self.pii.decrypt(customer.id_number_enc), self.pii.decrypt(customer.phone_enc)
+        if not unmask:
+            id_number, phone = domain.mask_id_number(id_number), domain.mask_phone(phone)
+        result = {"id": customer.id, "type": customer.type, "name": customer.name, "phone": phone,
+                  "address": customer.address, "department_id": customer.department_id,
+                  "officer_id": customer.officer_id, "created_at": customer.created_at.isoformat()}
+        if customer.type == "person":
+            result.update(id_number=id_number, employer=customer.employer,
+                          monthly_income=money(customer.monthly_income))
+        else:
+            result.update(uscc=customer.uscc, uscc_warning=customer.uscc_warning,
+                          legal_representative=customer.legal_representative,
+                          legal_representative_id_number=id_number,
+                          registered_capital=money(customer.registered_capital))
+        return result
+
+    def _hits(self, **match):
+        column, value = next(iter(match.items()))
+        entries = self.uow.session.scalars(select(BlacklistEntry).where(
+            getattr(BlacklistEntry, column) == value, BlacklistEntry.removed_at.is_(None))).all()
+        return [(column.replace("_hash", ""), entry.reason) for entry in entries]
+
+    def _blacklist_hits(self, customer):
+        hits = self._hits(customer_id=customer.id) + self._hits(id_number_hash=customer.id_number_hash)
+        if customer.uscc:
+            hits += self._hits(uscc=customer.uscc)
+        return hits
+
+    def _history(self, loan_id, customer_id, status=None):
+        history = self.uow.session.get(LoanHistory, loan_id)
+        if history is None:
+            history = LoanHistory(loan_id=loan_id, customer_id=customer_id, status=status or "active",
+                                  amount=Decimal("0"), outstanding_principal=Decimal("0"), dpd=0, worst_dpd=0)
+            self.uow.session.add(history)
+        elif status:
+            history.status = status
+        return history
+
+    def _loans(self, customer_id):
+        rows = self.uow.session.scalars(select(LoanHistory).where(LoanHistory.customer_id == customer_id)
+                                        .order_by(LoanHistory.updated_at)).all()
+        return [{"loan_id": r.loan_id, "status": r.status, "amount": money(r.amount),
+                 "outstanding_principal": money(r.outstanding_principal), "dpd": r.dpd,
+                 "worst_dpd": r.worst_dpd, "classification": r.classification} for r in rows]
+
+    @staticmethod
+    def _credit(loans):
+        booked = [loan for loan in loans if loan["status"] != "applied"]
+        worst = None
+        for loan in booked:
+            if loan["classification"]:
+                worst = domain.worse_classification(worst, loan["classification"])
+        return {
+            "loans_count": len(booked),
+            "applications_pending": len(loans) - len(booked),
+            "total_amount": money(sum((Decimal(loan["amount"]) for loan in booked), Decimal("0"))),
+            "exposure": money(sum((Decimal(loan["outstanding_principal"]) for loan in booked
+                                   if loan["status"] == "active"), Decimal("0"))),
+            "worst_dpd": max((loan["worst_dpd"] for loan in booked), default=0),
+            "worst_classification": worst,
+        }
+
+    def _entry_event(self, entry):
+        return {"entry_id": entry.id, "customer_id": entry.customer_id, "id_number_hash": entry.id_number_hash,
+                "uscc": entry.uscc, "reason": entry.reason}
+
+    def _dump_entry(self, entry):
+        id_number = self.pii.decrypt(entry.id_number_enc)
+        return {"id": entry.id, "customer_id": entry.customer_id, "id_number": domain.mask_id_number(id_number),
+                "uscc": entry.uscc, "reason": entry.reason, "created_by": entry.created_by,
+                "created_at": entry.created_at.isoformat(),
+                "removed_by": entry.removed_by,
+                "removed_at": entry.removed_at.isoformat() if entry.removed_at else None}
+
+
+def _valid_id_number(raw, field):
+    value = domain.normalize_id_number(raw)
+    problem = domain.id_number_problem(value)
+    if problem:
+        raise field_error(field, problem, code="ID_NUMBER_INVALID")
+    return value
+
+
+def _valid_phone(raw):
+    value = (raw or "").strip()
+    problem = domain.phone_problem(value)
+    if problem:
+        raise field_error("phone", problem, code="PHONE_INVALID")
+    return value
