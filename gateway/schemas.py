@@ -126,7 +126,11 @@ class HealthSchema(Schema):
 
 
 # -- customers ---------------------------------------------------------------------------------
-MONEY = {"places": 2, "as_string": True, "validate": validate.Range(min=0, max=10 ** 15)}
+def money(**kwargs):
+    """Money in and out as a decimal string with at most 2 decimals ("150000.00"); never a float."""
+    return fields.String(validate=validate.Regexp(r"^\d{1,15}(\.\d{1,2})?$", error="a decimal string such as "
+                                                                                   "\"150000.00\""),
+                         metadata={"example": "150000.00", "pattern": r"^\d{1,15}(\.\d{1,2})?$"}, **kwargs)
 
 
 class PersonSchema(Strict):
@@ -135,7 +139,7 @@ class PersonSchema(Strict):
     phone = fields.String(required=True, metadata={"description": "mainland mobile, 11 digits"})
     address = fields.String(allow_none=True)
     employer = fields.String(allow_none=True)
-    monthly_income = fields.Decimal(allow_none=True, **MONEY)
+    monthly_income = money(allow_none=True)
 
 
 class EnterpriseSchema(Strict):
@@ -145,7 +149,7 @@ class EnterpriseSchema(Strict):
     legal_representative_id_number = fields.String(required=True)
     phone = fields.String(required=True)
     address = fields.String(allow_none=True)
-    registered_capital = fields.Decimal(allow_none=True, **MONEY)
+    registered_capital = money(allow_none=True)
     accept_uscc_warning = fields.Boolean(
         metadata={"description": "register a code whose check character fails (some early codes do)"})
 

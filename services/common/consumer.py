@@ -20,6 +20,7 @@ from functools import partial
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from services.common import config, jsonutil, metrics
 from services.common.context import ACTOR_KEY, CORRELATION_KEY
@@ -103,7 +104,7 @@ class ReliableEventHandler(EventHandler):
             self._park(body if isinstance(body, dict) else {"body": repr(body)}, message,
                        f"malformed envelope: {exc!r}", 0)
             return
-        if attempt == 1 and self._already_handled(envelope.event_id):
+        if self._already_handled(envelope.event_id):
             metrics.EVENTS_HANDLED.labels(self.container.service_name, envelope.type, "duplicate").inc()
             self.queue_consumer.ack_message(message)
             return
@@ -127,8 +128,10 @@ class ReliableEventHandler(EventHandler):
                 metrics.EVENTS_HANDLED.labels(service, envelope.type, "applied").inc()
                 self.queue_consumer.ack_message(message)
                 return result, None
-            except Conflict:
+            except (Conflict, IntegrityError):
+                # On PostgreSQL a concurrent delivery of the same event blocks on the inbox key, then fails.
                 exc_info = sys.exc_info()
+                unit.rollback()
                 if self._duplicate_after_conflict(envelope.event_id):
                     # Another delivery of this event committed first: nothing more to do.
                     metrics.EVENTS_HANDLED.labels(service, envelope.type, "duplicate").inc()

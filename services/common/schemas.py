@@ -1,4 +1,6 @@
 """Marshmallow at the RPC boundary: load (validate) input, turning errors into ValidationFailed."""
+from collections.abc import Mapping
+
 from marshmallow import RAISE, Schema, ValidationError, pre_load
 
 from services.common.errors import ValidationFailed
@@ -7,8 +9,8 @@ from services.common.errors import ValidationFailed
 def _nul_fields(value, path=""):
     if isinstance(value, str):
         return [path or "_schema"] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [f for key, item in value.items() for f in _nul_fields(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, Mapping):  # also webargs' MultiDictProxy for query strings
+        return [f for key in value for f in _nul_fields(value[key], f"{path}.{key}" if path else str(key))]
     if isinstance(value, list):
         return [f for item in value for f in _nul_fields(item, path)]
     return []

@@ -61,6 +61,21 @@ def mask_phone(value):
     return None if value is None else value[:3] + "****" + value[-4:]
 
 
+LOAN_STATUSES = ("applied", "active", "settled")
+
+
+def later_status(current, new):
+    """Events may arrive out of order: a loan's status only moves forward (applied → active → settled)."""
+    if current is None:
+        return new
+    return max(current, new, key=LOAN_STATUSES.index)
+
+
+def is_newer(as_of, current_as_of):
+    """Is an update stamped `as_of` (business date, occurred-at) newer than what was applied?"""
+    return current_as_of is None or as_of >= current_as_of
+
+
 def worse_classification(current, new):
     if current is None:
         return new

@@ -70,5 +70,6 @@ class LoanHistory(Base):
     outstanding_principal = Column(MONEY, nullable=False, default=0)
     dpd = Column(Integer, nullable=False, default=0)
     worst_dpd = Column(Integer, nullable=False, default=0)
+    dpd_as_of = Column(String(60))  # business date and time of the DPD event applied, to ignore stale ones
     classification = Column(String(20))
     updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)

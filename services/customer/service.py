@@ -177,22 +177,27 @@ class CustomerService(ServiceBase):
             if applied is not None:
                 self.uow.session.delete(applied)  # the application became this loan
         history = self._history(data["loan_id"], data["customer_id"], status="active")
-        history.amount = history.outstanding_principal = data["principal"]
+        history.amount = data["principal"]
+        if history.status == "active" and history.dpd_as_of is None:
+            history.outstanding_principal = data["principal"]
 
     @subscribe("loan.settled")
     def on_loan_settled(self, event):
         data = load(LoanSettled(), event.payload)
         history = self._history(data["loan_id"], data["customer_id"], status="settled")
         history.outstanding_principal, history.dpd = Decimal("0"), 0
+        history.dpd_as_of = f"{event.business_date}|{event.occurred_at}"
 
     @subscribe("loan.dpd_changed")
     def on_dpd_changed(self, event):
         data = load(DpdChanged(), event.payload)
         history = self._history(data["loan_id"], data["customer_id"])
-        history.dpd = data["dpd"]
         history.worst_dpd = max(history.worst_dpd or 0, data["dpd"])
-        if data["outstanding_principal"] is not None:
-            history.outstanding_principal = data["outstanding_principal"]
+        as_of = f"{event.business_date}|{event.occurred_at}"
+        if domain.is_newer(as_of, history.dpd_as_of):
+            history.dpd, history.dpd_as_of = data["dpd"], as_of
+            if data["outstanding_principal"] is not None:
+                history.outstanding_principal = data["outstanding_principal"]
 
     @subscribe("collection.classification_changed")
     def on_classification_changed(self, event):
@@ -267,7 +272,7 @@ class CustomerService(ServiceBase):
                                   amount=Decimal("0"), outstanding_principal=Decimal("0"), dpd=0, worst_dpd=0)
             self.uow.session.add(history)
         elif status:
-            history.status = status
+            history.status = domain.later_status(history.status, status)
         return history
 
     def _loans(self, customer_id):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:06:04.504513
+Create Date: 2026-11-28 21:09:18.475151
 """
 from alembic import op
 import sqlalchemy as sa
@@ -71,6 +71,7 @@ def upgrade():
     sa.Column('outstanding_principal', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('dpd', sa.Integer(), nullable=False),
     sa.Column('worst_dpd', sa.Integer(), nullable=False),
+    sa.Column('dpd_as_of', sa.String(length=60), nullable=True),
     sa.Column('classification', sa.String(length=20), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('loan_id')

@@ -1,0 +1,81 @@
+"""The customer service on the real broker: the loan-history projection, and PII at rest in SQLite."""
+import datetime as dt
+import json
+import secrets
+import uuid
+from pathlib import Path
+
+import pytest
+from kombu import Connection, Producer
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.testing.services import entrypoint_hook
+
+from services.common.outbox import events_exchange
+from services.common.runner import migrate
+from services.customer.service import CustomerService
+from tests.helpers import wait_until
+
+CUSTOMER_DIR = Path(__file__).resolve().parents[2] / "services" / "customer"
+ADMIN = {"user_id": "u-admin", "username": "admin", "data_scope": "all", "department_ids": None,
+         "permissions": ["customer.view", "customer.manage", "customer.unmask"]}
+
+
+@pytest.fixture
+def start_customer(container_factory, rabbit_config):
+    def start(url):
+        migrate(CustomerService, CUSTOMER_DIR, url=url, amqp_uri=rabbit_config["AMQP_URI"])
+        container = container_factory(CustomerService, {**rabbit_config, "DATABASE_URL": url,
+                                                        "PII_KEY": secrets.token_urlsafe(32)})
+        container.start()
+        return container
+    return start
+
+
+def publish(amqp_uri, source, event_type, payload, times=2):
+    envelope = {"event_id": str(uuid.uuid4()), "type": f"{source}.{event_type}",
+                "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat(), "business_date": "2026-11-28",
+                "source": source,
+                "correlation_id": "test", "payload": payload}
+    with Connection(amqp_uri) as connection:
+        producer = Producer(connection.channel(), exchange=events_exchange(source))
+        for _ in range(times):  # every event delivered twice
+            producer.publish(json.dumps(envelope), routing_key=event_type, content_type="application/json",
+                             content_encoding="utf-8", delivery_mode=2)
+
+
+def test_loan_history_and_credit_status_from_events_delivered_twice(start_customer, pg_database, rabbit_config):
+    start_customer(pg_database("carloan_customer"))
+    uri = rabbit_config["AMQP_URI"]
+    with ClusterRpcProxy(rabbit_config, context_data={"actor": ADMIN}) as cluster:
+        person = cluster.customer.create_person({"name": "趙六", "id_number": "11010519491231002X",
+                                                 "phone": "13812345678"})
+        cid = person["id"]
+        publish(uri, "loan", "application_submitted", {"application_id": "app-1", "customer_id": cid,
+                                                       "amount": "150000.00"})
+        publish(uri, "loan", "disbursed", {"loan_id": "loan-1", "application_id": "app-1", "customer_id": cid,
+                                           "principal": "150000.00"})
+        publish(uri, "loan", "disbursed", {"loan_id": "loan-2", "customer_id": cid, "principal": "80000.00"})
+        publish(uri, "loan", "dpd_changed", {"loan_id": "loan-1", "customer_id": cid, "dpd": 45,
+                                             "outstanding_principal": "120000.00"})
+        publish(uri, "loan", "dpd_changed", {"loan_id": "loan-1", "customer_id": cid, "dpd": 0})
+        publish(uri, "collection", "classification_changed", {"loan_id": "loan-1", "customer_id": cid,
+                                                              "classification": "special_mention"})
+        publish(uri, "loan", "settled", {"loan_id": "loan-2", "customer_id": cid})
+
+        expected = {"loans_count": 2, "applications_pending": 0, "total_amount": "230000.00",
+                    "exposure": "120000.00", "worst_dpd": 45, "worst_classification": "special_mention"}
+        wait_until(lambda: cluster.customer.get_customer(cid)["credit"] == expected, timeout=20,
+                   message="the projection")
+        loans = {loan["loan_id"]: loan for loan in cluster.customer.get_customer(cid)["loans"]}
+        assert loans["loan-1"]["dpd"] == 0 and loans["loan-1"]["worst_dpd"] == 45
+        assert loans["loan-2"]["status"] == "settled" and loans["loan-2"]["outstanding_principal"] == "0.00"
+
+
+def test_the_sqlite_file_holds_no_plaintext_id_number_or_phone(start_customer, tmp_path):
+    path = tmp_path / "customer.db"
+    container = start_customer(f"sqlite:///{path}")
+    with entrypoint_hook(container, "create_person", context_data={"actor": ADMIN}) as create_person:
+        create_person({"name": "錢七", "id_number": "110101199003077272", "phone": "13912345678"})
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("customer.db"))
+    assert "錢七".encode() in raw  # the data is there...
+    assert b"110101199003077272" not in raw and b"13912345678" not in raw  # ...but not in clear
