@@ -375,6 +375,7 @@ class Stack:
             CARLOAN_ADMIN_PASSWORD=self.admin_password,
             CARLOAN_JWT_SECRET=secrets.token_urlsafe(48),
             CARLOAN_AMQP_URI=broker.url,
+            CARLOAN_SERVICES="org",  # the gateway's readiness asks only the services the bench starts
         )
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.metrics_dir = metrics_dir

@@ -1,3 +1,4 @@
 -- Runs once, when the PostgreSQL data volume is first initialised (docker-entrypoint-initdb.d).
 -- One database per service: each service owns its data.
 CREATE DATABASE org;
+CREATE DATABASE customer;

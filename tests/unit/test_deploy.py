@@ -24,13 +24,14 @@ IMAGE = "carloan:0.1.0"
 NAMESPACE = "carloan"
 SECRET_NAME = "carloan-secrets"
 # compose service -> (k8s kind, k8s name): the application components both deployments run
+SERVICES = ("org", "customer")
+DEPLOYMENTS = SERVICES + ("gateway",)
 COMPONENTS = {
-    "org-migrate": ("Job", "org-migrate"),
-    "org": ("Deployment", "org"),
-    "gateway": ("Deployment", "gateway"),
+    **{f"{service}-migrate": ("Job", f"{service}-migrate") for service in SERVICES},
+    **{name: ("Deployment", name) for name in DEPLOYMENTS},
 }
 # Values the code must never see from a committed file; compose has to substitute them.
-REQUIRED_SECRETS = ("CARLOAN_JWT_SECRET", "CARLOAN_ADMIN_PASSWORD")
+REQUIRED_SECRETS = ("CARLOAN_JWT_SECRET", "CARLOAN_ADMIN_PASSWORD", "CARLOAN_PII_KEY")
 SECRET_KEY_RE = re.compile(r"SECRET|PASSWORD|PASSWD|_PASS$|TOKEN|API_KEY")
 SUBSTITUTION_RE = re.compile(r"^\$\{[A-Z_][A-Z0-9_]*(:?[-?][^}]*)?\}$")
 
@@ -157,8 +158,9 @@ def test_k8s_document_validates_against_the_api_schema(item):
 
 def test_k8s_has_every_expected_object():
     present = {(doc["kind"], doc["metadata"]["name"]) for _, doc in k8s_documents()}
-    expected = {("Namespace", NAMESPACE), ("ConfigMap", "carloan-config"), ("Job", "org-migrate")}
-    for component in ("org", "gateway"):
+    expected = {("Namespace", NAMESPACE), ("ConfigMap", "carloan-config")}
+    expected |= {("Job", f"{service}-migrate") for service in SERVICES}
+    for component in DEPLOYMENTS:
         expected |= {(kind, component) for kind in
                      ("Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler")}
     assert expected <= present, f"missing: {sorted(expected - present)}"
@@ -186,13 +188,13 @@ def test_no_secret_is_committed_only_referenced():
 def test_k8s_secret_creation_is_documented():
     text = (K8S_DIR / "config.yaml").read_text(encoding="utf-8")
     assert f"kubectl -n {NAMESPACE} create secret generic {SECRET_NAME}" in text
-    for key in REQUIRED_SECRETS + ("ORG_DATABASE_URL", "CARLOAN_AMQP_URI"):
+    for key in REQUIRED_SECRETS + tuple(f"{s.upper()}_DATABASE_URL" for s in SERVICES) + ("CARLOAN_AMQP_URI",):
         assert f"--from-literal={key}=" in text, key
 
 
 @pytest.mark.parametrize("kind", ["Service", "PodDisruptionBudget"])
 def test_selectors_match_the_deployment_pods(kind):
-    for component in ("org", "gateway"):
+    for component in DEPLOYMENTS:
         pod_labels = k8s_object("Deployment", component)["spec"]["template"]["metadata"]["labels"]
         spec = k8s_object(kind, component)["spec"]
         selector = spec["selector"] if kind == "Service" else spec["selector"]["matchLabels"]
@@ -200,7 +202,7 @@ def test_selectors_match_the_deployment_pods(kind):
 
 
 def test_autoscalers_target_their_deployment_on_cpu():
-    for component in ("org", "gateway"):
+    for component in DEPLOYMENTS:
         spec = k8s_object("HorizontalPodAutoscaler", component)["spec"]
         assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": component}
         assert spec["minReplicas"] >= 2 and spec["maxReplicas"] >= spec["minReplicas"]
@@ -221,10 +223,11 @@ def test_compose_and_k8s_run_the_same_image_and_command(service):
     assert in_k8s["command"] + in_k8s.get("args", []) == in_compose["command"]
 
 
-def test_compose_runs_migrations_before_the_service():
-    depends = compose_service("org")["depends_on"]
-    assert depends["org-migrate"]["condition"] == "service_completed_successfully"
-    migrate_depends = compose_service("org-migrate")["depends_on"]
+@pytest.mark.parametrize("service", SERVICES)
+def test_compose_runs_migrations_before_the_service(service):
+    depends = compose_service(service)["depends_on"]
+    assert depends[f"{service}-migrate"]["condition"] == "service_completed_successfully"
+    migrate_depends = compose_service(f"{service}-migrate")["depends_on"]
     assert {migrate_depends[s]["condition"] for s in ("rabbitmq", "postgres")} == {"service_healthy"}
 
 
@@ -239,7 +242,7 @@ def test_compose_and_k8s_give_the_same_non_secret_configuration():
 
 # ---------------------------------------------------------------- (c) workloads are production-shaped
 
-@pytest.mark.parametrize("name", ["org", "gateway"])
+@pytest.mark.parametrize("name", DEPLOYMENTS)
 def test_deployment_has_probes_and_resources(name):
     deployment = k8s_object("Deployment", name)
     assert deployment["spec"]["replicas"] >= 2
@@ -250,7 +253,7 @@ def test_deployment_has_probes_and_resources(name):
 
 
 def test_every_deployment_is_checked():
-    assert sorted(d["metadata"]["name"] for d in k8s_objects("Deployment")) == ["gateway", "org"]
+    assert sorted(d["metadata"]["name"] for d in k8s_objects("Deployment")) == sorted(DEPLOYMENTS)
 
 
 def assert_resources(container):
@@ -316,27 +319,28 @@ def wsgi_status(app, path):
     return statuses[0]
 
 
-def test_org_probes_hit_the_metrics_port_the_service_serves(monkeypatch):
+@pytest.mark.parametrize("service, default_port", [("org", 9101), ("customer", 9102)])
+def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, service, default_port):
     from services.common import config
     from services.common.metrics import metrics_app
 
-    container = only_container(k8s_object("Deployment", "org"))
-    env = container_env(container)
-    monkeypatch.setenv("ORG_METRICS_PORT", env["ORG_METRICS_PORT"])
-    port = config.metrics_port("org")
-    monkeypatch.delenv("ORG_METRICS_PORT")
-    assert port == config.metrics_port("org") == 9101  # the manifests agree with the code's default
-    org = k8s_object("Deployment", "org")
-    assert probe_target(org, "readinessProbe") == ("/healthz", port)
-    assert probe_target(org, "livenessProbe") == ("/healthz", port)
+    variable = f"{service.upper()}_METRICS_PORT"
+    env = container_env(only_container(k8s_object("Deployment", service)))
+    monkeypatch.setenv(variable, env[variable])
+    port = config.metrics_port(service)
+    monkeypatch.delenv(variable)
+    assert port == config.metrics_port(service) == default_port  # the manifests agree with the code
+    deployment = k8s_object("Deployment", service)
+    assert probe_target(deployment, "readinessProbe") == ("/healthz", port)
+    assert probe_target(deployment, "livenessProbe") == ("/healthz", port)
     assert wsgi_status(metrics_app(), "/healthz").startswith("200")
     assert wsgi_status(metrics_app(), "/metrics").startswith("200")
-    assert k8s_object("Service", "org")["spec"]["ports"][0]["port"] == port
-    assert str(port) in [str(p) for p in compose_service("org")["expose"]]
-    assert compose_environment(compose_service("org"))["ORG_METRICS_PORT"] == str(port)
+    assert k8s_object("Service", service)["spec"]["ports"][0]["port"] == port
+    assert str(port) in [str(p) for p in compose_service(service)["expose"]]
+    assert compose_environment(compose_service(service))[variable] == str(port)
 
 
-@pytest.mark.parametrize("name,port", [("org", 9101), ("gateway", 8000)])
+@pytest.mark.parametrize("name,port", [("org", 9101), ("customer", 9102), ("gateway", 8000)])
 def test_scrape_annotations_point_at_the_metrics_port(name, port):
     annotations = k8s_object("Deployment", name)["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
@@ -431,7 +435,7 @@ def test_prometheus_scrapes_the_gateway_and_the_org_service():
     config = load_yaml(PROMETHEUS_DIR / "prometheus.yml")
     targets = {target for job in config["scrape_configs"] for static in job.get("static_configs", [])
                for target in static["targets"]}
-    assert {"gateway:8000", "org:9101"} <= targets
+    assert {"gateway:8000", "org:9101", "customer:9102"} <= targets
     assert all(job.get("metrics_path", "/metrics") == "/metrics" for job in config["scrape_configs"])
 
 
