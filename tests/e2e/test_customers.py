@@ -1,5 +1,6 @@
 """Customers through the gateway: registration with checks, masking, scope, blacklist (issue 3)."""
 import uuid
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -138,3 +139,44 @@ def test_a_blacklisted_id_number_stays_blacklisted_when_the_person_registers(pla
     history = admin.get("/api/v1/blacklist", params={"active": "false", "page_size": 100}).json()["items"]
     assert entry.json()["id"] in [e["id"] for e in history]
     assert_problem(officer.post("/api/v1/blacklist", json={"id_number": id_number, "reason": "x"}), 403)
+
+
+def test_department_scope_shows_the_own_department_and_hides_others(platform, admin):
+    branch, other = (admin.post("/api/v1/departments", json={"code": unique(c), "name": n}).json()
+                     for c, n in (("CD", "成都分公司"), ("BJ", "北京分公司")))
+    team = admin.post("/api/v1/departments", json={"code": unique("CD1"), "name": "成都一部",
+                                                   "parent_id": branch["id"]}).json()
+    _, officer_name, password = create_employee(admin, ["loan_officer"], department_id=team["id"])
+    customer_id = register(platform.client(platform.login(officer_name, password)))[0].json()["id"]
+
+    _, near_name, near_password = create_employee(admin, ["risk_reviewer"], department_id=branch["id"])
+    _, far_name, far_password = create_employee(admin, ["risk_reviewer"], department_id=other["id"])
+    near = platform.client(platform.login(near_name, near_password))  # department_tree over 成都
+    far = platform.client(platform.login(far_name, far_password))
+    assert near.get(f"/api/v1/customers/{customer_id}").status_code == 200
+    assert_problem(far.get(f"/api/v1/customers/{customer_id}"), 404, "CUSTOMER_NOT_FOUND")
+
+
+def test_a_risk_reviewer_blacklists_a_customer_and_the_enterprise_check_sees_its_representative(
+        platform, admin, officer):
+    _, reviewer_name, reviewer_password = create_employee(admin, ["risk_reviewer"])
+    reviewer = platform.client(platform.login(reviewer_name, reviewer_password))
+    representative_id = new_id_number()
+    enterprise = officer.post("/api/v1/customers/enterprises", json={
+        "name": "某某物流有限公司", "uscc": "91110000600037341L", "legal_representative": "孫八",
+        "legal_representative_id_number": representative_id, "phone": new_phone()})
+    assert enterprise.status_code == 201, enterprise.text
+    entry = reviewer.post("/api/v1/blacklist", json={"id_number": representative_id, "reason": "法人涉訴"})
+    assert entry.status_code == 201
+    with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}) as cluster:
+        verdict = cluster.customer.may_borrow(customer_id=enterprise.json()["id"])
+    assert verdict == {"may_borrow": False, "reasons": ["id_number: 法人涉訴"]}
+
+
+def test_logs_never_carry_an_id_number_or_phone_in_clear(platform, admin, officer):
+    response, body = register(officer)
+    admin.get(f"/api/v1/customers/{response.json()['id']}", params={"unmask": "true"})
+    register(officer, id_number=body["id_number"])  # a 409 path too
+    logs = "".join(p.read_text(errors="replace") for p in Path(platform.env["CARLOAN_DATA_DIR"]).glob("*.log"))
+    assert logs, "no logs were read"
+    assert body["id_number"] not in logs and body["phone"] not in logs
