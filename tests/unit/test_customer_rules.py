@@ -35,6 +35,13 @@ def test_valid_unified_social_credit_codes(value):
     assert domain.uscc_problem(value) == (None, None)
 
 
+def test_a_published_enterprise_code_that_fails_the_check_is_a_warning_not_an_error():
+    # Cited as an enterprise's code in a public Q&A page on the USCC rules; it fails the GB 32100 check,
+    # as some codes issued early did. (Not verified against the registry: no network here.)
+    assert domain.uscc_problem("91310115MA1G4L1WXK") == (
+        None, "the check character does not match (an early code?)")
+
+
 def test_a_code_whose_check_character_fails_is_a_warning_not_an_error():
     # Same shape as a real code, last character changed: what early codes that fail the check look like.
     assert domain.uscc_problem("91350100M000100Y44") == (
