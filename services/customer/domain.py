@@ -61,11 +61,14 @@ def mask_phone(value):
     return None if value is None else value[:3] + "****" + value[-4:]
 
 
-LOAN_STATUSES = ("applied", "active", "settled")
+# An application is `applied`, then `rejected` or `converted` (it became a loan); a loan is `active`, then
+# `settled`. Application and loan rows have different ids, so one order serves both.
+LOAN_STATUSES = ("applied", "rejected", "converted", "active", "settled")
+BOOKED = ("active", "settled")
 
 
 def later_status(current, new):
-    """Events may arrive out of order: a loan's status only moves forward (applied → active → settled)."""
+    """Events may arrive out of order: a status only moves forward (applied → converted, active → settled)."""
     if current is None:
         return new
     return max(current, new, key=LOAN_STATUSES.index)

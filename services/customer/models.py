@@ -70,6 +70,8 @@ class LoanHistory(Base):
     outstanding_principal = Column(MONEY, nullable=False, default=0)
     dpd = Column(Integer, nullable=False, default=0)
     worst_dpd = Column(Integer, nullable=False, default=0)
-    dpd_as_of = Column(String(60))  # business date and time of the DPD event applied, to ignore stale ones
+    # Business date and time of the event each figure came from: a stale event never overwrites a newer one.
+    dpd_as_of = Column(String(60))
+    outstanding_as_of = Column(String(60))
     classification = Column(String(20))
     updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)

@@ -46,6 +46,11 @@ class ApplicationSubmitted(_Event):
     amount = fields.Decimal(required=True)
 
 
+class ApplicationRejected(_Event):
+    application_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+
+
 class LoanDisbursed(_Event):
     loan_id = fields.String(required=True)
     customer_id = fields.String(required=True)

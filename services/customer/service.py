@@ -13,7 +13,7 @@ from services.common.schemas import load
 from services.common.service import ServiceBase
 from services.customer import domain
 from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
-from services.customer.schemas import (ApplicationSubmitted, BlacklistIn, ClassificationChanged, DpdChanged,
+from services.customer.schemas import (ApplicationRejected, ApplicationSubmitted, BlacklistIn, ClassificationChanged, DpdChanged,
                                        EnterpriseIn, LoanDisbursed, LoanSettled, PersonIn)
 
 UNMASK = "customer.unmask"
@@ -172,32 +172,32 @@ class CustomerService(ServiceBase):
     @subscribe("loan.disbursed")
     def on_loan_disbursed(self, event):
         data = load(LoanDisbursed(), event.payload)
-        if data["application_id"]:
-            applied = self.uow.session.get(LoanHistory, data["application_id"])
-            if applied is not None:
-                self.uow.session.delete(applied)  # the application became this loan
+        if data["application_id"]:  # the application became this loan (even if its own event comes later)
+            self._history(data["application_id"], data["customer_id"], status="converted")
         history = self._history(data["loan_id"], data["customer_id"], status="active")
         history.amount = data["principal"]
-        if history.status == "active" and history.dpd_as_of is None:
-            history.outstanding_principal = data["principal"]
+        self._set_outstanding(history, data["principal"], event)
+
+    @subscribe("loan.application_rejected")
+    def on_application_rejected(self, event):
+        data = load(ApplicationRejected(), event.payload)
+        self._history(data["application_id"], data["customer_id"], status="rejected")
 
     @subscribe("loan.settled")
     def on_loan_settled(self, event):
         data = load(LoanSettled(), event.payload)
         history = self._history(data["loan_id"], data["customer_id"], status="settled")
-        history.outstanding_principal, history.dpd = Decimal("0"), 0
-        history.dpd_as_of = f"{event.business_date}|{event.occurred_at}"
+        self._set_outstanding(history, Decimal("0"), event)
+        self._set_dpd(history, 0, event)
 
     @subscribe("loan.dpd_changed")
     def on_dpd_changed(self, event):
         data = load(DpdChanged(), event.payload)
         history = self._history(data["loan_id"], data["customer_id"])
         history.worst_dpd = max(history.worst_dpd or 0, data["dpd"])
-        as_of = f"{event.business_date}|{event.occurred_at}"
-        if domain.is_newer(as_of, history.dpd_as_of):
-            history.dpd, history.dpd_as_of = data["dpd"], as_of
-            if data["outstanding_principal"] is not None:
-                history.outstanding_principal = data["outstanding_principal"]
+        self._set_dpd(history, data["dpd"], event)
+        if data["outstanding_principal"] is not None:
+            self._set_outstanding(history, data["outstanding_principal"], event)
 
     @subscribe("collection.classification_changed")
     def on_classification_changed(self, event):
@@ -266,7 +266,8 @@ class CustomerService(ServiceBase):
         return hits
 
     def _history(self, loan_id, customer_id, status=None):
-        history = self.uow.session.get(LoanHistory, loan_id)
+        # Locked: two events about one loan handled at once must not overwrite each other's update.
+        history = self.uow.session.get(LoanHistory, loan_id, with_for_update=True)
         if history is None:
             history = LoanHistory(loan_id=loan_id, customer_id=customer_id, status=status or "active",
                                   amount=Decimal("0"), outstanding_principal=Decimal("0"), dpd=0, worst_dpd=0)
@@ -275,8 +276,21 @@ class CustomerService(ServiceBase):
             history.status = domain.later_status(history.status, status)
         return history
 
+    @staticmethod
+    def _set_dpd(history, dpd, event):
+        as_of = f"{event.business_date}|{event.occurred_at}"
+        if domain.is_newer(as_of, history.dpd_as_of):
+            history.dpd, history.dpd_as_of = dpd, as_of
+
+    @staticmethod
+    def _set_outstanding(history, amount, event):
+        as_of = f"{event.business_date}|{event.occurred_at}"
+        if domain.is_newer(as_of, history.outstanding_as_of):
+            history.outstanding_principal, history.outstanding_as_of = amount, as_of
+
     def _loans(self, customer_id):
         rows = self.uow.session.scalars(select(LoanHistory).where(LoanHistory.customer_id == customer_id)
+                                        .where(LoanHistory.status != "converted")
                                         .order_by(LoanHistory.updated_at)).all()
         return [{"loan_id": r.loan_id, "status": r.status, "amount": money(r.amount),
                  "outstanding_principal": money(r.outstanding_principal), "dpd": r.dpd,
@@ -284,14 +298,14 @@ class CustomerService(ServiceBase):
 
     @staticmethod
     def _credit(loans):
-        booked = [loan for loan in loans if loan["status"] != "applied"]
+        booked = [loan for loan in loans if loan["status"] in domain.BOOKED]
         worst = None
         for loan in booked:
             if loan["classification"]:
                 worst = domain.worse_classification(worst, loan["classification"])
         return {
             "loans_count": len(booked),
-            "applications_pending": len(loans) - len(booked),
+            "applications_pending": sum(1 for loan in loans if loan["status"] == "applied"),
             "total_amount": money(sum((Decimal(loan["amount"]) for loan in booked), Decimal("0"))),
             "exposure": money(sum((Decimal(loan["outstanding_principal"]) for loan in booked
                                    if loan["status"] == "active"), Decimal("0"))),

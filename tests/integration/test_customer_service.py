@@ -61,13 +61,33 @@ def test_loan_history_and_credit_status_from_events_delivered_twice(start_custom
         publish(uri, "collection", "classification_changed", {"loan_id": "loan-1", "customer_id": cid,
                                                               "classification": "special_mention"})
         publish(uri, "loan", "settled", {"loan_id": "loan-2", "customer_id": cid})
+        # Out of order: the disbursement is delivered before the application it came from.
+        publish(uri, "loan", "disbursed", {"loan_id": "loan-3", "application_id": "app-3", "customer_id": cid,
+                                           "principal": "10000.00"})
+        publish(uri, "loan", "application_submitted", {"application_id": "app-3", "customer_id": cid,
+                                                       "amount": "10000.00"})
+        publish(uri, "loan", "application_submitted", {"application_id": "app-4", "customer_id": cid,
+                                                       "amount": "5000.00"})
+        publish(uri, "loan", "application_rejected", {"application_id": "app-4", "customer_id": cid})
 
-        expected = {"loans_count": 2, "applications_pending": 0, "total_amount": "230000.00",
-                    "exposure": "120000.00", "worst_dpd": 45, "worst_classification": "special_mention"}
-        wait_until(lambda: cluster.customer.get_customer(cid)["credit"] == expected, timeout=20,
-                   message="the projection")
-        loans = {loan["loan_id"]: loan for loan in cluster.customer.get_customer(cid)["loans"]}
-        assert loans["loan-1"]["dpd"] == 0 and loans["loan-1"]["worst_dpd"] == 45
+        expected = {"loans_count": 3, "applications_pending": 0, "total_amount": "240000.00",
+                    "exposure": "130000.00", "worst_dpd": 45, "worst_classification": "special_mention"}
+        last = []
+
+        def settled_view():
+            customer = cluster.customer.get_customer(cid)
+            loan_1 = {loan["loan_id"]: loan for loan in customer["loans"]}["loan-1"]
+            last.append(customer)
+            app_4 = {loan["loan_id"]: loan for loan in customer["loans"]}.get("app-4", {})
+            return (customer["credit"] == expected and loan_1["dpd"] == 0 and app_4.get("status") == "rejected"
+                    and customer)
+
+        try:
+            customer = wait_until(settled_view, timeout=20, message="the projection")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; last seen: {last[-1:]}") from None
+        loans = {loan["loan_id"]: loan for loan in customer["loans"]}
+        assert loans["loan-1"]["worst_dpd"] == 45 and set(loans) == {"loan-1", "loan-2", "loan-3", "app-4"}
         assert loans["loan-2"]["status"] == "settled" and loans["loan-2"]["outstanding_principal"] == "0.00"
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:09:18.475151
+Create Date: 2026-11-28 21:30:02.967315
 """
 from alembic import op
 import sqlalchemy as sa
@@ -72,6 +72,7 @@ def upgrade():
     sa.Column('dpd', sa.Integer(), nullable=False),
     sa.Column('worst_dpd', sa.Integer(), nullable=False),
     sa.Column('dpd_as_of', sa.String(length=60), nullable=True),
+    sa.Column('outstanding_as_of', sa.String(length=60), nullable=True),
     sa.Column('classification', sa.String(length=20), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('loan_id')
