@@ -7,6 +7,8 @@ Create Date: 2026-11-28 21:30:02.967315
 from alembic import op
 import sqlalchemy as sa
 
+from services.common.migrations import create_plumbing_tables, drop_plumbing_tables
+
 
 revision = '0001'
 down_revision = None
@@ -15,21 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('audit_log',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_id', sa.String(length=64), nullable=False),
-    sa.Column('actor_username', sa.String(length=100), nullable=False),
-    sa.Column('action', sa.String(length=100), nullable=False),
-    sa.Column('target_type', sa.String(length=50), nullable=False),
-    sa.Column('target_id', sa.String(length=64), nullable=True),
-    sa.Column('payload_hash', sa.String(length=64), nullable=False),
-    sa.Column('correlation_id', sa.String(length=64), nullable=True),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.create_index('ix_audit_log_target', ['target_type', 'target_id'], unique=False)
-
+    create_plumbing_tables()
     op.create_table('customer',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('type', sa.String(length=20), nullable=False),
@@ -55,14 +43,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_customer_id_number_hash'), ['id_number_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_customer_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index('ux_customer_person_id_number', ['id_number_hash'], unique=True, postgresql_where=sa.text("type = 'person'"), sqlite_where=sa.text("type = 'person'"))
-
-    op.create_table('inbox',
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('handler', sa.String(length=200), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id', 'handler')
-    )
     op.create_table('loan_history',
     sa.Column('loan_id', sa.String(length=36), nullable=False),
     sa.Column('customer_id', sa.String(length=36), nullable=False),
@@ -79,35 +59,6 @@ def upgrade():
     )
     with op.batch_alter_table('loan_history', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_history_customer_id'), ['customer_id'], unique=False)
-
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('envelope', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unsent', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
-
-    op.create_table('parked_event',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('handler', sa.String(length=200), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('envelope', sa.Text(), nullable=False),
-    sa.Column('error', sa.Text(), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('parked_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('replayed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id')
-    )
     op.create_table('blacklist_entry',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('customer_id', sa.String(length=36), nullable=True),
@@ -127,30 +78,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_blacklist_entry_uscc'), ['uscc'], unique=False)
 
 
-
 def downgrade():
     with op.batch_alter_table('blacklist_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_blacklist_entry_uscc'))
         batch_op.drop_index(batch_op.f('ix_blacklist_entry_id_number_hash'))
-
     op.drop_table('blacklist_entry')
-    op.drop_table('parked_event')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
-
-    op.drop_table('outbox')
     with op.batch_alter_table('loan_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_history_customer_id'))
-
     op.drop_table('loan_history')
-    op.drop_table('inbox')
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.drop_index('ux_customer_person_id_number', postgresql_where=sa.text("type = 'person'"), sqlite_where=sa.text("type = 'person'"))
         batch_op.drop_index(batch_op.f('ix_customer_phone_hash'))
         batch_op.drop_index(batch_op.f('ix_customer_id_number_hash'))
-
     op.drop_table('customer')
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_log_target')
+    drop_plumbing_tables()
 
-    op.drop_table('audit_log')
