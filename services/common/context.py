@@ -64,17 +64,13 @@ def new_correlation_id():
     return uuid.uuid4().hex
 
 
-def bind(correlation_id=None, actor=None):
+def bind(correlation_id=None):
+    """Make the correlation id of the current (green) thread's work visible to its log lines."""
     _local.correlation_id = correlation_id
-    _local.actor = actor
 
 
 def current_correlation_id():
     return getattr(_local, "correlation_id", None)
-
-
-def current_actor():
-    return getattr(_local, "actor", None)
 
 
 def from_worker(worker_ctx, service_name):

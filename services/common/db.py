@@ -175,7 +175,7 @@ class UnitOfWork(DependencyProvider):
     def get_dependency(self, worker_ctx):
         # Nameko injects dependencies before `worker_setup`, so the unit is made here.
         actor, correlation_id = context.from_worker(worker_ctx, self.service_name)
-        context.bind(correlation_id, actor)
+        context.bind(correlation_id)
         worker_ctx.unit_of_work = Unit(self, self.session_factory(), actor, correlation_id)
         return worker_ctx.unit_of_work
 
@@ -187,5 +187,5 @@ class UnitOfWork(DependencyProvider):
         if unit is not None:
             unit.close()
             del worker_ctx.unit_of_work
-        context.bind(None, None)
+        context.bind(None)
 

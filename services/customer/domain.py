@@ -9,8 +9,6 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 CLASSIFICATIONS = ("normal", "special_mention", "substandard", "doubtful", "loss")
-CLASSIFICATION_LABELS = {"normal": "正常", "special_mention": "關(guān)注", "substandard": "次級",
-                         "doubtful": "可疑", "loss": "損失"}
 
 
 def normalize_id_number(value):

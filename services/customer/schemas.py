@@ -40,37 +40,37 @@ class _Event(Schema):
         unknown = EXCLUDE
 
 
-class ApplicationSubmitted(_Event):
+class _ApplicationEvent(_Event):
     application_id = fields.String(required=True)
     customer_id = fields.String(required=True)
+
+
+class _LoanEvent(_Event):
+    loan_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+
+
+class ApplicationSubmitted(_ApplicationEvent):
     amount = fields.Decimal(required=True)
 
 
-class ApplicationRejected(_Event):
-    application_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+class ApplicationRejected(_ApplicationEvent):
+    pass
 
 
-class LoanDisbursed(_Event):
-    loan_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+class LoanDisbursed(_LoanEvent):
     principal = fields.Decimal(required=True)
     application_id = fields.String(load_default=None)
 
 
-class LoanSettled(_Event):
-    loan_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+class LoanSettled(_LoanEvent):
+    pass
 
 
-class DpdChanged(_Event):
-    loan_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+class DpdChanged(_LoanEvent):
     dpd = fields.Integer(required=True)
     outstanding_principal = fields.Decimal(load_default=None)
 
 
-class ClassificationChanged(_Event):
-    loan_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+class ClassificationChanged(_LoanEvent):
     classification = fields.String(required=True)

@@ -50,7 +50,6 @@ PERMISSIONS = {
 }
 
 DATA_SCOPES = ("own", "department", "department_tree", "all")
-DATA_SCOPE_LABELS = {"own": "本人", "department": "本部門", "department_tree": "本部門及下級", "all": "全部"}
 
 
 @dataclass(frozen=True)
