@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from services.common import config, context, jsonutil
+from services.common import clock, config, context, jsonutil
 from services.common.errors import Conflict
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Unit:
     def emit(self, event_type, payload, business_date=None):
         """Add an event to the outbox in this transaction; returns its envelope."""
         now = utcnow()
-        business_date = business_date or now.date()
+        business_date = business_date or clock.today()
         envelope = {
             "event_id": str(uuid.uuid4()),
             "type": f"{self.service_name}.{event_type}",

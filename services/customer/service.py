@@ -100,6 +100,13 @@ class CustomerService(ServiceBase):
         result["blacklisted"] = bool(self._blacklist_hits(customer))
         return result
 
+    @rpc
+    def customer_brief(self, customer_id):
+        """For other services: who a customer is (no personal data), if the caller may see them; else 404."""
+        customer = self._visible(customer_id)
+        return {"id": customer.id, "type": customer.type, "name": customer.name,
+                "department_id": customer.department_id, "officer_id": customer.officer_id}
+
     # -- blacklist -----------------------------------------------------------------------------
     @rpc
     def add_to_blacklist(self, data):

@@ -9,10 +9,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from services.common.migrations import alembic_config, upgrade
+from services.collateral.models import Base as CollateralBase
 from services.customer.models import Base as CustomerBase
 from services.org.models import Base as OrgBase
 
-SERVICES = {"org": OrgBase.metadata, "customer": CustomerBase.metadata}
+SERVICES = {"org": OrgBase.metadata, "customer": CustomerBase.metadata, "collateral": CollateralBase.metadata}
 ROOT = Path(__file__).resolve().parents[2] / "services"
 
 

@@ -1,0 +1,1 @@
+"""抵押物管理 Collateral: vehicles, valuations, mortgage, GPS and release tasks."""

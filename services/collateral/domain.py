@@ -1,0 +1,169 @@
+"""抵押物 Collateral rules: vehicle identity, valuation review, and the post-disbursement task book.
+
+Plain Python: no Nameko, Flask or SQLAlchemy, so every rule here is unit-tested in milliseconds.
+"""
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# -- VIN (ISO 3779 / GB 16735) -------------------------------------------------------------------
+VIN_LENGTH = 17
+VIN_CHECK_POSITION = 8  # the 9th character
+_VIN_VALUES = {**{str(d): d for d in range(10)},
+               **dict(zip("ABCDEFGH", range(1, 9))), **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9,
+               **dict(zip("STUVWXYZ", range(2, 10)))}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def normalize_vin(raw):
+    return re.sub(r"[\s-]", "", raw or "").upper()
+
+
+def vin_check_digit(vin):
+    """The check character a 17-character VIN must carry at position 9."""
+    remainder = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS)) % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def vin_problem(vin):
+    """None if `vin` (normalized) is a valid VIN, else what is wrong with it, in words a clerk can act on."""
+    if len(vin) != VIN_LENGTH:
+        return f"a VIN has {VIN_LENGTH} characters, this one has {len(vin)}"
+    forbidden = sorted(set(vin) & set("IOQ"))
+    if forbidden:
+        return f"a VIN never contains the letters I, O or Q (found {', '.join(forbidden)})"
+    unknown = sorted(set(vin) - set(_VIN_VALUES))
+    if unknown:
+        return f"a VIN holds only letters and digits (found {''.join(unknown)!r})"
+    expected = vin_check_digit(vin)
+    if vin[VIN_CHECK_POSITION] != expected:
+        return (f"the check digit (9th character) is {vin[VIN_CHECK_POSITION]!r} but should be {expected!r}; "
+                "a character was probably mistyped")
+    return None
+
+
+# -- plate numbers (GA 36-2018) --------------------------------------------------------------------
+PROVINCES = "京津滬渝冀豫云遼黑湘皖魯新蘇浙贛鄂桂甘晉蒙陜吉閩貴粵青藏川寧瓊"
+_SERIAL = "[A-HJ-NP-Z0-9]"  # I and O are never issued: they read as 1 and 0
+_PLATE = re.compile(
+    rf"^[{PROVINCES}][A-HJ-NP-Z]"
+    rf"(?:{_SERIAL}{{4}}[A-HJ-NP-Z0-9掛學警]"          # ordinary: five characters (the last may be 掛/學/警)
+    rf"|[DF][A-HJ-NP-Z0-9][0-9]{{4}}"                   # new energy, small car: D/F + 5
+    rf"|[0-9]{{5}}[DF])$")                               # new energy, large vehicle: 5 digits + D/F
+
+
+def normalize_plate(raw):
+    return re.sub(r"[\s·.-]", "", raw or "").upper()
+
+
+def plate_problem(plate):
+    if not _PLATE.match(plate):
+        return ("a plate number is a province character, a letter and 5 characters (6 for new-energy "
+                "plates, which start or end with D or F), e.g. 京A12345 or 粵BD12345")
+    return None
+
+
+# -- GPS devices -----------------------------------------------------------------------------------
+def imei_problem(imei):
+    """IMEI: 15 digits, the last a Luhn check digit (3GPP TS 23.003)."""
+    if not re.fullmatch(r"\d{15}", imei or ""):
+        return "an IMEI has 15 digits"
+    total = 0
+    for index, char in enumerate(reversed(imei)):
+        digit = int(char)
+        if index % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    if total % 10:
+        return "the IMEI's check digit (15th) does not match; a digit was probably mistyped"
+    return None
+
+
+ALERT_KINDS = {"offline": "離線", "removed": "設(shè)備拆除", "geofence_exit": "駛出電子圍欄"}
+
+
+# -- valuation (車輛評估) -------------------------------------------------------------------------
+VALUATION_MAX_AGE_DAYS = 90
+VALUATION_STATUSES = {"submitted": "待復(fù)核", "approved": "已通過", "rejected": "已退回"}
+METHODS = {"market": "市場法", "replacement_cost": "重置成本法", "income": "收益法", "comprehensive": "綜合評估"}
+
+
+def review_problem(valuation_status, submitted_by, reviewer_id):
+    """Maker-checker: (error code, message) if this reviewer may not decide this valuation, else None."""
+    if valuation_status != "submitted":
+        return "VALUATION_ALREADY_REVIEWED", f"this valuation was already {valuation_status}"
+    if submitted_by == reviewer_id:
+        return "SELF_REVIEW", "a valuation is reviewed by someone other than the appraiser who submitted it"
+    return None
+
+
+def valuation_is_current(valued_on, today, max_age_days=VALUATION_MAX_AGE_DAYS):
+    """An approved valuation counts for lending while it is at most `max_age_days` old."""
+    return today - dt.timedelta(days=max_age_days) <= valued_on <= today
+
+
+def earliest_current_valuation_date(today, max_age_days=VALUATION_MAX_AGE_DAYS):
+    return today - dt.timedelta(days=max_age_days)
+
+
+def valued_on_problem(valued_on, today):
+    if valued_on > today:
+        return "the valuation date cannot be in the future"
+    if valued_on < today - dt.timedelta(days=VALUATION_MAX_AGE_DAYS):
+        return f"a valuation older than {VALUATION_MAX_AGE_DAYS} days cannot be used; value the car again"
+    return None
+
+
+# -- the task book ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaskKind:
+    code: str
+    label: str
+    due_days: int  # default: days from the business date that opened it to its due date
+
+
+TASK_KINDS = {kind.code: kind for kind in (
+    TaskKind("gps_install", "GPS安裝", 3),
+    TaskKind("mortgage_registration", "抵押登記", 15),
+    TaskKind("mortgage_release", "解押", 15),
+    TaskKind("gps_removal", "GPS拆除", 30),
+)}
+GPS_KINDS = ("gps_install", "gps_removal")
+TASK_STATUSES = {"open": "待辦", "completed": "已完成", "cancelled": "已取消"}
+
+# Opened for the loan's vehicle when the loan service publishes these events.
+OPENED_BY = {
+    "disbursed": ("gps_install", "mortgage_registration"),
+    "settled": ("mortgage_release", "gps_removal"),
+    "transferred": ("mortgage_registration",),
+}
+# Work that no longer makes sense once the loan is settled (the car is free again).
+CANCELLED_BY_SETTLEMENT = ("gps_install", "mortgage_registration")
+
+
+def due_date(kind, opened_on, due_days=None):
+    days = TASK_KINDS[kind].due_days if due_days is None else due_days
+    return opened_on + dt.timedelta(days=days)
+
+
+def is_overdue(status, due_on, today):
+    return status == "open" and due_on < today
+
+
+def completion_problem(status, done_on, opened_on, today, kind):
+    """(code, message) if a task cannot be completed as given, else None."""
+    if status == "completed":
+        return "TASK_ALREADY_COMPLETED", "this task is already completed"
+    if status == "cancelled":
+        return "TASK_CANCELLED", "this task was cancelled (the loan was settled before it was done)"
+    if done_on > today:
+        return "DATE_IN_FUTURE", "the date cannot be in the future"
+    # A GPS is often fitted before the money goes out; legal steps cannot precede the loan event.
+    if kind in ("mortgage_release", "gps_removal") and done_on < opened_on:
+        return "DATE_BEFORE_TASK", f"the date cannot be before the loan was settled ({opened_on.isoformat()})"
+    return None
+
+
+def money(value):
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))

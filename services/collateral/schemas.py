@@ -1,0 +1,80 @@
+"""Marshmallow schemas of the collateral service's RPC boundary and of the loan events it consumes."""
+import datetime as dt
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from services.collateral import domain
+from services.common.schemas import Strict
+
+OPTIONAL = {"load_default": None, "allow_none": True}
+
+
+class VehicleIn(Strict):
+    vin = fields.String(required=True, validate=validate.Length(max=40))
+    plate_number = fields.String(validate=validate.Length(max=20), **OPTIONAL)
+    brand = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    model = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    year = fields.Integer(required=True, validate=validate.Range(min=1950, max=dt.date.today().year + 1))
+    mileage_km = fields.Integer(validate=validate.Range(min=0, max=5_000_000), **OPTIONAL)
+    owner_customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class ValuationIn(Strict):
+    appraised_value = fields.Decimal(required=True, places=2, as_string=True,
+                                     validate=validate.Range(min=0, max=10 ** 12, min_inclusive=False))
+    method = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    notes = fields.String(validate=validate.Length(max=1000), **OPTIONAL)
+    valued_on = fields.Date(**OPTIONAL)
+
+
+class ReviewIn(Strict):
+    approve = fields.Boolean(required=True)
+    comment = fields.String(validate=validate.Length(max=500), **OPTIONAL)
+
+
+class GpsTaskDone(Strict):
+    device_imei = fields.String(validate=validate.Length(max=20), **OPTIONAL)
+    installed_on = fields.Date(**OPTIONAL)
+    removed_on = fields.Date(**OPTIONAL)
+    installer = fields.String(validate=validate.Length(min=1, max=100), **OPTIONAL)
+    note = fields.String(validate=validate.Length(max=500), **OPTIONAL)
+
+
+class MortgageRegistered(Strict):
+    certificate_no = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    registered_on = fields.Date(required=True)
+    note = fields.String(validate=validate.Length(max=500), **OPTIONAL)
+
+
+class ReleaseDone(Strict):
+    released_on = fields.Date(required=True)
+    note = fields.String(validate=validate.Length(max=500), **OPTIONAL)
+
+
+class GpsAlertIn(Strict):
+    device_imei = fields.String(required=True, validate=validate.Length(max=20))
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(domain.ALERT_KINDS)))
+    at = fields.AwareDateTime(required=True)
+
+
+# -- the loan events this service reads (its own contract of their payloads) --------------------
+class _LoanEvent(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    loan_id = fields.String(required=True)
+
+
+class LoanDisbursed(_LoanEvent):
+    customer_id = fields.String(required=True)
+    vehicle_id = fields.String(required=True)
+    department_id = fields.String(load_default=None, allow_none=True)
+    contract_no = fields.String(load_default=None, allow_none=True)
+
+
+class LoanSettled(_LoanEvent):
+    pass
+
+
+class LoanTransferred(_LoanEvent):
+    customer_id = fields.String(required=True)  # the new borrower
