@@ -12,7 +12,7 @@ from gateway import auth, metrics, problems
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
 from gateway.settings import Settings
-from services.common import context
+from services.common import context, jsonutil
 from services.common.errors import Forbidden
 
 
@@ -41,6 +41,8 @@ class Gateway:
 def call(service, method, *args, **kwargs):
     """RPC on behalf of the current request's actor, with its correlation id."""
     actor = getattr(g, "actor", None)
+    if any(isinstance(arg, dict) for arg in args):  # loaded bodies may hold dates: send them as ISO 8601
+        args = jsonutil.to_jsonable(args)
     return current_app.extensions["carloan"].rpc.call(
         service, method, *args, actor=actor.to_dict() if actor else None,
         correlation_id=g.correlation_id, **kwargs)
@@ -79,10 +81,11 @@ def create_app(settings=None, start_listener=True):
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
 
-    from gateway.routes import auth as auth_routes, customers, ops, org
+    from gateway.routes import auth as auth_routes, collateral, customers, ops, org
     api.register_blueprint(auth_routes.blp)
     api.register_blueprint(org.blp)
     api.register_blueprint(customers.blp)
+    api.register_blueprint(collateral.blp)
     ops.register(app)
     metrics.register(app)
 

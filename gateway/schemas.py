@@ -219,3 +219,147 @@ class BlacklistSchema(Strict):
 
 class BlacklistListArgs(PageArgs):
     active = fields.Boolean(load_default=True, metadata={"description": "false: include removed entries"})
+
+
+# -- collateral --------------------------------------------------------------------------------
+DATE = {"format": "date"}
+TASK_STATUSES = ("open", "completed", "cancelled")
+
+
+class VehicleSchema(Strict):
+    id = fields.String(dump_only=True)
+    vin = fields.String(required=True, metadata={"description": "車架號 VIN (ISO 3779): 17 characters, no I/O/Q, "
+                                                                 "check digit at position 9"})
+    plate_number = fields.String(allow_none=True, metadata={"description": "車牌號, e.g. 京A12345, 粵BD12345"})
+    brand = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    model = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    year = fields.Integer(required=True)
+    mileage_km = fields.Integer(allow_none=True)
+    owner_customer_id = fields.String(required=True)
+    department_id = fields.String(dump_only=True, allow_none=True)
+    created_by = fields.String(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class ValuationSchema(Strict):
+    id = fields.String(dump_only=True)
+    vehicle_id = fields.String(dump_only=True)
+    appraised_value = money(required=True)
+    method = fields.String(required=True, validate=validate.Length(min=1, max=50),
+                           metadata={"description": "market 市場法, replacement_cost 重置成本法, income 收益法, "
+                                                    "comprehensive 綜合評估, or the firm's own wording"})
+    method_label = fields.String(dump_only=True, allow_none=True)
+    notes = fields.String(allow_none=True)
+    valued_on = fields.Date(metadata={"description": "評估基準日; default today. Counts for lending for 90 days"})
+    status = fields.String(dump_only=True, validate=validate.OneOf(("submitted", "approved", "rejected")))
+    status_label = fields.String(dump_only=True)
+    submitted_by = fields.String(dump_only=True)
+    submitted_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    reviewed_by = fields.String(dump_only=True, allow_none=True)
+    reviewed_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    review_comment = fields.String(dump_only=True, allow_none=True)
+
+
+class OwnerChangeSchema(Schema):
+    from_customer_id = fields.String()
+    to_customer_id = fields.String()
+    loan_id = fields.String(allow_none=True)
+    changed_on = fields.String(metadata=DATE)
+
+
+class VehicleDetailSchema(VehicleSchema):
+    current_valuation = fields.Nested(ValuationSchema, dump_only=True, allow_none=True,
+                                      metadata={"description": "latest approved valuation at most 90 days old"})
+    owner_history = fields.List(fields.Nested(OwnerChangeSchema), dump_only=True)
+
+
+class VehicleListArgs(PageArgs):
+    q = fields.String(validate=validate.Length(min=1, max=50),
+                      metadata={"description": "an exact VIN or plate number, or part of brand / model"})
+    owner_customer_id = fields.String()
+
+
+class ValuationListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(("submitted", "approved", "rejected")),
+                           metadata={"description": "`submitted`: the review queue"})
+    vehicle_id = fields.String()
+
+
+class ReviewSchema(Strict):
+    approve = fields.Boolean(required=True)
+    comment = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    kind = fields.String(validate=validate.OneOf(("gps_install", "gps_removal", "mortgage_registration",
+                                                  "mortgage_release")))
+    kind_label = fields.String()
+    loan_id = fields.String()
+    vehicle_id = fields.String()
+    vin = fields.String()
+    plate_number = fields.String(allow_none=True)
+    department_id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(TASK_STATUSES))
+    status_label = fields.String()
+    opened_on = fields.String(metadata=DATE)
+    due_on = fields.String(metadata=DATE)
+    overdue = fields.Boolean()
+    device_imei = fields.String(allow_none=True)
+    installer = fields.String(allow_none=True)
+    certificate_no = fields.String(allow_none=True)
+    done_on = fields.String(allow_none=True, metadata=DATE)
+    installed_on = fields.String(allow_none=True, metadata=DATE)
+    removed_on = fields.String(allow_none=True, metadata=DATE)
+    registered_on = fields.String(allow_none=True, metadata=DATE)
+    released_on = fields.String(allow_none=True, metadata=DATE)
+    note = fields.String(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    completed_at = fields.String(allow_none=True, metadata=TIMESTAMP)
+
+
+class TaskListArgs(PageArgs):
+    loan_id = fields.String()
+    status = fields.String(validate=validate.OneOf(TASK_STATUSES))
+    overdue = fields.Boolean(metadata={"description": "true: open and past the due date"})
+
+
+class GpsTaskListArgs(TaskListArgs):
+    kind = fields.String(validate=validate.OneOf(("gps_install", "gps_removal")))
+
+
+class GpsTaskDoneSchema(Strict):
+    device_imei = fields.String(allow_none=True, metadata={"description": "IMEI, 15 digits; required to install"})
+    installed_on = fields.Date(allow_none=True, metadata={"description": "required to install"})
+    removed_on = fields.Date(allow_none=True, metadata={"description": "required to remove"})
+    installer = fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
+                              metadata={"description": "default: the user completing the task"})
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class MortgageRegisteredSchema(Strict):
+    certificate_no = fields.String(required=True, validate=validate.Length(min=1, max=50),
+                                   metadata={"description": "機動車登記證書 / 抵押登記編號"})
+    registered_on = fields.Date(required=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class ReleaseDoneSchema(Strict):
+    released_on = fields.Date(required=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class GpsAlertSchema(Strict):
+    id = fields.String(dump_only=True)
+    device_imei = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("offline", "removed", "geofence_exit")))
+    kind_label = fields.String(dump_only=True)
+    at = fields.AwareDateTime(required=True, metadata={"description": "when the platform saw it, with offset"})
+    vehicle_id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    received_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class GpsAlertListArgs(PageArgs):
+    loan_id = fields.String()
+    kind = fields.String(validate=validate.OneOf(("offline", "removed", "geofence_exit")))

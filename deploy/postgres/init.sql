@@ -2,3 +2,4 @@
 -- One database per service: each service owns its data.
 CREATE DATABASE org;
 CREATE DATABASE customer;
+CREATE DATABASE collateral;

@@ -207,8 +207,8 @@ class CollateralService(ServiceBase):
         return paginate(self.uow.session, query, page, page_size, self._dump_task)
 
     @rpc
-    def get_task(self, task_id):
-        return self._dump_task(self._visible_task(task_id))
+    def get_task(self, task_id, kinds=None):
+        return self._dump_task(self._visible_task(task_id, kinds=kinds))
 
     @rpc
     def complete_gps_task(self, task_id, data):

@@ -38,6 +38,7 @@ PERMISSIONS = {
     "collateral.valuation.submit": "車輛評估",
     "collateral.valuation.review": "評估復(fù)核",
     "collateral.task.complete": "抵押/GPS/解押辦理",
+    "collateral.gps.alert": "GPS告警接入",
     "finance.view": "查看財務(wù)",
     "finance.export": "導(dǎo)出報表",
     "collection.view": "查看貸后",
@@ -88,7 +89,7 @@ BUILTIN_ROLES = (
         "customer.view", "loan.view", "loan.disbursement.review", "finance.view", "finance.export",
         "org.departments.view")),
     BuiltinRole("collateral_clerk", "抵押/GPS", "department_tree", (
-        "customer.view", "loan.view", "collateral.view", "collateral.task.complete",
+        "customer.view", "loan.view", "collateral.view", "collateral.task.complete", "collateral.gps.alert",
         "org.departments.view")),
     BuiltinRole("collector", "催收員", "own", (
         "customer.view", "loan.view", "collection.view", "collection.task.work",
@@ -98,6 +99,8 @@ BUILTIN_ROLES = (
         "collection.task.assign", "collection.warning.resolve", "collection.classification.adjust",
         "collection.classification.approve", "org.departments.view", "org.employees.view")),
     BuiltinRole("auditor", "只讀審計", "all", _all_view()),
+    # For the GPS platform's service account: it reports alerts and nothing else.
+    BuiltinRole("gps_platform", "GPS平臺接口", "all", ("collateral.gps.alert",)),
 )
 
 

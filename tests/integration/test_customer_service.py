@@ -1,19 +1,14 @@
 """The customer service on the real broker: the loan-history projection, and PII at rest in SQLite."""
-import datetime as dt
-import json
 import secrets
-import uuid
 from pathlib import Path
 
 import pytest
-from kombu import Connection, Producer
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 
-from services.common.outbox import events_exchange
 from services.common.runner import migrate
 from services.customer.service import CustomerService
-from tests.helpers import wait_until
+from tests.helpers import publish_event as publish, wait_until
 
 CUSTOMER_DIR = Path(__file__).resolve().parents[2] / "services" / "customer"
 ADMIN = {"user_id": "u-admin", "username": "admin", "data_scope": "all", "department_ids": None,
@@ -29,18 +24,6 @@ def start_customer(container_factory, rabbit_config):
         container.start()
         return container
     return start
-
-
-def publish(amqp_uri, source, event_type, payload, times=2):
-    envelope = {"event_id": str(uuid.uuid4()), "type": f"{source}.{event_type}",
-                "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat(), "business_date": "2026-11-28",
-                "source": source,
-                "correlation_id": "test", "payload": payload}
-    with Connection(amqp_uri) as connection:
-        producer = Producer(connection.channel(), exchange=events_exchange(source))
-        for _ in range(times):  # every event delivered twice
-            producer.publish(json.dumps(envelope), routing_key=event_type, content_type="application/json",
-                             content_encoding="utf-8", delivery_mode=2)
 
 
 def test_loan_history_and_credit_status_from_events_delivered_twice(start_customer, pg_database, rabbit_config):

@@ -24,7 +24,7 @@ IMAGE = "carloan:0.1.0"
 NAMESPACE = "carloan"
 SECRET_NAME = "carloan-secrets"
 # compose service -> (k8s kind, k8s name): the application components both deployments run
-SERVICES = ("org", "customer")
+SERVICES = ("org", "customer", "collateral")
 DEPLOYMENTS = SERVICES + ("gateway",)
 COMPONENTS = {
     **{f"{service}-migrate": ("Job", f"{service}-migrate") for service in SERVICES},
@@ -319,7 +319,7 @@ def wsgi_status(app, path):
     return statuses[0]
 
 
-@pytest.mark.parametrize("service, default_port", [("org", 9101), ("customer", 9102)])
+@pytest.mark.parametrize("service, default_port", [("org", 9101), ("customer", 9102), ("collateral", 9105)])
 def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, service, default_port):
     from services.common import config
     from services.common.metrics import metrics_app
@@ -340,7 +340,8 @@ def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, ser
     assert compose_environment(compose_service(service))[variable] == str(port)
 
 
-@pytest.mark.parametrize("name,port", [("org", 9101), ("customer", 9102), ("gateway", 8000)])
+@pytest.mark.parametrize("name,port", [("org", 9101), ("customer", 9102), ("collateral", 9105),
+                                       ("gateway", 8000)])
 def test_scrape_annotations_point_at_the_metrics_port(name, port):
     annotations = k8s_object("Deployment", name)["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
@@ -402,9 +403,9 @@ def test_dockerfile_matches_the_image_tag():
 # ---------------------------------------------------------------- (f) Prometheus
 
 def exported_metric_names():
-    """Metric names declared in the code's metrics modules (Counter/Gauge/Histogram first arguments)."""
+    """Metric names declared in the code (Counter/Gauge/Histogram first arguments)."""
     names = set()
-    for path in (ROOT / "services" / "common" / "metrics.py", ROOT / "gateway" / "metrics.py"):
+    for path in [*(ROOT / "services").rglob("*.py"), *(ROOT / "gateway").rglob("*.py")]:
         names |= set(re.findall(r"\b(?:Counter|Gauge|Histogram)\(\s*\"(carloan_\w+)\"", path.read_text()))
     return names
 
@@ -435,7 +436,7 @@ def test_prometheus_scrapes_the_gateway_and_the_org_service():
     config = load_yaml(PROMETHEUS_DIR / "prometheus.yml")
     targets = {target for job in config["scrape_configs"] for static in job.get("static_configs", [])
                for target in static["targets"]}
-    assert {"gateway:8000", "org:9101", "customer:9102"} <= targets
+    assert {"gateway:8000", "org:9101", "customer:9102", "collateral:9105"} <= targets
     assert all(job.get("metrics_path", "/metrics") == "/metrics" for job in config["scrape_configs"])
 
 

@@ -50,7 +50,8 @@ def test_builtin_roles_use_only_catalogued_permissions():
 def test_builtin_roles_are_those_of_the_api_contract():
     assert {r.code for r in domain.BUILTIN_ROLES} == {
         "admin", "loan_officer", "risk_reviewer", "approver", "appraiser", "finance_clerk",
-        "finance_reviewer", "collateral_clerk", "collector", "post_loan_manager", "auditor"}
+        "finance_reviewer", "collateral_clerk", "collector", "post_loan_manager", "auditor",
+        "gps_platform"}  # beyond the contract: the GPS platform's service account reports alerts only
 
 
 def test_loan_officer_cannot_manage_employees_but_admin_can():
