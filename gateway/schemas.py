@@ -223,6 +223,20 @@ class BlacklistListArgs(PageArgs):
 
 # -- collateral --------------------------------------------------------------------------------
 DATE = {"format": "date"}
+
+
+class IsoDate(fields.Date):
+    """`YYYY-MM-DD` in (validated to a date) and out (services already answer with the ISO string)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
+class IsoDateTime(fields.AwareDateTime):
+    """An ISO 8601 timestamp with offset, in and out."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
 TASK_STATUSES = ("open", "completed", "cancelled")
 
 
@@ -250,7 +264,7 @@ class ValuationSchema(Strict):
                                                     "comprehensive 綜合評估, or the firm's own wording"})
     method_label = fields.String(dump_only=True, allow_none=True)
     notes = fields.String(allow_none=True)
-    valued_on = fields.Date(metadata={"description": "評估基準日; default today. Counts for lending for 90 days"})
+    valued_on = IsoDate(metadata={"description": "評估基準日; default today. Counts for lending for 90 days"})
     status = fields.String(dump_only=True, validate=validate.OneOf(("submitted", "approved", "rejected")))
     status_label = fields.String(dump_only=True)
     submitted_by = fields.String(dump_only=True)
@@ -330,8 +344,8 @@ class GpsTaskListArgs(TaskListArgs):
 
 class GpsTaskDoneSchema(Strict):
     device_imei = fields.String(allow_none=True, metadata={"description": "IMEI, 15 digits; required to install"})
-    installed_on = fields.Date(allow_none=True, metadata={"description": "required to install"})
-    removed_on = fields.Date(allow_none=True, metadata={"description": "required to remove"})
+    installed_on = IsoDate(allow_none=True, metadata={"description": "required to install"})
+    removed_on = IsoDate(allow_none=True, metadata={"description": "required to remove"})
     installer = fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
                               metadata={"description": "default: the user completing the task"})
     note = fields.String(allow_none=True, validate=validate.Length(max=500))
@@ -340,12 +354,12 @@ class GpsTaskDoneSchema(Strict):
 class MortgageRegisteredSchema(Strict):
     certificate_no = fields.String(required=True, validate=validate.Length(min=1, max=50),
                                    metadata={"description": "機動車登記證書 / 抵押登記編號"})
-    registered_on = fields.Date(required=True)
+    registered_on = IsoDate(required=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
 class ReleaseDoneSchema(Strict):
-    released_on = fields.Date(required=True)
+    released_on = IsoDate(required=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
@@ -354,7 +368,7 @@ class GpsAlertSchema(Strict):
     device_imei = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(("offline", "removed", "geofence_exit")))
     kind_label = fields.String(dump_only=True)
-    at = fields.AwareDateTime(required=True, metadata={"description": "when the platform saw it, with offset"})
+    at = IsoDateTime(required=True, metadata={"description": "when the platform saw it, with offset"})
     vehicle_id = fields.String(dump_only=True)
     loan_id = fields.String(dump_only=True)
     received_at = fields.String(dump_only=True, metadata=TIMESTAMP)

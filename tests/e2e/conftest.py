@@ -50,6 +50,7 @@ class Platform:
     jwt_secret: str
     org_metrics_url: str
     env: dict
+    metrics_urls: dict = field(default_factory=dict)
     processes: list = field(default_factory=list)
 
     def login(self, username, password):
@@ -98,6 +99,7 @@ def platform(tmp_path_factory):
         "CARLOAN_GATEWAY_WORKERS": "2",
         "CARLOAN_SERVICES": ",".join(SERVICES),
         "PYTHONWARNINGS": "ignore",
+        "CARLOAN_COLLATERAL_GAUGE_SECONDS": "1",
     }
     for service in SERVICES:
         env[f"{service.upper()}_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{databases[service]}"
@@ -109,7 +111,8 @@ def platform(tmp_path_factory):
                        stdout=open(logs / f"{service}-migrate.log", "w"), stderr=subprocess.STDOUT)
     platform = Platform(url=f"http://127.0.0.1:{port}", admin_password=env["CARLOAN_ADMIN_PASSWORD"],
                         jwt_secret=env["CARLOAN_JWT_SECRET"],
-                        org_metrics_url=f"http://127.0.0.1:{metrics_ports['org']}/metrics", env=env)
+                        org_metrics_url=f"http://127.0.0.1:{metrics_ports['org']}/metrics", env=env,
+                        metrics_urls={s: f"http://127.0.0.1:{port}/metrics" for s, port in metrics_ports.items()})
     platform.processes = [
         subprocess.Popen([sys.executable, "-m", f"services.{service}", "run"], env=env, cwd=ROOT,
                          stdout=open(logs / f"{service}.log", "w"), stderr=subprocess.STDOUT)

@@ -7,6 +7,7 @@ import uuid
 import jwt
 import requests
 
+from tests.e2e.conftest import SERVICES
 from tests.helpers import wait_until
 
 PROBLEM = "application/problem+json"
@@ -175,7 +176,7 @@ def test_page_size_above_100_is_refused(platform, admin):
 def test_operations_endpoints(platform, admin):
     ready = requests.get(f"{platform.url}/readyz", timeout=5)
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"broker": "ok", "org": "ok", "customer": "ok"}
+    assert ready.json()["checks"] == {"broker": "ok", **{service: "ok" for service in SERVICES}}
     assert requests.get(f"{platform.url}/healthz", timeout=5).json() == {"status": "ok"}
     metrics = requests.get(f"{platform.url}/metrics", timeout=5).text
     assert 'carloan_gateway_requests_total{method="GET",route="/api/v1/me"' in metrics
