@@ -17,7 +17,7 @@ from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from services.common.pagination import paginate
-from services.common.rpc import rpc
+from services.common.rpc import ask, rpc
 from services.common.schemas import load
 from services.common.service import ServiceBase
 
@@ -44,11 +44,11 @@ class CollateralService(ServiceBase):
         if data["plate_number"]:
             plate = _checked("plate_number", domain.normalize_plate(data["plate_number"]), domain.plate_problem,
                              "PLATE_INVALID")
+        self._known_customer(data["owner_customer_id"])  # before this worker opens a transaction
         existing = self.uow.session.scalars(select(Vehicle.id).where(Vehicle.vin == vin)).first()
         if existing:
             raise Conflict(f"a vehicle with VIN {vin} is already registered", code="VEHICLE_DUPLICATE",
                            extra={"existing_id": existing})
-        self._known_customer(data["owner_customer_id"])
         actor = self.uow.actor
         vehicle = Vehicle(vin=vin, plate_number=plate, brand=data["brand"], model=data["model"], year=data["year"],
                           mileage_km=data["mileage_km"], owner_customer_id=data["owner_customer_id"],
@@ -300,7 +300,7 @@ class CollateralService(ServiceBase):
     def _known_customer(self, customer_id):
         """The owner must be a customer the caller can see (asked of the customer service, which owns them)."""
         try:
-            return self.customers.customer_brief(customer_id)
+            return ask(self.customers, "customer_brief", customer_id)
         except NotFound:
             raise field_error("owner_customer_id", "no such customer", code="CUSTOMER_NOT_FOUND") from None
 

@@ -67,6 +67,14 @@ class RateLimited(DomainError):
 
 
 @deserialize_to_instance
+class Unavailable(DomainError):
+    """A service this one depends on did not answer in time: nothing was changed, try again."""
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+    title = "Service unavailable"
+
+
+@deserialize_to_instance
 class RuleViolated(DomainError):
     """A business rule refuses the command (e.g. a customer on the blacklist)."""
     status = 422

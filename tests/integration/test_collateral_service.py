@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 
 from services.collateral.service import CollateralService
 from services.common import clock
-from services.common.errors import Conflict, Forbidden, ValidationFailed
+from services.common.errors import Conflict, Forbidden, Unavailable, ValidationFailed
 from services.common.outbox import events_exchange
 from services.common.runner import migrate
 from services.customer.service import CustomerService
@@ -235,3 +235,16 @@ def test_a_debt_transfer_moves_the_car_to_the_new_borrower_and_opens_a_new_regis
             and cluster.collateral.list_tasks(loan_id=loan_id, kinds=["mortgage_registration"]),
             message="a second mortgage registration")
         assert registrations["total"] == 2
+
+
+def test_without_the_customer_service_a_vehicle_is_refused_with_503_and_nothing_written(
+        container_factory, rabbit_config, pg_database):
+    url = pg_database("carloan_collateral")
+    migrate(CollateralService, ROOT / "collateral", url=url, amqp_uri=rabbit_config["AMQP_URI"])
+    container_factory(CollateralService, {**rabbit_config, "DATABASE_URL": url}).start()
+    with rpc(rabbit_config, "clerk") as cluster:
+        with pytest.raises(Unavailable) as down:
+            cluster.collateral.create_vehicle({"vin": vin(7), "brand": "x", "model": "y", "year": 2024,
+                                               "owner_customer_id": str(uuid.uuid4())})
+        assert down.value.code == "SERVICE_UNAVAILABLE" and "customer" in down.value.detail
+        assert cluster.collateral.list_vehicles()["total"] == 0
