@@ -1,17 +1,9 @@
 """Tables of the collateral service: vehicles, valuations, the loans they secure, tasks, GPS devices and alerts."""
-import uuid
-
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.db import utcnow
-from services.common.tables import UtcDateTime, add_plumbing_tables
-
-MONEY = Numeric(18, 2)
-
-
-def new_id():
-    return str(uuid.uuid4())
+from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 
 class Base(DeclarativeBase):

@@ -1,11 +1,19 @@
-"""Plumbing tables every service keeps in its own database: outbox, inbox, parked events, audit log."""
+"""Plumbing tables every service keeps in its own database (outbox, inbox, parked events, audit log), and
+the column types all services share."""
 import datetime as dt
+import uuid
 
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, Numeric, String, Table, Text,
                         text)
 from sqlalchemy.types import TypeDecorator
 
 ID = BigInteger().with_variant(Integer(), "sqlite")
+MONEY = Numeric(18, 2)  # yuan to the fen
+
+
+def new_id():
+    """Primary keys of business objects: opaque UUID strings."""
+    return str(uuid.uuid4())
 
 
 class UtcDateTime(TypeDecorator):

@@ -1,17 +1,9 @@
 """Tables of the customer service. ID numbers and phones are stored only encrypted, with a keyed hash."""
-import uuid
-
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.db import utcnow
-from services.common.tables import UtcDateTime, add_plumbing_tables
-
-MONEY = Numeric(18, 2)
-
-
-def new_id():
-    return str(uuid.uuid4())
+from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 
 class Base(DeclarativeBase):

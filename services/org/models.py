@@ -1,15 +1,9 @@
 """Tables of the organisation service."""
-import uuid
-
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, relationship
 
 from services.common.db import utcnow
-from services.common.tables import UtcDateTime, add_plumbing_tables
-
-
-def new_id():
-    return str(uuid.uuid4())
+from services.common.tables import UtcDateTime, add_plumbing_tables, new_id
 
 
 class Base(DeclarativeBase):
