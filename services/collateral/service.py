@@ -82,7 +82,8 @@ class CollateralService(ServiceBase):
             needle = q.strip()
             query = query.where(or_(Vehicle.vin == domain.normalize_vin(needle),
                                     Vehicle.plate_number == domain.normalize_plate(needle),
-                                    Vehicle.brand.like(f"%{needle}%"), Vehicle.model.like(f"%{needle}%")))
+                                    Vehicle.brand.contains(needle, autoescape=True),
+                                    Vehicle.model.contains(needle, autoescape=True)))
         return paginate(self.uow.session, query, page, page_size, self._dump_vehicle)
 
     # -- valuation (車輛評估) -----------------------------------------------------------------

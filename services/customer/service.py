@@ -75,7 +75,7 @@ class CustomerService(ServiceBase):
             query = query.where(Customer.type == type)
         if q:
             needle = q.strip()
-            exact = [Customer.name.like(f"%{needle}%")]
+            exact = [Customer.name.contains(needle, autoescape=True)]
             id_number = domain.normalize_id_number(needle)
             if domain.id_number_problem(id_number) is None:
                 exact.append(Customer.id_number_hash == self.pii.digest(id_number))
