@@ -10,6 +10,7 @@ from services.common.pagination import paginate
 from services.common.pii import Pii
 from services.common.rpc import rpc
 from services.common.schemas import load
+from services.common.scope import scoped
 from services.common.service import ServiceBase
 from services.customer import domain
 from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
@@ -229,13 +230,7 @@ class CustomerService(ServiceBase):
         return self._dump(customer, unmask=False)
 
     def _scoped(self, query):
-        actor = self.uow.actor
-        if actor.department_ids is None:
-            return query
-        if actor.data_scope == "own":
-            return query.where(Customer.officer_id == actor.user_id)
-        return query.where(or_(Customer.department_id.in_(actor.department_ids),
-                               Customer.officer_id == actor.user_id))
+        return scoped(query, self.uow.actor, Customer.department_id, Customer.officer_id)
 
     def _visible(self, customer_id):
         customer = self.uow.session.get(Customer, customer_id)

@@ -18,6 +18,7 @@ PERMISSIONS = {
     "blacklist.view": "查看黑名單",
     "blacklist.manage": "管理黑名單",
     "loan.product.manage": "管理貸款產(chǎn)品",
+    "loan.lpr.manage": "維護LPR利率表",
     "loan.calculate": "使用還款計算器",
     "loan.view": "查看貸款",
     "loan.apply": "提交貸款申請",

@@ -1,0 +1,14 @@
+"""Data scope (數據權限) in queries: what an actor may list, by an object's department and owner."""
+from sqlalchemy import false, or_
+
+
+def scoped(query, actor, department_column, owner_column=None):
+    """Restrict `query` to the rows `actor` may see: all (scope `all`), their own (scope `own`, by
+    `owner_column`), or those of the departments under their scope plus their own."""
+    if actor.department_ids is None:
+        return query
+    mine = owner_column == actor.user_id if owner_column is not None else None
+    if actor.data_scope == "own":
+        return query.where(mine if mine is not None else false())
+    visible = department_column.in_(actor.department_ids)
+    return query.where(or_(visible, mine) if mine is not None else visible)

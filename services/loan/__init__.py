@@ -1,0 +1,1 @@
+"""貸款 Loan service: products, calculator, credit lines, applications, contracts, disbursement."""

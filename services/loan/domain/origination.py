@@ -1,0 +1,191 @@
+"""貸前 Origination rules: products and their fees, the checks an application must pass, credit lines,
+approval levels, the interest cap, contract numbers and disbursement. Plain Python, no framework imports."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.loan.domain.schedule import METHODS, ZERO, fen
+
+ALLOCATIONS = {"installment_first": "按期沖賬 (oldest installment first)",
+               "type_first": "按類型沖賬 (penalty, then interest, then principal)"}
+DEFAULT_MAX_LTV = Decimal("0.80")
+DEFAULT_PENALTY_MARKUP = Decimal("0.50")
+DEFAULT_SECOND_APPROVAL_THRESHOLD = Decimal("300000.00")
+INTEREST_CAP_MULTIPLE = Decimal("4")  # 法釋〔2020〕17號 art. 25: 4 × the one-year LPR
+
+APPLICATION_STATUSES = {
+    "submitted": "已提交", "investigated": "已調查", "pending_second_approval": "待二級審批",
+    "approved": "已批準", "rejected": "已拒絕", "contracted": "已簽約",
+}
+LOAN_STATUSES = {"signed": "已簽約", "active": "還款中", "settled": "已結清"}
+
+
+class Refused(Exception):
+    """A rule refuses the command: `code` is stable, `field` names the input at fault (if one is)."""
+
+    def __init__(self, code, message, field=None, **extra):
+        super().__init__(message)
+        self.code, self.message, self.field, self.extra = code, message, field, extra
+
+
+# -- products --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Fee:
+    """An upfront fee deducted from the disbursement: a fixed amount or a rate of the principal."""
+    name: str
+    amount: Decimal | None = None
+    rate: Decimal | None = None
+
+    def on(self, principal):
+        return self.amount if self.amount is not None else fen(principal * self.rate)
+
+
+def fees_on(fees, principal):
+    """Each fee's amount on this principal, and their total (what is deducted from the disbursement)."""
+    charged = [(fee.name, fee.on(principal)) for fee in fees]
+    return charged, sum((amount for _, amount in charged), ZERO)
+
+
+def product_problems(p):
+    """Inconsistencies in a product's terms, as (field, message) pairs."""
+    problems = []
+    if p["repayment_method"] not in METHODS:
+        problems.append(("repayment_method", f"one of {', '.join(METHODS)}"))
+    if p["allocation"] not in ALLOCATIONS:
+        problems.append(("allocation", f"one of {', '.join(ALLOCATIONS)}"))
+    if p["min_term_months"] > p["max_term_months"]:
+        problems.append(("min_term_months", "cannot exceed max_term_months"))
+    if p["min_amount"] > p["max_amount"]:
+        problems.append(("min_amount", "cannot exceed max_amount"))
+    if p["repayment_method"] == "bullet" and p["max_term_months"] > 12:
+        problems.append(("max_term_months", "一次性還本付息 loans run at most 12 months"))
+    for index, fee in enumerate(p.get("upfront_fees") or ()):
+        if (fee.amount is None) == (fee.rate is None):
+            problems.append((f"upfront_fees.{index}", "give either amount or rate"))
+    if p.get("upfront_fees"):
+        _, most = fees_on(p["upfront_fees"], p["min_amount"])
+        if most >= p["min_amount"]:
+            problems.append(("upfront_fees", "the fees would swallow the smallest loan"))
+    return problems
+
+
+# -- applications ----------------------------------------------------------------------------------
+def check_product_limits(product, amount, term_months):
+    if not product["active"]:
+        raise Refused("PRODUCT_INACTIVE", "this product is no longer offered", "product_id")
+    if not product["min_amount"] <= amount <= product["max_amount"]:
+        raise Refused("AMOUNT_OUT_OF_RANGE", f"the product lends {product['min_amount']} to "
+                      f"{product['max_amount']}", "amount")
+    if not product["min_term_months"] <= term_months <= product["max_term_months"]:
+        raise Refused("TERM_OUT_OF_RANGE", f"the product runs {product['min_term_months']} to "
+                      f"{product['max_term_months']} months", "term_months")
+
+
+def check_collateral(amount, customer_id, lending_value, max_ltv):
+    """The vehicle is the borrower's and carries a current approved valuation that covers amount / max LTV."""
+    vehicle, valuation = lending_value["vehicle"], lending_value["valuation"]
+    if vehicle["owner_customer_id"] != customer_id:
+        raise Refused("VEHICLE_NOT_OWNED", "the vehicle must be registered to the applicant", "vehicle_id")
+    if valuation is None:
+        raise Refused("VALUATION_NOT_CURRENT", "the vehicle has no approved valuation from the last 90 days; "
+                      "have it valued and reviewed first", "vehicle_id")
+    ceiling = Decimal(valuation["appraised_value"]) * max_ltv
+    if amount > ceiling:
+        raise Refused("LTV_EXCEEDED", f"at most {fen(ceiling)} can be lent on a car valued "
+                      f"{valuation['appraised_value']} (max LTV {max_ltv})", "amount", max_amount=str(fen(ceiling)))
+
+
+def available_credit(limit, revolving, held, drawn, outstanding_principal):
+    """授信可用額度: limit − outstanding principal (revolving) or − total drawn (non-revolving), less what
+    pending applications already hold."""
+    used = outstanding_principal if revolving else drawn
+    return limit - used - held
+
+
+def check_credit_line(line, customer_id, amount, today, available):
+    if line["customer_id"] != customer_id:
+        raise Refused("CREDIT_LINE_INVALID", "this credit line belongs to another customer", "credit_line_id")
+    if line["status"] != "approved":
+        raise Refused("CREDIT_LINE_INVALID", f"this credit line is {line['status']}", "credit_line_id")
+    if line["expires_on"] < today:
+        raise Refused("CREDIT_LINE_EXPIRED", f"this credit line expired on {line['expires_on']}", "credit_line_id")
+    if amount > available:
+        raise Refused("CREDIT_LINE_INSUFFICIENT", f"only {available} is available on this credit line", "amount",
+                      available=str(available))
+
+
+# -- investigation and approval --------------------------------------------------------------------
+def check_investigator(application, actor_id, must_differ):
+    if application["status"] != "submitted":
+        raise Refused("APPLICATION_STATE", f"the application is {application['status']}, not submitted")
+    if must_differ and actor_id == application["officer_id"]:
+        raise Refused("SEGREGATION_OF_DUTIES", "the investigation is done by someone other than the officer "
+                      "who submitted the application")
+
+
+def decision_level(status):
+    """Which decision an application waits for: 1 (risk reviewer) or 2 (approver)."""
+    if status == "investigated":
+        return 1
+    if status == "pending_second_approval":
+        return 2
+    raise Refused("APPLICATION_STATE", f"the application is {status}; it needs an investigation first"
+                  if status == "submitted" else f"the application is {status}; nothing to decide")
+
+
+def check_decider(application, actor_id, level):
+    """Nobody decides on what they submitted or investigated, and the second decision is another person's."""
+    if actor_id in (application["officer_id"], application["investigated_by"]):
+        raise Refused("SEGREGATION_OF_DUTIES", "nobody decides on an application they submitted or investigated")
+    if level == 2 and actor_id == application["first_decision_by"]:
+        raise Refused("SEGREGATION_OF_DUTIES", "the second-level decision is made by another person")
+
+
+def status_after_decision(level, approve, amount, threshold):
+    if not approve:
+        return "rejected"
+    if level == 1 and amount > threshold:
+        return "pending_second_approval"
+    return "approved"
+
+
+# -- interest cap ----------------------------------------------------------------------------------
+def interest_cap(lpr_one_year):
+    return lpr_one_year * INTEREST_CAP_MULTIPLE
+
+
+def check_interest_cap(apr, lpr_one_year, exempt, overridden):
+    """APR above 4 × LPR is refused unless the lender is exempt or an approver overrode it with a reason."""
+    if exempt or overridden:
+        return
+    if lpr_one_year is None:
+        raise Refused("LPR_MISSING", "no one-year LPR is recorded for the signing date; an administrator adds it")
+    cap = interest_cap(lpr_one_year)
+    if apr > cap:
+        raise Refused("INTEREST_CAP_EXCEEDED", f"the APR {apr} exceeds 4 × the one-year LPR ({cap}); an approver "
+                      "must override it with a reason", "annual_rate", apr=str(apr), cap=str(cap))
+
+
+# -- contract and disbursement ---------------------------------------------------------------------
+def contract_no(signed_on, sequence):
+    """合同編號: CL + signing date + the day's sequence, e.g. CL20261128-0001."""
+    return f"CL{signed_on:%Y%m%d}-{sequence:04d}"
+
+
+def check_disbursement_amount(amount, principal, deducted):
+    expected = principal - deducted
+    if amount != expected:
+        raise Refused("DISBURSEMENT_AMOUNT_MISMATCH", f"the amount paid out is the principal {principal} less "
+                      f"deducted fees {deducted}: {expected}", "amount", expected=str(expected))
+
+
+def check_disbursement_reviewer(registered_by, reviewer_id):
+    if registered_by == reviewer_id:
+        raise Refused("SEGREGATION_OF_DUTIES", "the disbursement is reviewed by someone other than who "
+                      "registered it")
+
+
+def mask_account(account):
+    """Bank account as staff see it: the first 4 and last 4 digits (6222 **** 1234 style)."""
+    if not account or len(account) <= 8:
+        return "*" * len(account or "")
+    return account[:4] + "*" * (len(account) - 8) + account[-4:]

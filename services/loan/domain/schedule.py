@@ -1,0 +1,183 @@
+"""還款計劃 The schedule engine: the five repayment methods of DOMAIN.md, due dates, fen rounding and APR.
+
+Pure Python and `Decimal` throughout: amounts are rounded to the fen (ROUND_HALF_UP) at each schedule line,
+intermediate values keep full precision, and no float ever touches a figure.
+"""
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0")
+ONE = Decimal("1")
+APR_PLACES = Decimal("0.0001")
+
+METHODS = {
+    "equal_installment": "等額本息",
+    "equal_principal": "等額本金",
+    "interest_first": "先息后本",
+    "bullet": "一次性還本付息",
+    "flat": "等本等息",
+}
+
+
+def fen(value):
+    """Round to the fen, half up."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Installment:
+    no: int
+    due_date: dt.date
+    principal: Decimal
+    interest: Decimal
+    balance_after: Decimal
+
+    @property
+    def total(self):
+        return self.principal + self.interest
+
+
+@dataclass(frozen=True)
+class Schedule:
+    installments: tuple
+    apr: Decimal
+    net_amount: Decimal
+
+    @property
+    def principal(self):
+        return sum((line.principal for line in self.installments), ZERO)
+
+    @property
+    def total_interest(self):
+        return sum((line.interest for line in self.installments), ZERO)
+
+    @property
+    def total_payment(self):
+        return self.principal + self.total_interest
+
+    @property
+    def first_due_date(self):
+        return self.installments[0].due_date
+
+    @property
+    def maturity_date(self):
+        return self.installments[-1].due_date
+
+
+# -- due dates -------------------------------------------------------------------------------------
+def add_months(day, months, anchor_day=None):
+    """The date `months` months after `day`, on `anchor_day` (default `day.day`) clamped to the month's end."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(anchor_day or day.day, last))
+
+
+def due_dates(start_date, count, first_due_date=None):
+    """Installment k falls due `k-1` months after the first due date, on the anchor day clamped to the month's
+    last day. Default: the first due date is one month after `start_date`, anchored on `start_date`'s day."""
+    if first_due_date is None:
+        anchor = start_date.day
+        first_due_date = add_months(start_date, 1, anchor)
+    else:
+        anchor = first_due_date.day
+    return [add_months(first_due_date, k, anchor) for k in range(count)]
+
+
+# -- the five methods ------------------------------------------------------------------------------
+def annuity_payment(principal, monthly_rate, term):
+    """A = round(P·r·(1+r)^n / ((1+r)^n − 1)), the 等額本息 installment."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        growth = (ONE + monthly_rate) ** term
+        return fen(principal * monthly_rate * growth / (growth - ONE))
+
+
+def _lines(amount, monthly_rate, term, method):
+    """(principal, interest) of each installment, as DOMAIN.md states each method."""
+    if method == "equal_installment" and monthly_rate == ZERO:
+        method = "equal_principal"
+    balance = amount
+    if method == "equal_installment":
+        payment = annuity_payment(amount, monthly_rate, term)
+        for k in range(1, term + 1):
+            interest = fen(balance * monthly_rate)
+            principal = balance if k == term else payment - interest
+            balance -= principal
+            yield principal, interest
+    elif method in ("equal_principal", "flat"):
+        part = fen(amount / term)
+        for k in range(1, term + 1):
+            principal = balance if k == term else part
+            base = balance if method == "equal_principal" else amount  # flat: always the original principal
+            interest = fen(base * monthly_rate)
+            balance -= principal
+            yield principal, interest
+    elif method == "interest_first":
+        interest = fen(amount * monthly_rate)
+        for k in range(1, term + 1):
+            yield (amount if k == term else ZERO), interest
+    elif method == "bullet":
+        yield amount, fen(amount * monthly_rate * term)
+    else:
+        raise ValueError(f"unknown repayment method {method!r}")
+
+
+def build(amount, annual_rate, term_months, method, start_date, first_due_date=None, upfront_fee=ZERO):
+    """The schedule of a loan of `amount` disbursed on `start_date`, with its APR."""
+    amount, annual_rate, upfront_fee = Decimal(amount), Decimal(annual_rate), Decimal(upfront_fee or 0)
+    monthly_rate = annual_rate / 12
+    lines = list(_lines(amount, monthly_rate, term_months, method))
+    if method == "bullet":
+        dates = due_dates(start_date, term_months, first_due_date)[-1:]
+        periods = [term_months]
+    else:
+        dates = due_dates(start_date, term_months, first_due_date)
+        periods = list(range(1, term_months + 1))
+    balance = amount
+    installments = []
+    for no, ((principal, interest), due) in enumerate(zip(lines, dates), start=1):
+        balance -= principal
+        installments.append(Installment(no, due, principal, interest, balance))
+    net = amount - upfront_fee
+    flows = [(period, line.total) for period, line in zip(periods, installments)]
+    return Schedule(tuple(installments), apr(net, flows), net)
+
+
+# -- APR (年化利率) --------------------------------------------------------------------------------
+def monthly_irr(net_received, flows):
+    """The monthly rate i at which `net_received` = Σ payment / (1+i)^period, by Newton's method in Decimal."""
+    total = sum((payment for _, payment in flows), ZERO)
+    if net_received <= ZERO:
+        raise ValueError("the net amount received must be positive")
+    if total <= net_received:
+        return ZERO
+    flows = sorted(flows)
+    with localcontext() as ctx:
+        ctx.prec = 30
+        # Start from the simple-interest guess, which is above the root for these flows (f is convex).
+        rate = (total - net_received) / net_received / flows[-1][0] * 2
+        for _ in range(100):
+            # f(i) = Σ payment·v^period − net and f'(i) = −Σ period·payment·v^(period+1), with v = 1/(1+i)
+            v = ONE / (ONE + rate)
+            value, slope = -net_received, ZERO
+            power, at = ONE, 0
+            for period, payment in flows:
+                power *= v ** (period - at) if period - at != 1 else v
+                at = period
+                value += payment * power
+                slope -= period * payment * power
+            step = value / (slope * v)
+            rate -= step
+            if abs(step) < Decimal("1e-18"):
+                break
+        return rate
+
+
+def apr(net_received, flows):
+    """12 × the monthly IRR of the borrower's cash flows, to 4 decimals (PBOC announcement 〔2021〕 No. 3)."""
+    return (monthly_irr(net_received, flows) * 12).quantize(APR_PLACES, rounding=ROUND_HALF_UP)

@@ -1,0 +1,211 @@
+"""Tables of the loan service: products, LPR, credit lines, applications, loans, schedules, disbursements."""
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Integer, MetaData, Numeric, PrimaryKeyConstraint,
+                        String, Text)
+from sqlalchemy.orm import DeclarativeBase
+
+from services.common.db import utcnow
+from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
+
+RATE = Numeric(9, 6)
+
+
+class Base(DeclarativeBase):
+    metadata = add_plumbing_tables(MetaData())
+
+
+class Product(Base):
+    """貸款產(chǎn)品: the terms every loan made under it copies at signing."""
+    __tablename__ = "product"
+    id = Column(String(36), primary_key=True, default=new_id)
+    code = Column(String(50), nullable=False, unique=True)
+    name = Column(String(100), nullable=False)
+    repayment_method = Column(String(30), nullable=False)
+    annual_rate = Column(RATE, nullable=False)
+    min_term_months = Column(Integer, nullable=False)
+    max_term_months = Column(Integer, nullable=False)
+    min_amount = Column(MONEY, nullable=False)
+    max_amount = Column(MONEY, nullable=False)
+    max_ltv = Column(RATE, nullable=False)
+    penalty_markup = Column(RATE, nullable=False)
+    grace_days = Column(Integer, nullable=False)
+    prepayment_fee_rate = Column(RATE, nullable=False)
+    prepayment_fee_free_after_months = Column(Integer)
+    allocation = Column(String(30), nullable=False)
+    compound_penalty = Column(Boolean, nullable=False, default=False)
+    upfront_fees = Column(Text, nullable=False, default="[]")  # JSON [{name, amount?, rate?}]
+    active = Column(Boolean, nullable=False, default=True)
+    created_by = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class LprRate(Base):
+    """貸款市場報價利率 as published by the NIFC, maintained by an administrator."""
+    __tablename__ = "lpr_rate"
+    effective_on = Column(Date, primary_key=True)
+    one_year = Column(RATE, nullable=False)
+    five_year = Column(RATE)
+    created_by = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class CreditLine(Base):
+    """授信: a limit a customer's applications may draw on, approved by maker-checker."""
+    __tablename__ = "credit_line"
+    id = Column(String(36), primary_key=True, default=new_id)
+    customer_id = Column(String(36), nullable=False, index=True)
+    limit = Column(MONEY, nullable=False)
+    expires_on = Column(Date, nullable=False)
+    revolving = Column(Boolean, nullable=False)
+    status = Column(String(20), nullable=False)  # pending | approved | rejected
+    officer_id = Column(String(64), nullable=False)
+    department_id = Column(String(36))
+    decided_by = Column(String(64))
+    decided_at = Column(UtcDateTime())
+    comment = Column(String(500))
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class CreditDraw(Base):
+    """An application's claim on a credit line: held while it is decided, drawn once disbursed."""
+    __tablename__ = "credit_draw"
+    id = Column(String(36), primary_key=True, default=new_id)
+    credit_line_id = Column(String(36), ForeignKey("credit_line.id"), nullable=False, index=True)
+    application_id = Column(String(36), nullable=False, unique=True)
+    loan_id = Column(String(36))
+    amount = Column(MONEY, nullable=False)
+    status = Column(String(20), nullable=False)  # held | drawn | released
+
+
+class Application(Base):
+    """貸款申請, from submission through investigation and decisions to the contract."""
+    __tablename__ = "application"
+    id = Column(String(36), primary_key=True, default=new_id)
+    customer_id = Column(String(36), nullable=False, index=True)
+    product_id = Column(String(36), ForeignKey("product.id"), nullable=False)
+    vehicle_id = Column(String(36), nullable=False, index=True)
+    amount = Column(MONEY, nullable=False)
+    term_months = Column(Integer, nullable=False)
+    credit_line_id = Column(String(36), ForeignKey("credit_line.id"))
+    status = Column(String(30), nullable=False)
+    officer_id = Column(String(64), nullable=False)
+    department_id = Column(String(36))
+    valuation_id = Column(String(36))
+    appraised_value = Column(MONEY)
+    apr = Column(RATE)
+    investigated_by = Column(String(64))
+    findings = Column(Text)
+    recommendation = Column(String(10))
+    income_verified = Column(Boolean)
+    home_visit = Column(String(1000))
+    work_visit = Column(String(1000))
+    first_decision_by = Column(String(64))
+    second_decision_by = Column(String(64))
+    cap_override_by = Column(String(64))
+    cap_override_reason = Column(String(500))
+    loan_id = Column(String(36))
+    submitted_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ApplicationStep(Base):
+    """Every step an application went through: who, when, what they decided and why."""
+    __tablename__ = "application_step"
+    id = Column(String(36), primary_key=True, default=new_id)
+    application_id = Column(String(36), ForeignKey("application.id"), nullable=False, index=True)
+    step = Column(String(40), nullable=False)
+    outcome = Column(String(40))
+    comment = Column(Text)
+    actor_id = Column(String(64), nullable=False)
+    actor_name = Column(String(100))
+    at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class ContractSequence(Base):
+    """The day's last contract number (CL20261128-0001, -0002, ...)."""
+    __tablename__ = "contract_sequence"
+    day = Column(Date, primary_key=True)
+    last = Column(Integer, nullable=False)
+
+
+class Loan(Base):
+    """貸款: made at signing with a copy of the product's terms; active once the money is out."""
+    __tablename__ = "loan"
+    id = Column(String(36), primary_key=True, default=new_id)
+    contract_no = Column(String(30), nullable=False, unique=True)
+    application_id = Column(String(36), ForeignKey("application.id"), nullable=False, unique=True)
+    customer_id = Column(String(36), nullable=False, index=True)
+    product_id = Column(String(36), ForeignKey("product.id"), nullable=False)
+    vehicle_id = Column(String(36), nullable=False)
+    credit_line_id = Column(String(36))
+    officer_id = Column(String(64), nullable=False)
+    department_id = Column(String(36))
+    principal = Column(MONEY, nullable=False)
+    term_months = Column(Integer, nullable=False)
+    repayment_method = Column(String(30), nullable=False)
+    annual_rate = Column(RATE, nullable=False)
+    penalty_markup = Column(RATE, nullable=False)
+    grace_days = Column(Integer, nullable=False)
+    prepayment_fee_rate = Column(RATE, nullable=False)
+    prepayment_fee_free_after_months = Column(Integer)
+    allocation = Column(String(30), nullable=False)
+    compound_penalty = Column(Boolean, nullable=False)
+    fees = Column(Text, nullable=False)  # JSON [{name, amount}] charged on this principal
+    fees_total = Column(MONEY, nullable=False)
+    net_amount = Column(MONEY, nullable=False)
+    apr = Column(RATE, nullable=False)
+    signed_on = Column(Date, nullable=False)
+    requested_first_due_date = Column(Date)
+    disbursed_on = Column(Date)
+    first_due_date = Column(Date)
+    maturity_date = Column(Date)
+    status = Column(String(20), nullable=False)
+    outstanding_principal = Column(MONEY, nullable=False)
+    dpd = Column(Integer, nullable=False, default=0)
+    classification = Column(String(20))
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class Installment(Base):
+    """One line of a loan's schedule: previewed at signing, fixed at disbursement."""
+    __tablename__ = "installment"
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False)
+    no = Column(Integer, nullable=False)
+    due_date = Column(Date, nullable=False)
+    principal = Column(MONEY, nullable=False)
+    interest = Column(MONEY, nullable=False)
+    total = Column(MONEY, nullable=False)
+    balance_after = Column(MONEY, nullable=False)
+    paid_principal = Column(MONEY, nullable=False, default=0)
+    paid_interest = Column(MONEY, nullable=False, default=0)
+    paid_penalty = Column(MONEY, nullable=False, default=0)
+    status = Column(String(20), nullable=False, default="pending")
+    __table_args__ = (PrimaryKeyConstraint("loan_id", "no"),)
+
+
+class Disbursement(Base):
+    """放款: registered by a finance clerk, reviewed by another user; approval pays the loan out."""
+    __tablename__ = "disbursement"
+    id = Column(String(36), primary_key=True, default=new_id)
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    payee_name = Column(String(100), nullable=False)
+    payee_account_enc = Column(Text, nullable=False)
+    amount = Column(MONEY, nullable=False)
+    status = Column(String(20), nullable=False)  # pending_review | approved | rejected
+    registered_by = Column(String(64), nullable=False)
+    registered_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    reviewed_by = Column(String(64))
+    reviewed_at = Column(UtcDateTime())
+    voucher_no = Column(String(50))
+    disbursed_on = Column(Date)
+    comment = Column(String(500))
+
+
+class IdempotentRequest(Base):
+    """A money-moving request's first response, replayed for the same `Idempotency-Key`."""
+    __tablename__ = "idempotent_request"
+    key = Column(String(200), nullable=False)
+    operation = Column(String(100), nullable=False)
+    request_hash = Column(String(64), nullable=False)
+    response = Column(Text, nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    __table_args__ = (PrimaryKeyConstraint("key", "operation"),)

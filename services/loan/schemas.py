@@ -1,0 +1,143 @@
+"""Marshmallow schemas of the loan service's RPC boundary."""
+from marshmallow import fields, validate, validates_schema
+
+from services.common.errors import field_error
+from services.common.schemas import Strict
+from services.loan.domain.origination import ALLOCATIONS, DEFAULT_MAX_LTV, DEFAULT_PENALTY_MARKUP
+from services.loan.domain.schedule import METHODS
+
+OPTIONAL = {"load_default": None, "allow_none": True}
+
+
+def money(**kwargs):
+    return fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=10 ** 13), **kwargs)
+
+
+def positive_money(**kwargs):
+    return fields.Decimal(places=2, as_string=True,
+                          validate=validate.Range(min=0, max=10 ** 13, min_inclusive=False), **kwargs)
+
+
+def rate(**kwargs):
+    """A fraction such as 0.120000 (12 %), at most 6 decimals."""
+    return fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=10), **kwargs)
+
+
+TERM = validate.Range(min=1, max=360)
+
+
+class _Exact(Strict):
+    """Refuses money with more than 2 decimals and rates with more than 6 instead of rounding them."""
+    MONEY_FIELDS = ()
+    RATE_FIELDS = ()
+
+    @validates_schema(pass_original=True)
+    def no_hidden_rounding(self, data, original, **kwargs):
+        for name, places in [*((f, 2) for f in self.MONEY_FIELDS), *((f, 6) for f in self.RATE_FIELDS)]:
+            raw = original.get(name) if isinstance(original, dict) else None
+            if isinstance(raw, str) and "." in raw and len(raw.split(".", 1)[1]) > places:
+                raise field_error(name, f"at most {places} decimals")
+
+
+class ScheduleIn(_Exact):
+    MONEY_FIELDS = ("amount", "upfront_fee")
+    RATE_FIELDS = ("annual_rate",)
+    amount = positive_money(required=True)
+    annual_rate = rate(required=True)
+    term_months = fields.Integer(required=True, validate=TERM)
+    repayment_method = fields.String(required=True, validate=validate.OneOf(tuple(METHODS)))
+    start_date = fields.Date(required=True)
+    first_due_date = fields.Date(**OPTIONAL)
+    upfront_fee = money(load_default=None, allow_none=True)
+
+
+class FeeIn(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    amount = money(**OPTIONAL)
+    rate = rate(**OPTIONAL)
+
+
+class ProductIn(_Exact):
+    MONEY_FIELDS = ("min_amount", "max_amount")
+    RATE_FIELDS = ("annual_rate", "max_ltv", "penalty_markup", "prepayment_fee_rate")
+    code = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    repayment_method = fields.String(required=True, validate=validate.OneOf(tuple(METHODS)))
+    annual_rate = rate(required=True)
+    min_term_months = fields.Integer(required=True, validate=TERM)
+    max_term_months = fields.Integer(required=True, validate=TERM)
+    min_amount = positive_money(required=True)
+    max_amount = positive_money(required=True)
+    max_ltv = fields.Decimal(places=6, as_string=True, load_default=DEFAULT_MAX_LTV,
+                             validate=validate.Range(min=0, max=1, min_inclusive=False))
+    penalty_markup = rate(load_default=DEFAULT_PENALTY_MARKUP)
+    grace_days = fields.Integer(load_default=0, validate=validate.Range(min=0, max=30))
+    prepayment_fee_rate = fields.Decimal(places=6, as_string=True, load_default=0,
+                                         validate=validate.Range(min=0, max=0.1))
+    prepayment_fee_free_after_months = fields.Integer(validate=validate.Range(min=0, max=360), **OPTIONAL)
+    allocation = fields.String(load_default="installment_first", validate=validate.OneOf(tuple(ALLOCATIONS)))
+    compound_penalty = fields.Boolean(load_default=False)
+    upfront_fees = fields.List(fields.Nested(FeeIn), load_default=list, validate=validate.Length(max=10))
+
+
+class LprIn(_Exact):
+    RATE_FIELDS = ("one_year", "five_year")
+    effective_on = fields.Date(required=True)
+    one_year = fields.Decimal(places=6, as_string=True, required=True,
+                              validate=validate.Range(min=0, max=1, min_inclusive=False))
+    five_year = fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **OPTIONAL)
+
+
+class CreditLineIn(_Exact):
+    MONEY_FIELDS = ("limit",)
+    customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    limit = positive_money(required=True)
+    expires_on = fields.Date(required=True)
+    revolving = fields.Boolean(load_default=False)
+
+
+class DecisionIn(Strict):
+    approve = fields.Boolean(required=True)
+    comment = fields.String(validate=validate.Length(max=500), **OPTIONAL)
+
+
+class ApplicationIn(_Exact):
+    MONEY_FIELDS = ("amount",)
+    customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    product_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    vehicle_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    amount = positive_money(required=True)
+    term_months = fields.Integer(required=True, validate=TERM)
+    credit_line_id = fields.String(validate=validate.Length(max=36), **OPTIONAL)
+
+
+class InvestigationIn(Strict):
+    findings = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    recommendation = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    income_verified = fields.Boolean(**OPTIONAL)
+    home_visit = fields.String(validate=validate.Length(max=1000), **OPTIONAL)
+    work_visit = fields.String(validate=validate.Length(max=1000), **OPTIONAL)
+
+
+class OverrideIn(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=500))
+
+
+class ContractIn(Strict):
+    signed_on = fields.Date(required=True)
+    first_due_date = fields.Date(**OPTIONAL)
+
+
+class DisbursementIn(_Exact):
+    MONEY_FIELDS = ("amount",)
+    payee_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    payee_account = fields.String(required=True, validate=validate.Regexp(r"^\d{8,30}$",
+                                                                          error="8 to 30 digits"))
+    amount = positive_money(required=True)
+
+
+class DisbursementReviewIn(Strict):
+    approve = fields.Boolean(required=True)
+    voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)
+    disbursed_on = fields.Date(**OPTIONAL)
+    comment = fields.String(validate=validate.Length(max=500), **OPTIONAL)

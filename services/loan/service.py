@@ -1,0 +1,682 @@
+"""Nameko entrypoints of the loan service: products, calculator, credit lines, applications, contracts,
+disbursement. The rules live in `services/loan/domain`; this module loads, checks, stores and publishes."""
+import json
+from decimal import Decimal
+
+from nameko.rpc import RpcProxy
+from sqlalchemy import func, select
+
+from services.common import clock, config, jsonutil
+from services.common.db import UnitOfWork, utcnow
+from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
+from services.common.pagination import paginate
+from services.common.pii import Pii
+from services.common.rpc import ask, rpc
+from services.common.schemas import load
+from services.common.scope import scoped
+from services.common.service import ServiceBase
+from services.loan.domain import origination as rules
+from services.loan.domain import schedule as engine
+from services.loan.domain.origination import Refused
+from services.loan.models import (Application, ApplicationStep, Base, ContractSequence, CreditDraw, CreditLine,
+                                  Disbursement, IdempotentRequest, Installment, Loan, LprRate, Product)
+from services.loan.schemas import (ApplicationIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
+                                   DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, ProductIn, ScheduleIn)
+
+LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
+LIVE_LOAN = ("signed", "active")
+
+
+def money(value):
+    return None if value is None else str(Decimal(value).quantize(engine.FEN))
+
+
+def rate(value, places="0.000001"):
+    return None if value is None else str(Decimal(value).quantize(Decimal(places)))
+
+
+def iso(value):
+    return value.isoformat() if value else None
+
+
+def refused(exc):
+    """A domain refusal as the problem the caller sees (422 with a stable code and the field at fault)."""
+    errors = {exc.field: [exc.message]} if exc.field else None
+    if exc.code == "SEGREGATION_OF_DUTIES":
+        return Forbidden(exc.message, code=exc.code)
+    if exc.code == "APPLICATION_STATE":
+        return Conflict(exc.message, code=exc.code)
+    return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
+
+
+def dump_schedule(schedule):
+    return {
+        "installments": [{"no": line.no, "due_date": line.due_date.isoformat(), "principal": money(line.principal),
+                          "interest": money(line.interest), "total": money(line.total),
+                          "balance_after": money(line.balance_after)} for line in schedule.installments],
+        "total_interest": money(schedule.total_interest), "total_payment": money(schedule.total_payment),
+        "net_amount": money(schedule.net_amount), "apr": rate(schedule.apr, "0.0001"),
+    }
+
+
+class LoanService(ServiceBase):
+    name = "loan"
+    uow = UnitOfWork(Base.metadata)
+    pii = Pii()
+    customers = RpcProxy("customer")
+    collateral = RpcProxy("collateral")
+
+    # -- calculator ----------------------------------------------------------------------------
+    @rpc
+    def calculate_schedule(self, data):
+        """還款試算: the schedule and APR of a loan, with no side effects."""
+        data = load(ScheduleIn(), data)
+        first_due = data["first_due_date"]
+        if first_due is not None and first_due <= data["start_date"]:
+            raise field_error("first_due_date", "must be after start_date", code="FIRST_DUE_DATE_INVALID")
+        fee = data["upfront_fee"] or engine.ZERO
+        if fee >= data["amount"]:
+            raise field_error("upfront_fee", "the fee cannot swallow the whole amount", code="FEE_TOO_HIGH")
+        schedule = engine.build(data["amount"], data["annual_rate"], data["term_months"], data["repayment_method"],
+                                data["start_date"], first_due, fee)
+        return {**dump_schedule(schedule), "repayment_method": data["repayment_method"],
+                "repayment_method_label": engine.METHODS[data["repayment_method"]],
+                "annual_rate": rate(data["annual_rate"]), "amount": money(data["amount"])}
+
+    # -- products ------------------------------------------------------------------------------
+    @rpc
+    def create_product(self, data):
+        data = load(ProductIn(), data)
+        fees = [rules.Fee(f["name"], f["amount"], f["rate"]) for f in data["upfront_fees"]]
+        problems = rules.product_problems({**data, "upfront_fees": fees})
+        if problems:
+            raise ValidationFailed("; ".join(f"{f}: {m}" for f, m in problems), code="PRODUCT_INVALID",
+                                   errors={f: [m] for f, m in problems})
+        if self.uow.session.scalars(select(Product.id).where(Product.code == data["code"])).first():
+            raise Conflict(f"a product with code {data['code']} exists", code="PRODUCT_DUPLICATE")
+        product = Product(**{k: v for k, v in data.items() if k != "upfront_fees"},
+                          upfront_fees=jsonutil.dumps([{"name": f.name, "amount": f.amount, "rate": f.rate}
+                                                       for f in fees]),
+                          active=True, created_by=self.uow.actor.user_id)
+        self.uow.session.add(product)
+        self.uow.session.flush()
+        self.uow.audit("create_product", "product", product.id, {"code": product.code})
+        return self._dump_product(product)
+
+    @rpc
+    def list_products(self, active=None, page=1, page_size=20):
+        query = select(Product).order_by(Product.code)
+        if active is not None:
+            query = query.where(Product.active == active)
+        return paginate(self.uow.session, query, page, page_size, self._dump_product)
+
+    @rpc
+    def get_product(self, product_id):
+        return self._dump_product(self._product(product_id))
+
+    # -- LPR -----------------------------------------------------------------------------------
+    @rpc
+    def add_lpr(self, data):
+        data = load(LprIn(), data)
+        if self.uow.session.get(LprRate, data["effective_on"]):
+            raise Conflict("an LPR is already recorded for this date", code="LPR_DUPLICATE")
+        row = LprRate(**data, created_by=self.uow.actor.user_id)
+        self.uow.session.add(row)
+        self.uow.audit("add_lpr", "lpr_rate", data["effective_on"].isoformat(), {"one_year": str(data["one_year"])})
+        return self._dump_lpr(row)
+
+    @rpc
+    def list_lpr(self, page=1, page_size=20):
+        return paginate(self.uow.session, select(LprRate).order_by(LprRate.effective_on.desc()), page, page_size,
+                        self._dump_lpr)
+
+    # -- credit lines (授信) ---------------------------------------------------------------------
+    @rpc
+    def create_credit_line(self, data):
+        data = load(CreditLineIn(), data)
+        customer = self._customer(data["customer_id"])
+        if data["expires_on"] <= clock.today():
+            raise field_error("expires_on", "must be in the future", code="EXPIRY_IN_PAST")
+        line = CreditLine(customer_id=customer["id"], limit=data["limit"], expires_on=data["expires_on"],
+                          revolving=data["revolving"], status="pending", officer_id=self.uow.actor.user_id,
+                          department_id=self.uow.actor.department_id)
+        self.uow.session.add(line)
+        self.uow.session.flush()
+        self.uow.audit("request_credit_line", "credit_line", line.id, {"limit": money(line.limit)})
+        return self._dump_credit_line(line)
+
+    @rpc
+    def decide_credit_line(self, line_id, data):
+        data = load(DecisionIn(), data)
+        line = self._visible(CreditLine, line_id, "CREDIT_LINE_NOT_FOUND", lock=True)
+        if line.status != "pending":
+            raise Conflict(f"this credit line was already {line.status}", code="CREDIT_LINE_ALREADY_DECIDED")
+        if line.officer_id == self.uow.actor.user_id:
+            raise Forbidden("a credit line is approved by someone other than who requested it",
+                            code="SEGREGATION_OF_DUTIES")
+        line.status = "approved" if data["approve"] else "rejected"
+        line.decided_by, line.decided_at, line.comment = self.uow.actor.user_id, utcnow(), data["comment"]
+        self.uow.audit(f"credit_line_{line.status}", "credit_line", line.id, {"comment": data["comment"]})
+        return self._dump_credit_line(line)
+
+    @rpc
+    def get_credit_line(self, line_id):
+        return self._dump_credit_line(self._visible(CreditLine, line_id, "CREDIT_LINE_NOT_FOUND"))
+
+    @rpc
+    def list_credit_lines(self, customer_id=None, status=None, page=1, page_size=20):
+        query = scoped(select(CreditLine), self.uow.actor, CreditLine.department_id, CreditLine.officer_id)
+        if customer_id:
+            query = query.where(CreditLine.customer_id == customer_id)
+        if status:
+            query = query.where(CreditLine.status == status)
+        return paginate(self.uow.session, query.order_by(CreditLine.created_at.desc(), CreditLine.id), page,
+                        page_size, self._dump_credit_line)
+
+    # -- applications (貸款申請) -----------------------------------------------------------------
+    @rpc
+    def submit_application(self, data):
+        data = load(ApplicationIn(), data)
+        today = clock.today()
+        try:
+            # Other services first, before this worker opens its transaction.
+            customer = self._customer(data["customer_id"])
+            verdict = ask(self.customers, "may_borrow", customer_id=customer["id"])
+            if not verdict["may_borrow"]:
+                raise Refused("CUSTOMER_BLACKLISTED", "the customer (or its legal representative) is on the "
+                              "blacklist: " + "; ".join(verdict["reasons"]), "customer_id")
+            collateral = self._lending_value(data["vehicle_id"], today)
+            product = self._product(data["product_id"], field="product_id")
+            rules.check_product_limits(self._terms(product), data["amount"], data["term_months"])
+            rules.check_collateral(data["amount"], customer["id"], collateral, product.max_ltv)
+            self._check_vehicle_free(data["vehicle_id"])
+            if data["credit_line_id"]:
+                self._hold_credit(data["credit_line_id"], customer["id"], data["amount"], today)
+        except Refused as exc:
+            raise refused(exc) from None
+        fees, fees_total = rules.fees_on(self._fees(product), data["amount"])
+        estimate = engine.build(data["amount"], product.annual_rate, data["term_months"], product.repayment_method,
+                                today, upfront_fee=fees_total)
+        application = Application(
+            customer_id=customer["id"], product_id=product.id, vehicle_id=data["vehicle_id"], amount=data["amount"],
+            term_months=data["term_months"], credit_line_id=data["credit_line_id"], status="submitted",
+            officer_id=self.uow.actor.user_id, department_id=self.uow.actor.department_id,
+            valuation_id=collateral["valuation"]["id"],
+            appraised_value=Decimal(collateral["valuation"]["appraised_value"]), apr=estimate.apr)
+        self.uow.session.add(application)
+        self.uow.session.flush()
+        if data["credit_line_id"]:
+            self.uow.session.add(CreditDraw(credit_line_id=data["credit_line_id"], application_id=application.id,
+                                            amount=data["amount"], status="held"))
+        self._step(application, "submit", "submitted")
+        self.uow.emit("application_submitted", {
+            "application_id": application.id, "customer_id": application.customer_id,
+            "product_id": product.id, "vehicle_id": application.vehicle_id, "amount": money(application.amount),
+            "term_months": application.term_months, "department_id": application.department_id,
+            "officer_id": application.officer_id})
+        return self._dump_application(application)
+
+    @rpc
+    def get_application(self, application_id):
+        application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND")
+        result = self._dump_application(application)
+        result["steps"] = [
+            {"step": s.step, "outcome": s.outcome, "comment": s.comment, "actor_id": s.actor_id,
+             "actor_name": s.actor_name, "at": s.at.isoformat()}
+            for s in self.uow.session.scalars(select(ApplicationStep).where(
+                ApplicationStep.application_id == application.id).order_by(ApplicationStep.at, ApplicationStep.id))]
+        return result
+
+    @rpc
+    def list_applications(self, status=None, customer_id=None, page=1, page_size=20):
+        query = scoped(select(Application), self.uow.actor, Application.department_id, Application.officer_id)
+        if status:
+            query = query.where(Application.status == status)
+        if customer_id:
+            query = query.where(Application.customer_id == customer_id)
+        return paginate(self.uow.session, query.order_by(Application.submitted_at.desc(), Application.id),
+                        page, page_size, self._dump_application)
+
+    @rpc
+    def investigate(self, application_id, data):
+        """貸前調查: findings and a recommendation, by someone other than the submitting officer."""
+        data = load(InvestigationIn(), data)
+        application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
+        must_differ = config.env("CARLOAN_INVESTIGATOR_MUST_DIFFER", "true").lower() != "false"
+        try:
+            rules.check_investigator(self._facts(application), self.uow.actor.user_id, must_differ)
+        except Refused as exc:
+            raise refused(exc) from None
+        for key, value in data.items():
+            setattr(application, key, value)
+        application.investigated_by, application.status = self.uow.actor.user_id, "investigated"
+        self._step(application, "investigate", data["recommendation"], data["findings"])
+        return self._dump_application(application)
+
+    @rpc
+    def decide(self, application_id, data):
+        """審批: first level by a risk reviewer; above the threshold, a second by an approver."""
+        data = load(DecisionIn(), data)
+        application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
+        try:
+            level = rules.decision_level(application.status)
+            needed = "loan.approve.first" if level == 1 else "loan.approve.second"
+            if needed not in self.uow.actor.permissions:
+                raise Forbidden(f"this {'first' if level == 1 else 'second'}-level decision needs the permission "
+                                f"{needed}", code="PERMISSION_DENIED")
+            rules.check_decider(self._facts(application), self.uow.actor.user_id, level)
+        except Refused as exc:
+            raise refused(exc) from None
+        threshold = Decimal(config.env("CARLOAN_SECOND_APPROVAL_THRESHOLD",
+                                       str(rules.DEFAULT_SECOND_APPROVAL_THRESHOLD)))
+        application.status = rules.status_after_decision(level, data["approve"], application.amount, threshold)
+        if level == 1:
+            application.first_decision_by = self.uow.actor.user_id
+        else:
+            application.second_decision_by = self.uow.actor.user_id
+        self._step(application, f"decision_level_{level}", "approve" if data["approve"] else "reject",
+                   data["comment"])
+        event = {"application_id": application.id, "customer_id": application.customer_id,
+                 "amount": money(application.amount), "decided_by": self.uow.actor.user_id, "level": level}
+        if application.status == "rejected":
+            self._release_credit(application)
+            self.uow.emit("application_rejected", {**event, "comment": data["comment"]})
+        elif application.status == "approved":
+            self.uow.emit("application_approved", event)
+        return self._dump_application(application)
+
+    @rpc
+    def override_interest_cap(self, application_id, data):
+        """An approver lets an application above 4 × LPR proceed, with a reason (recorded and audited)."""
+        data = load(OverrideIn(), data)
+        application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
+        if application.status not in LIVE_APPLICATION:
+            raise Conflict(f"the application is {application.status}", code="APPLICATION_STATE")
+        application.cap_override_by, application.cap_override_reason = self.uow.actor.user_id, data["reason"]
+        self._step(application, "interest_cap_override", "override", data["reason"])
+        return self._dump_application(application)
+
+    # -- contract (簽約) -------------------------------------------------------------------------
+    @rpc
+    def sign_contract(self, application_id, data):
+        data = load(ContractIn(), data)
+        application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
+        if application.status != "approved":
+            raise Conflict(f"only an approved application is signed; this one is {application.status}",
+                           code="APPLICATION_STATE")
+        signed_on, first_due = data["signed_on"], data["first_due_date"]
+        if signed_on > clock.today():
+            raise field_error("signed_on", "cannot be in the future", code="DATE_IN_FUTURE")
+        if first_due is not None and not signed_on < first_due <= engine.add_months(signed_on, 2):
+            raise field_error("first_due_date", "must fall within two months after signing",
+                              code="FIRST_DUE_DATE_INVALID")
+        product = self._product(application.product_id)
+        fees, fees_total = rules.fees_on(self._fees(product), application.amount)
+        preview = engine.build(application.amount, product.annual_rate, application.term_months,
+                               product.repayment_method, signed_on, first_due, fees_total)
+        exempt = config.env("CARLOAN_INTEREST_CAP_EXEMPT", "false").lower() == "true"
+        try:
+            rules.check_interest_cap(preview.apr, self._lpr_on(signed_on), exempt,
+                                     application.cap_override_by is not None)
+        except Refused as exc:
+            raise refused(exc) from None
+        loan = Loan(contract_no=rules.contract_no(signed_on, self._next_sequence(signed_on)),
+                    application_id=application.id, customer_id=application.customer_id, product_id=product.id,
+                    vehicle_id=application.vehicle_id, credit_line_id=application.credit_line_id,
+                    officer_id=application.officer_id, department_id=application.department_id,
+                    principal=application.amount, term_months=application.term_months,
+                    repayment_method=product.repayment_method, annual_rate=product.annual_rate,
+                    penalty_markup=product.penalty_markup, grace_days=product.grace_days,
+                    prepayment_fee_rate=product.prepayment_fee_rate,
+                    prepayment_fee_free_after_months=product.prepayment_fee_free_after_months,
+                    allocation=product.allocation, compound_penalty=product.compound_penalty,
+                    fees=jsonutil.dumps([{"name": name, "amount": amount} for name, amount in fees]),
+                    fees_total=fees_total, net_amount=application.amount - fees_total, apr=preview.apr,
+                    signed_on=signed_on, requested_first_due_date=first_due, status="signed",
+                    outstanding_principal=engine.ZERO, dpd=0)
+        self.uow.session.add(loan)
+        self.uow.session.flush()
+        self._store_schedule(loan, preview)
+        application.status, application.loan_id = "contracted", loan.id
+        self._step(application, "sign_contract", loan.contract_no)
+        self.uow.audit("sign_contract", "loan", loan.id, {"contract_no": loan.contract_no})
+        self.uow.emit("signed", {"loan_id": loan.id, "contract_no": loan.contract_no,
+                                 "application_id": application.id, "customer_id": loan.customer_id,
+                                 "principal": money(loan.principal), "signed_on": signed_on.isoformat()},
+                      business_date=signed_on)
+        return self._dump_loan(loan)
+
+    # -- loans ---------------------------------------------------------------------------------
+    @rpc
+    def get_loan(self, loan_id):
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        result = self._dump_loan(loan)
+        latest = self._latest_disbursement(loan.id)
+        result["disbursement"] = latest and self._dump_disbursement(latest)
+        return result
+
+    @rpc
+    def list_loans(self, customer_id=None, status=None, page=1, page_size=20):
+        query = scoped(select(Loan), self.uow.actor, Loan.department_id, Loan.officer_id)
+        if customer_id:
+            query = query.where(Loan.customer_id == customer_id)
+        if status:
+            query = query.where(Loan.status == status)
+        return paginate(self.uow.session, query.order_by(Loan.created_at.desc(), Loan.id), page, page_size,
+                        self._dump_loan)
+
+    @rpc
+    def get_schedule(self, loan_id):
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
+                                         .order_by(Installment.no)).all()
+        return {"loan_id": loan.id, "fixed": loan.status != "signed", "installments": [
+            {"no": i.no, "due_date": i.due_date.isoformat(), "principal": money(i.principal),
+             "interest": money(i.interest), "total": money(i.total), "balance_after": money(i.balance_after),
+             "paid_principal": money(i.paid_principal), "paid_interest": money(i.paid_interest),
+             "paid_penalty": money(i.paid_penalty), "status": i.status} for i in lines],
+            "total_interest": money(sum((i.interest for i in lines), engine.ZERO)),
+            "total_payment": money(sum((i.total for i in lines), engine.ZERO))}
+
+    # -- disbursement (放款) ---------------------------------------------------------------------
+    @rpc
+    def register_disbursement(self, loan_id, data):
+        """放款登記 by a finance clerk: payee, account, amount = principal − deducted fees."""
+        data = load(DisbursementIn(), data)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
+        if loan.status != "signed":
+            raise Conflict(f"the loan is {loan.status}; only a signed loan is paid out", code="LOAN_STATE")
+        latest = self._latest_disbursement(loan.id)
+        if latest is not None and latest.status == "pending_review":
+            raise Conflict("a registration is already waiting for review", code="DISBURSEMENT_PENDING",
+                           extra={"existing_id": latest.id})
+        try:
+            rules.check_disbursement_amount(data["amount"], loan.principal, loan.fees_total)
+        except Refused as exc:
+            raise refused(exc) from None
+        disbursement = Disbursement(loan_id=loan.id, payee_name=data["payee_name"],
+                                    payee_account_enc=self.pii.encrypt(data["payee_account"]),
+                                    amount=data["amount"], status="pending_review",
+                                    registered_by=self.uow.actor.user_id)
+        self.uow.session.add(disbursement)
+        self.uow.session.flush()
+        self.uow.audit("register_disbursement", "disbursement", disbursement.id, {"amount": money(data["amount"])})
+        return self._dump_disbursement(disbursement)
+
+    @rpc
+    def review_disbursement(self, loan_id, data, idempotency_key=None):
+        """放款復核 by another user. Approval pays the loan out: `active`, schedule fixed from `disbursed_on`,
+        `loan.disbursed` published. The same `Idempotency-Key` replays the first answer."""
+        data = load(DisbursementReviewIn(), data)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)  # serialises reviews of one loan
+        operation = f"disbursement_review:{loan.id}"
+        replay = self._replay(idempotency_key, operation, data)
+        if replay is not None:
+            return replay
+        disbursement = self._latest_disbursement(loan.id)
+        if disbursement is None or disbursement.status != "pending_review":
+            code = "DISBURSEMENT_ALREADY_REVIEWED" if disbursement is not None else "DISBURSEMENT_NOT_REGISTERED"
+            raise Conflict("there is no registration waiting for review", code=code)
+        try:
+            rules.check_disbursement_reviewer(disbursement.registered_by, self.uow.actor.user_id)
+        except Refused as exc:
+            raise refused(exc) from None
+        disbursement.reviewed_by, disbursement.reviewed_at = self.uow.actor.user_id, utcnow()
+        disbursement.comment = data["comment"]
+        if data["approve"]:
+            self._pay_out(loan, disbursement, data)
+        else:
+            disbursement.status = "rejected"
+            self.uow.audit("reject_disbursement", "disbursement", disbursement.id, {"comment": data["comment"]})
+        result = self._dump_disbursement(disbursement)
+        self._remember(idempotency_key, operation, data, result)
+        return result
+
+    # -- helpers: other services ---------------------------------------------------------------
+    def _customer(self, customer_id):
+        try:
+            return ask(self.customers, "customer_brief", customer_id)
+        except NotFound:
+            raise RuleViolated("no such customer", code="CUSTOMER_NOT_FOUND",
+                               errors={"customer_id": ["no such customer"]}) from None
+
+    def _lending_value(self, vehicle_id, today):
+        try:
+            return ask(self.collateral, "lending_value", vehicle_id, as_of=today.isoformat())
+        except NotFound:
+            raise Refused("VEHICLE_NOT_FOUND", "no such vehicle", "vehicle_id") from None
+
+    # -- helpers: rules on this service's data -------------------------------------------------
+    def _check_vehicle_free(self, vehicle_id):
+        busy = self.uow.session.scalars(select(Application.id).where(
+            Application.vehicle_id == vehicle_id, Application.status.in_(LIVE_APPLICATION))).first()
+        pledged = self.uow.session.scalars(select(Loan.id).where(
+            Loan.vehicle_id == vehicle_id, Loan.status.in_(LIVE_LOAN))).first()
+        if busy or pledged:
+            raise Refused("VEHICLE_ALREADY_PLEDGED", "this vehicle already secures another application or loan",
+                          "vehicle_id")
+
+    def _hold_credit(self, line_id, customer_id, amount, today):
+        # The row lock makes concurrent draws on one line queue up: none can pass the limit.
+        line = self.uow.session.get(CreditLine, line_id, with_for_update=True)
+        if line is None:
+            raise Refused("CREDIT_LINE_INVALID", "no such credit line", "credit_line_id")
+        facts = {"customer_id": line.customer_id, "status": line.status, "expires_on": line.expires_on}
+        rules.check_credit_line(facts, customer_id, amount, today, self._available(line))
+
+    def _available(self, line):
+        sums = dict(self.uow.session.execute(
+            select(CreditDraw.status, func.coalesce(func.sum(CreditDraw.amount), 0))
+            .where(CreditDraw.credit_line_id == line.id).group_by(CreditDraw.status)).all())
+        outstanding = self.uow.session.scalar(
+            select(func.coalesce(func.sum(Loan.outstanding_principal), 0))
+            .where(Loan.credit_line_id == line.id, Loan.status == "active"))
+        return rules.available_credit(line.limit, line.revolving, Decimal(sums.get("held", 0)),
+                                      Decimal(sums.get("drawn", 0)), Decimal(outstanding or 0))
+
+    def _release_credit(self, application):
+        draw = self.uow.session.scalars(select(CreditDraw).where(
+            CreditDraw.application_id == application.id)).first()
+        if draw is not None and draw.status == "held":
+            draw.status = "released"
+
+    def _lpr_on(self, day):
+        row = self.uow.session.scalars(select(LprRate).where(LprRate.effective_on <= day)
+                                       .order_by(LprRate.effective_on.desc())).first()
+        return row.one_year if row else None
+
+    def _next_sequence(self, day):
+        sequence = self.uow.session.get(ContractSequence, day, with_for_update=True)
+        if sequence is None:
+            sequence = ContractSequence(day=day, last=0)
+            self.uow.session.add(sequence)
+        sequence.last += 1
+        return sequence.last
+
+    def _pay_out(self, loan, disbursement, data):
+        if not data["voucher_no"]:
+            raise field_error("voucher_no", "the payment voucher number is required to approve",
+                              code="VOUCHER_REQUIRED")
+        disbursed_on = data["disbursed_on"]
+        if disbursed_on is None:
+            raise field_error("disbursed_on", "the disbursement date is required to approve", code="DATE_REQUIRED")
+        if not loan.signed_on <= disbursed_on <= clock.today():
+            raise field_error("disbursed_on", f"must be between signing ({loan.signed_on}) and today",
+                              code="DISBURSED_ON_INVALID")
+        requested = loan.requested_first_due_date
+        first_due = requested if requested is not None and requested > disbursed_on else None
+        schedule = engine.build(loan.principal, loan.annual_rate, loan.term_months, loan.repayment_method,
+                                disbursed_on, first_due, loan.fees_total)
+        self._store_schedule(loan, schedule)
+        disbursement.status, disbursement.voucher_no = "approved", data["voucher_no"]
+        disbursement.disbursed_on = disbursed_on
+        loan.status, loan.disbursed_on, loan.apr = "active", disbursed_on, schedule.apr
+        loan.first_due_date, loan.maturity_date = schedule.first_due_date, schedule.maturity_date
+        loan.outstanding_principal = loan.principal
+        draw = self.uow.session.scalars(select(CreditDraw).where(
+            CreditDraw.application_id == loan.application_id)).first()
+        if draw is not None:
+            draw.status, draw.loan_id = "drawn", loan.id
+        self.uow.audit("approve_disbursement", "disbursement", disbursement.id,
+                       {"voucher_no": data["voucher_no"], "amount": money(disbursement.amount)})
+        self.uow.emit("disbursed", {
+            "loan_id": loan.id, "contract_no": loan.contract_no, "application_id": loan.application_id,
+            "customer_id": loan.customer_id, "vehicle_id": loan.vehicle_id, "department_id": loan.department_id,
+            "officer_id": loan.officer_id, "product_id": loan.product_id, "credit_line_id": loan.credit_line_id,
+            "principal": money(loan.principal), "net_amount": money(disbursement.amount),
+            "fees": json.loads(loan.fees), "fees_total": money(loan.fees_total),
+            "annual_rate": rate(loan.annual_rate), "apr": rate(loan.apr, "0.0001"),
+            "repayment_method": loan.repayment_method, "term_months": loan.term_months,
+            "disbursed_on": disbursed_on.isoformat(), "disbursement_id": disbursement.id,
+            "voucher_no": disbursement.voucher_no,
+            "schedule": {"installments": len(schedule.installments), "first_due_date": iso(schedule.first_due_date),
+                         "maturity_date": iso(schedule.maturity_date),
+                         "first_installment": money(schedule.installments[0].total),
+                         "total_interest": money(schedule.total_interest),
+                         "total_payment": money(schedule.total_payment)},
+        }, business_date=disbursed_on)
+
+    def _store_schedule(self, loan, schedule):
+        for line in self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)):
+            self.uow.session.delete(line)
+        self.uow.session.flush()
+        self.uow.session.add_all(Installment(
+            loan_id=loan.id, no=line.no, due_date=line.due_date, principal=line.principal, interest=line.interest,
+            total=line.total, balance_after=line.balance_after, paid_principal=engine.ZERO,
+            paid_interest=engine.ZERO, paid_penalty=engine.ZERO, status="pending") for line in schedule.installments)
+
+    def _replay(self, key, operation, data):
+        if not key:
+            return None
+        stored = self.uow.session.get(IdempotentRequest, (key, operation))
+        if stored is None:
+            return None
+        if stored.request_hash != jsonutil.payload_hash(data):
+            raise Conflict("this Idempotency-Key was used with a different request", code="IDEMPOTENCY_KEY_REUSED")
+        return json.loads(stored.response)
+
+    def _remember(self, key, operation, data, result):
+        if key:
+            self.uow.session.add(IdempotentRequest(key=key, operation=operation,
+                                                   request_hash=jsonutil.payload_hash(data),
+                                                   response=jsonutil.dumps(result)))
+
+    # -- helpers: loading and scope ------------------------------------------------------------
+    def _product(self, product_id, field=None):
+        product = self.uow.session.get(Product, product_id)
+        if product is None:
+            if field:
+                raise refused(Refused("PRODUCT_NOT_FOUND", "no such product", field))
+            raise NotFound("no such product", code="PRODUCT_NOT_FOUND")
+        return product
+
+    @staticmethod
+    def _fees(product):
+        return [rules.Fee(f["name"], f["amount"] and Decimal(f["amount"]), f["rate"] and Decimal(f["rate"]))
+                for f in json.loads(product.upfront_fees)]
+
+    @staticmethod
+    def _terms(product):
+        return {"active": product.active, "min_amount": product.min_amount, "max_amount": product.max_amount,
+                "min_term_months": product.min_term_months, "max_term_months": product.max_term_months}
+
+    @staticmethod
+    def _facts(application):
+        return {"status": application.status, "officer_id": application.officer_id,
+                "investigated_by": application.investigated_by, "first_decision_by": application.first_decision_by}
+
+    def _visible(self, model, object_id, code, lock=False):
+        row = self.uow.session.get(model, object_id, with_for_update=lock)
+        if row is None or not self.uow.actor.can_see(row.officer_id, row.department_id):
+            raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
+        return row
+
+    def _latest_disbursement(self, loan_id):
+        return self.uow.session.scalars(select(Disbursement).where(Disbursement.loan_id == loan_id)
+                                        .order_by(Disbursement.registered_at.desc(), Disbursement.id)).first()
+
+    def _step(self, application, step, outcome, comment=None):
+        actor = self.uow.actor
+        self.uow.session.add(ApplicationStep(application_id=application.id, step=step, outcome=outcome,
+                                             comment=comment, actor_id=actor.user_id, actor_name=actor.username))
+        self.uow.audit(step, "application", application.id, {"outcome": outcome, "comment": comment})
+
+    # -- dumps ---------------------------------------------------------------------------------
+    def _dump_product(self, product):
+        fees = self._fees(product)
+        corners = [(amount, term) for amount in (product.min_amount, product.max_amount)
+                   for term in {product.min_term_months, product.max_term_months}]
+        aprs = [engine.build(amount, product.annual_rate, term, product.repayment_method, clock.today(),
+                             upfront_fee=rules.fees_on(fees, amount)[1]).apr for amount, term in corners]
+        return {"id": product.id, "code": product.code, "name": product.name,
+                "repayment_method": product.repayment_method,
+                "repayment_method_label": engine.METHODS[product.repayment_method],
+                "annual_rate": rate(product.annual_rate), "min_term_months": product.min_term_months,
+                "max_term_months": product.max_term_months, "min_amount": money(product.min_amount),
+                "max_amount": money(product.max_amount), "max_ltv": rate(product.max_ltv),
+                "penalty_markup": rate(product.penalty_markup), "grace_days": product.grace_days,
+                "prepayment_fee_rate": rate(product.prepayment_fee_rate),
+                "prepayment_fee_free_after_months": product.prepayment_fee_free_after_months,
+                "allocation": product.allocation, "compound_penalty": product.compound_penalty,
+                "upfront_fees": [{"name": f.name, "amount": money(f.amount), "rate": rate(f.rate)} for f in fees],
+                "apr": rate(max(aprs), "0.0001"),
+                "apr_range": {"min": rate(min(aprs), "0.0001"), "max": rate(max(aprs), "0.0001")},
+                "active": product.active, "created_at": product.created_at.isoformat()}
+
+    @staticmethod
+    def _dump_lpr(row):
+        return {"effective_on": row.effective_on.isoformat(), "one_year": rate(row.one_year),
+                "five_year": rate(row.five_year), "created_by": row.created_by}
+
+    def _dump_credit_line(self, line):
+        return {"id": line.id, "customer_id": line.customer_id, "limit": money(line.limit),
+                "expires_on": line.expires_on.isoformat(), "revolving": line.revolving, "status": line.status,
+                "expired": line.expires_on < clock.today(), "available": money(max(self._available(line), 0)),
+                "officer_id": line.officer_id, "department_id": line.department_id, "decided_by": line.decided_by,
+                "decided_at": iso(line.decided_at), "comment": line.comment, "created_at": line.created_at.isoformat()}
+
+    def _dump_application(self, application):
+        lpr = self._lpr_on(clock.today())
+        cap = rules.interest_cap(lpr) if lpr is not None else None
+        return {"id": application.id, "customer_id": application.customer_id, "product_id": application.product_id,
+                "vehicle_id": application.vehicle_id, "amount": money(application.amount),
+                "term_months": application.term_months, "credit_line_id": application.credit_line_id,
+                "status": application.status, "status_label": rules.APPLICATION_STATUSES[application.status],
+                "officer_id": application.officer_id, "department_id": application.department_id,
+                "valuation_id": application.valuation_id, "appraised_value": money(application.appraised_value),
+                "apr": rate(application.apr, "0.0001"),
+                "interest_cap": {"cap": rate(cap, "0.0001"), "exceeds": cap is not None and application.apr > cap,
+                                 "overridden_by": application.cap_override_by,
+                                 "override_reason": application.cap_override_reason},
+                "investigated_by": application.investigated_by, "findings": application.findings,
+                "recommendation": application.recommendation, "income_verified": application.income_verified,
+                "home_visit": application.home_visit, "work_visit": application.work_visit,
+                "first_decision_by": application.first_decision_by,
+                "second_decision_by": application.second_decision_by, "loan_id": application.loan_id,
+                "submitted_at": application.submitted_at.isoformat()}
+
+    @staticmethod
+    def _dump_loan(loan):
+        return {"id": loan.id, "contract_no": loan.contract_no, "application_id": loan.application_id,
+                "customer_id": loan.customer_id, "product_id": loan.product_id, "vehicle_id": loan.vehicle_id,
+                "credit_line_id": loan.credit_line_id, "officer_id": loan.officer_id,
+                "department_id": loan.department_id, "principal": money(loan.principal),
+                "term_months": loan.term_months, "repayment_method": loan.repayment_method,
+                "repayment_method_label": engine.METHODS[loan.repayment_method],
+                "annual_rate": rate(loan.annual_rate), "apr": rate(loan.apr, "0.0001"),
+                "penalty_markup": rate(loan.penalty_markup), "grace_days": loan.grace_days,
+                "fees": [{"name": f["name"], "amount": money(Decimal(f["amount"]))} for f in json.loads(loan.fees)],
+                "fees_total": money(loan.fees_total), "net_amount": money(loan.net_amount),
+                "signed_on": iso(loan.signed_on), "disbursed_on": iso(loan.disbursed_on),
+                "first_due_date": iso(loan.first_due_date), "maturity_date": iso(loan.maturity_date),
+                "status": loan.status, "status_label": rules.LOAN_STATUSES[loan.status],
+                "outstanding_principal": money(loan.outstanding_principal), "dpd": loan.dpd,
+                "classification": loan.classification, "created_at": loan.created_at.isoformat()}
+
+    def _dump_disbursement(self, d):
+        return {"id": d.id, "loan_id": d.loan_id, "payee_name": d.payee_name,
+                "payee_account": rules.mask_account(self.pii.decrypt(d.payee_account_enc)),
+                "amount": money(d.amount), "status": d.status, "registered_by": d.registered_by,
+                "registered_at": d.registered_at.isoformat(), "reviewed_by": d.reviewed_by,
+                "reviewed_at": iso(d.reviewed_at), "voucher_no": d.voucher_no, "disbursed_on": iso(d.disbursed_on),
+                "comment": d.comment}
