@@ -87,15 +87,19 @@ def authenticate():
     return Actor.from_dict({**principal, "user_id": principal["id"]}), principal
 
 
-def requires(permission):
-    """Declare the permission a view needs; the gateway checks it before the view runs."""
+def requires(*permissions):
+    """Declare the permission a view needs (any one of several, when the service decides which applies);
+    the gateway checks it before the view runs."""
+    permission = permissions[0] if len(permissions) == 1 else tuple(permissions)
+
     def decorator(fn):
         fn.required_permission = permission
         apidoc = getattr(fn, "_apidoc", {})
         manual = apidoc.setdefault("manual_doc", {})
         manual["security"] = [{"bearerAuth": []}]
         if permission != AUTHENTICATED:
-            manual["description"] = (manual.get("description", "") + f"\n\nPermission: `{permission}`").strip()
+            shown = " or ".join(f"`{p}`" for p in permissions)
+            manual["description"] = (manual.get("description", "") + f"\n\nPermission: {shown}").strip()
         fn._apidoc = apidoc
         return fn
     return decorator
@@ -116,5 +120,8 @@ def public(fn):
 
 
 def check_permission(actor, permission):
-    if permission != AUTHENTICATED and permission not in actor.permissions:
-        raise Forbidden(f"this action needs the permission {permission}", code="PERMISSION_DENIED")
+    if permission == AUTHENTICATED:
+        return
+    wanted = permission if isinstance(permission, tuple) else (permission,)
+    if not any(p in actor.permissions for p in wanted):
+        raise Forbidden(f"this action needs the permission {' or '.join(wanted)}", code="PERMISSION_DENIED")

@@ -126,11 +126,12 @@ class HealthSchema(Schema):
 
 
 # -- customers ---------------------------------------------------------------------------------
-def money(**kwargs):
+def money(metadata=None, **kwargs):
     """Money in and out as a decimal string with at most 2 decimals ("150000.00"); never a float."""
     return fields.String(validate=validate.Regexp(r"^\d{1,15}(\.\d{1,2})?$", error="a decimal string such as "
                                                                                    "\"150000.00\""),
-                         metadata={"example": "150000.00", "pattern": r"^\d{1,15}(\.\d{1,2})?$"}, **kwargs)
+                         metadata={"example": "150000.00", "pattern": r"^\d{1,15}(\.\d{1,2})?$", **(metadata or {})},
+                         **kwargs)
 
 
 class PersonSchema(Strict):
@@ -377,3 +378,268 @@ class GpsAlertSchema(Strict):
 class GpsAlertListArgs(PageArgs):
     loan_id = fields.String()
     kind = fields.String(validate=validate.OneOf(("offline", "removed", "geofence_exit")))
+
+
+# -- loans -------------------------------------------------------------------------------------
+METHODS = ("equal_installment", "equal_principal", "interest_first", "bullet", "flat")
+APPLICATION_STATUSES = ("submitted", "investigated", "pending_second_approval", "approved", "rejected", "contracted")
+LOAN_STATUSES = ("signed", "active", "settled")
+
+
+def rate(metadata=None, **kwargs):
+    """A rate as a decimal-string fraction ("0.120000" is 12 % a year), at most 6 decimals; never a float."""
+    return fields.String(validate=validate.Regexp(r"^\d{1,2}(\.\d{1,6})?$", error="a decimal string such as "
+                                                                                  "\"0.120000\""),
+                         metadata={"example": "0.120000", "pattern": r"^\d{1,2}(\.\d{1,6})?$", **(metadata or {})},
+                         **kwargs)
+
+
+class ScheduleRequestSchema(Strict):
+    amount = money(required=True)
+    annual_rate = rate(required=True)
+    term_months = fields.Integer(required=True)
+    repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS),
+                                     metadata={"description": "equal_installment 等額本息, equal_principal 等額本金, "
+                                                              "interest_first 先息后本, bullet 一次性還本付息, "
+                                                              "flat 等本等息"})
+    start_date = IsoDate(required=True)
+    first_due_date = IsoDate(allow_none=True)
+    upfront_fee = money(allow_none=True, metadata={"description": "fees deducted at disbursement (raise the APR)"})
+
+
+class InstallmentSchema(Schema):
+    no = fields.Integer()
+    due_date = fields.String(metadata=DATE)
+    principal = fields.String()
+    interest = fields.String()
+    total = fields.String()
+    balance_after = fields.String()
+    paid_principal = fields.String()
+    paid_interest = fields.String()
+    paid_penalty = fields.String()
+    status = fields.String()
+
+
+class ScheduleSchema(Schema):
+    amount = fields.String()
+    annual_rate = fields.String()
+    repayment_method = fields.String()
+    repayment_method_label = fields.String()
+    installments = fields.List(fields.Nested(InstallmentSchema))
+    total_interest = fields.String()
+    total_payment = fields.String()
+    net_amount = fields.String()
+    apr = fields.String(metadata={"description": "年化利率: 12 × monthly IRR of the borrower's cash flows"})
+
+
+class FeeSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"example": "GPS費"})
+    amount = money(allow_none=True)
+    rate = rate(allow_none=True)
+
+
+class AprRangeSchema(Schema):
+    min = fields.String()
+    max = fields.String()
+
+
+class ProductSchema(Strict):
+    id = fields.String(dump_only=True)
+    code = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    repayment_method_label = fields.String(dump_only=True)
+    annual_rate = rate(required=True)
+    min_term_months = fields.Integer(required=True)
+    max_term_months = fields.Integer(required=True)
+    min_amount = money(required=True)
+    max_amount = money(required=True)
+    max_ltv = rate(metadata={"description": "default 0.80"})
+    penalty_markup = rate(metadata={"description": "罰息上浮, default 0.50"})
+    grace_days = fields.Integer()
+    prepayment_fee_rate = rate()
+    prepayment_fee_free_after_months = fields.Integer(allow_none=True)
+    allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
+    compound_penalty = fields.Boolean()
+    upfront_fees = fields.List(fields.Nested(FeeSchema))
+    apr = fields.String(dump_only=True, metadata={"description": "the highest APR over the product's amount and "
+                                                                 "term range, fees included"})
+    apr_range = fields.Nested(AprRangeSchema, dump_only=True)
+    active = fields.Boolean(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class ProductListArgs(PageArgs):
+    active = fields.Boolean()
+
+
+class LprSchema(Strict):
+    effective_on = IsoDate(required=True)
+    one_year = rate(required=True)
+    five_year = rate(allow_none=True)
+    created_by = fields.String(dump_only=True)
+
+
+class CreditLineSchema(Strict):
+    id = fields.String(dump_only=True)
+    customer_id = fields.String(required=True)
+    limit = money(required=True)
+    expires_on = IsoDate(required=True)
+    revolving = fields.Boolean()
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    expired = fields.Boolean(dump_only=True)
+    available = fields.String(dump_only=True)
+    officer_id = fields.String(dump_only=True)
+    department_id = fields.String(dump_only=True, allow_none=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class CreditLineListArgs(PageArgs):
+    customer_id = fields.String()
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")))
+
+
+class StepSchema(Schema):
+    step = fields.String()
+    outcome = fields.String(allow_none=True)
+    comment = fields.String(allow_none=True)
+    actor_id = fields.String()
+    actor_name = fields.String(allow_none=True)
+    at = fields.String(metadata=TIMESTAMP)
+
+
+class InterestCapSchema(Schema):
+    cap = fields.String(allow_none=True, metadata={"description": "4 × the one-year LPR"})
+    exceeds = fields.Boolean()
+    overridden_by = fields.String(allow_none=True)
+    override_reason = fields.String(allow_none=True)
+
+
+class ApplicationSchema(Strict):
+    id = fields.String(dump_only=True)
+    customer_id = fields.String(required=True)
+    product_id = fields.String(required=True)
+    vehicle_id = fields.String(required=True)
+    amount = money(required=True)
+    term_months = fields.Integer(required=True)
+    credit_line_id = fields.String(allow_none=True)
+    status = fields.String(dump_only=True, validate=validate.OneOf(APPLICATION_STATUSES))
+    status_label = fields.String(dump_only=True)
+    officer_id = fields.String(dump_only=True)
+    department_id = fields.String(dump_only=True, allow_none=True)
+    valuation_id = fields.String(dump_only=True, allow_none=True)
+    appraised_value = fields.String(dump_only=True, allow_none=True)
+    apr = fields.String(dump_only=True, allow_none=True)
+    interest_cap = fields.Nested(InterestCapSchema, dump_only=True)
+    investigated_by = fields.String(dump_only=True, allow_none=True)
+    findings = fields.String(dump_only=True, allow_none=True)
+    recommendation = fields.String(dump_only=True, allow_none=True)
+    income_verified = fields.Boolean(dump_only=True, allow_none=True)
+    home_visit = fields.String(dump_only=True, allow_none=True)
+    work_visit = fields.String(dump_only=True, allow_none=True)
+    first_decision_by = fields.String(dump_only=True, allow_none=True)
+    second_decision_by = fields.String(dump_only=True, allow_none=True)
+    loan_id = fields.String(dump_only=True, allow_none=True)
+    submitted_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    steps = fields.List(fields.Nested(StepSchema), dump_only=True)
+
+
+class ApplicationListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
+    customer_id = fields.String()
+
+
+class InvestigationSchema(Strict):
+    findings = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    recommendation = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    income_verified = fields.Boolean(allow_none=True)
+    home_visit = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    work_visit = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class OverrideSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=500))
+
+
+class ContractSchema(Strict):
+    signed_on = IsoDate(required=True)
+    first_due_date = IsoDate(allow_none=True)
+
+
+class LoanFeeSchema(Schema):
+    name = fields.String()
+    amount = fields.String()
+
+
+class DisbursementSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    payee_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    payee_account = fields.String(required=True, metadata={"description": "bank account; masked in responses"})
+    amount = money(required=True, metadata={"description": "principal − deducted fees"})
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending_review", "approved", "rejected")))
+    registered_by = fields.String(dump_only=True)
+    registered_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    reviewed_by = fields.String(dump_only=True, allow_none=True)
+    reviewed_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    voucher_no = fields.String(dump_only=True, allow_none=True)
+    disbursed_on = fields.String(dump_only=True, allow_none=True, metadata=DATE)
+    comment = fields.String(dump_only=True, allow_none=True)
+
+
+class DisbursementReviewSchema(Strict):
+    approve = fields.Boolean(required=True)
+    voucher_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=50),
+                               metadata={"description": "required to approve"})
+    disbursed_on = IsoDate(allow_none=True, metadata={"description": "required to approve"})
+    comment = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class LoanSchema(Schema):
+    id = fields.String()
+    contract_no = fields.String()
+    application_id = fields.String()
+    customer_id = fields.String()
+    product_id = fields.String()
+    vehicle_id = fields.String()
+    credit_line_id = fields.String(allow_none=True)
+    officer_id = fields.String()
+    department_id = fields.String(allow_none=True)
+    principal = fields.String()
+    term_months = fields.Integer()
+    repayment_method = fields.String()
+    repayment_method_label = fields.String()
+    annual_rate = fields.String()
+    apr = fields.String()
+    penalty_markup = fields.String()
+    grace_days = fields.Integer()
+    fees = fields.List(fields.Nested(LoanFeeSchema))
+    fees_total = fields.String()
+    net_amount = fields.String()
+    signed_on = fields.String(metadata=DATE)
+    disbursed_on = fields.String(allow_none=True, metadata=DATE)
+    first_due_date = fields.String(allow_none=True, metadata=DATE)
+    maturity_date = fields.String(allow_none=True, metadata=DATE)
+    status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
+    status_label = fields.String()
+    outstanding_principal = fields.String()
+    dpd = fields.Integer()
+    classification = fields.String(allow_none=True)
+    created_at = fields.String(metadata=TIMESTAMP)
+    disbursement = fields.Nested(DisbursementSchema, allow_none=True)
+
+
+class LoanListArgs(PageArgs):
+    customer_id = fields.String()
+    status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
+
+
+class LoanScheduleSchema(Schema):
+    loan_id = fields.String()
+    fixed = fields.Boolean(metadata={"description": "false: a preview until the money is paid out"})
+    installments = fields.List(fields.Nested(InstallmentSchema))
+    total_interest = fields.String()
+    total_payment = fields.String()
