@@ -1,0 +1,150 @@
+"""The loan service with the customer and collateral services on the real broker and PostgreSQL: concurrent draws
+on one credit line never pass its limit; two concurrent approvals of one disbursement pay it out once."""
+import json
+import secrets
+import uuid
+from pathlib import Path
+
+import eventlet
+import pytest
+from kombu import Connection, Queue
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.collateral.service import CollateralService
+from services.common import clock
+from services.common.errors import Conflict, RuleViolated
+from services.common.outbox import events_exchange
+from services.common.runner import migrate
+from services.customer.service import CustomerService
+from services.loan.seed import seed
+from services.loan.service import LoanService
+from tests.e2e.test_collateral import new_vin
+from tests.e2e.test_customers import new_id_number, new_phone
+from tests.helpers import wait_until
+
+ROOT = Path(__file__).resolve().parents[2] / "services"
+PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collateral.vehicle.manage",
+               "collateral.valuation.submit", "collateral.valuation.review", "loan.view", "loan.apply",
+               "loan.product.manage", "loan.credit_line.manage", "loan.credit_line.approve", "loan.investigate",
+               "loan.approve.first", "loan.contract.sign", "loan.disbursement.register", "loan.disbursement.review"]
+
+
+def rpc(config, user_id):
+    return ClusterRpcProxy(config, context_data={"actor": {
+        "user_id": user_id, "username": user_id, "data_scope": "all", "department_ids": None,
+        "department_id": "dept-1", "permissions": PERMISSIONS}})
+
+
+@pytest.fixture
+def platform(container_factory, rabbit_config, pg_database):
+    key = secrets.token_urlsafe(32)
+    for cls in (CustomerService, CollateralService, LoanService):
+        url = pg_database(f"carloan_{cls.name}")
+        migrate(cls, ROOT / cls.name, seed=seed if cls is LoanService else None, url=url,
+                amqp_uri=rabbit_config["AMQP_URI"])
+        container_factory(cls, {**rabbit_config, "DATABASE_URL": url, "PII_KEY": key}).start()
+    return rabbit_config
+
+
+def valued_cars(config, customer_id, count):
+    with rpc(config, "officer") as officer, rpc(config, "appraiser") as appraiser:
+        cars = []
+        for _ in range(count):
+            car = officer.collateral.create_vehicle({"vin": new_vin(), "brand": "吉利", "model": "星越", "year": 2024,
+                                                     "owner_customer_id": customer_id})
+            valuation = officer.collateral.submit_valuation(car["id"], {"appraised_value": "100000.00",
+                                                                        "method": "market"})
+            appraiser.collateral.review_valuation(valuation["id"], {"approve": True})
+            cars.append(car)
+        return cars
+
+
+def setup_customer_and_product(config):
+    with rpc(config, "officer") as officer:
+        customer = officer.customer.create_person({"name": "周九", "id_number": new_id_number(),
+                                                   "phone": new_phone()})
+        product = officer.loan.create_product({
+            "code": f"P{uuid.uuid4().hex[:6]}", "name": "車抵貸", "repayment_method": "equal_installment",
+            "annual_rate": "0.088800", "min_term_months": 6, "max_term_months": 36, "min_amount": "10000.00",
+            "max_amount": "500000.00", "upfront_fees": [{"name": "GPS費", "amount": "1000.00"}]})
+    return customer, product
+
+
+def test_concurrent_draws_on_one_credit_line_never_exceed_its_limit(platform):
+    customer, product = setup_customer_and_product(platform)
+    cars = valued_cars(platform, customer["id"], 5)
+    with rpc(platform, "officer") as officer, rpc(platform, "reviewer") as reviewer:
+        line = officer.loan.create_credit_line({"customer_id": customer["id"], "limit": "100000.00",
+                                                "expires_on": "2099-12-31", "revolving": True})
+        reviewer.loan.decide_credit_line(line["id"], {"approve": True})
+
+    def submit(car):
+        with rpc(platform, "officer") as cluster:
+            try:
+                return cluster.loan.submit_application({
+                    "customer_id": customer["id"], "product_id": product["id"], "vehicle_id": car["id"],
+                    "amount": "30000.00", "term_months": 12, "credit_line_id": line["id"]})["id"]
+            except RuleViolated as refused:
+                return refused.code
+
+    outcomes = list(eventlet.GreenPool(5).imap(submit, cars))
+    assert sorted(o for o in outcomes if o == "CREDIT_LINE_INSUFFICIENT") == ["CREDIT_LINE_INSUFFICIENT"] * 2, outcomes
+    with rpc(platform, "officer") as officer:
+        assert officer.loan.get_credit_line(line["id"])["available"] == "10000.00"
+        assert officer.loan.list_applications(customer_id=customer["id"])["total"] == 3
+
+
+def events_of(config, event_type):
+    connection = Connection(config["AMQP_URI"])
+    queue = Queue(f"test-loan-{uuid.uuid4().hex[:6]}", events_exchange("loan"), routing_key=event_type,
+                  auto_delete=True)
+    queue(connection.channel()).declare()
+    seen = []
+
+    def received():
+        simple = connection.SimpleQueue(queue)
+        while True:
+            try:
+                message = simple.get(block=True, timeout=0.2)
+            except simple.Empty:
+                return seen
+            seen.append(json.loads(message.body))
+            message.ack()
+    return received
+
+
+def test_two_concurrent_approvals_of_one_disbursement_pay_it_out_once(platform):
+    customer, product = setup_customer_and_product(platform)
+    [car] = valued_cars(platform, customer["id"], 1)
+    disbursed = events_of(platform, "disbursed")
+    today = clock.today().isoformat()
+    with rpc(platform, "officer") as officer, rpc(platform, "reviewer") as reviewer, \
+            rpc(platform, "approver") as approver:
+        application = officer.loan.submit_application({
+            "customer_id": customer["id"], "product_id": product["id"], "vehicle_id": car["id"],
+            "amount": "60000.00", "term_months": 24})  # over 12 months the fee would push the APR above 12 %
+        reviewer.loan.investigate(application["id"], {"findings": "ok", "recommendation": "approve"})
+        approver.loan.decide(application["id"], {"approve": True})
+        loan = officer.loan.sign_contract(application["id"], {"signed_on": today})
+        officer.loan.register_disbursement(loan["id"], {"payee_name": "周九", "payee_account": "6222020200112233445",
+                                                        "amount": "59000.00"})
+
+    def approve(key):
+        with rpc(platform, "checker") as checker:
+            try:
+                return checker.loan.review_disbursement(loan["id"], {"approve": True, "voucher_no": key,
+                                                                     "disbursed_on": today},
+                                                        idempotency_key=key)["status"]
+            except Conflict as conflict:
+                return conflict.code
+
+    outcomes = sorted(eventlet.GreenPool(2).imap(approve, ["K-1", "K-2"]))
+    assert outcomes == ["DISBURSEMENT_ALREADY_REVIEWED", "approved"]
+    events = wait_until(disbursed, message="loan.disbursed")
+    eventlet.sleep(1)
+    assert len(disbursed()) == 1
+    payload = events[0]["payload"]
+    assert payload["loan_id"] == loan["id"] and payload["vehicle_id"] == car["id"]
+    assert payload["principal"] == "60000.00" and payload["net_amount"] == "59000.00"
+    assert payload["fees"] == [{"name": "GPS費", "amount": "1000.00"}] and payload["department_id"] == "dept-1"
+    assert payload["schedule"]["installments"] == 24 and events[0]["business_date"] == today
