@@ -197,16 +197,19 @@ def run_phase(name, concurrency, warmup, duration, make_client, stop):
 class HttpClient:
     """One keep-alive HTTP/1.1 connection; reconnects (and retries once) if the server closed it."""
 
-    def __init__(self, port, path, token):
-        self.port, self.path = port, path
+    def __init__(self, port, path, token, method="GET", body=None):
+        self.port, self.path, self.method = port, path, method
+        self.body = json.dumps(body).encode() if body is not None else None
         self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if body is not None:
+            self.headers["Content-Type"] = "application/json"
         self.reconnects = 0
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.conn.connect()
         self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _request(self):
-        self.conn.request("GET", self.path, headers=self.headers)
+        self.conn.request(self.method, self.path, body=self.body, headers=self.headers)
         response = self.conn.getresponse()
         body = response.read()
         if response.will_close:
@@ -355,10 +358,12 @@ class Broker:
 # ---------------------------------------------------------------------------------- the system under test
 
 class Stack:
-    """The org service process(es) and the gunicorn gateway, each in its own process group."""
+    """The org service process(es), any further services (`args.services`, one process each) and the
+    gunicorn gateway, each in its own process group."""
 
     def __init__(self, args, broker, workdir):
         self.args, self.broker, self.workdir = args, broker, workdir
+        self.extra_services = tuple(getattr(args, "services", ()))
         self.children = []  # (label, Popen, log path)
         self.gateway_port = free_port()
         self.admin_password = secrets.token_urlsafe(16)
@@ -367,7 +372,7 @@ class Stack:
         data_dir.mkdir()
         metrics_dir.mkdir()
         self.env = dict(os.environ)
-        for inherited in ("ORG_DATABASE_URL", "CARLOAN_ENV", "CARLOAN_SERVICES"):
+        for inherited in ("ORG_DATABASE_URL", "LOAN_DATABASE_URL", "CARLOAN_ENV", "CARLOAN_SERVICES"):
             self.env.pop(inherited, None)
         self.env.update(
             PYTHONUNBUFFERED="1",
@@ -375,7 +380,8 @@ class Stack:
             CARLOAN_ADMIN_PASSWORD=self.admin_password,
             CARLOAN_JWT_SECRET=secrets.token_urlsafe(48),
             CARLOAN_AMQP_URI=broker.url,
-            CARLOAN_SERVICES="org",  # the gateway's readiness asks only the services the bench starts
+            # the gateway's readiness asks only the services the bench starts
+            CARLOAN_SERVICES=",".join(("org", *self.extra_services)),
         )
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.metrics_dir = metrics_dir
@@ -392,18 +398,23 @@ class Stack:
         return process
 
     def migrate(self):
-        log_path = self.workdir / "org-migrate.log"
-        with open(log_path, "wb") as out:
-            done = subprocess.run([str(PYTHON), "-m", "services.org", "migrate"], cwd=REPO, env=self.env,
-                                  stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=120)
-        if done.returncode != 0:
-            raise BenchError(f"migrate exited {done.returncode}:\n{tail(log_path)}")
-        log("org database migrated and seeded")
+        for service in ("org", *self.extra_services):
+            log_path = self.workdir / f"{service}-migrate.log"
+            with open(log_path, "wb") as out:
+                done = subprocess.run([str(PYTHON), "-m", f"services.{service}", "migrate"], cwd=REPO,
+                                      env=self.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                      timeout=120)
+            if done.returncode != 0:
+                raise BenchError(f"{service} migrate exited {done.returncode}:\n{tail(log_path)}")
+            log(f"{service} database migrated and seeded")
 
     def start(self):
         self.migrate()
         for n in range(1, self.args.org_processes + 1):
             self._start(f"org-{n}", [PYTHON, "-m", "services.org", "run"], ORG_METRICS_PORT=str(free_port()))
+        for service in self.extra_services:
+            self._start(service, [PYTHON, "-m", f"services.{service}", "run"],
+                        **{f"{service.upper()}_METRICS_PORT": str(free_port())})
         # Own control socket path: the default (~/.gunicorn/gunicorn.ctl) is shared with any other gunicorn.
         self._start("gateway", [GUNICORN, "-c", "python:gateway.gunicorn_conf",
                                 "--control-socket", self.workdir / "gunicorn.ctl", "gateway.wsgi:app"],
