@@ -4,7 +4,7 @@ import datetime as dt
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.collateral import domain
-from services.common.schemas import Strict
+from services.common.schemas import Strict, business_date, business_timestamp
 
 OPTIONAL = {"load_default": None, "allow_none": True}
 
@@ -24,7 +24,7 @@ class ValuationIn(Strict):
                                      validate=validate.Range(min=0, max=10 ** 12, min_inclusive=False))
     method = fields.String(required=True, validate=validate.Length(min=1, max=50))
     notes = fields.String(validate=validate.Length(max=1000), **OPTIONAL)
-    valued_on = fields.Date(**OPTIONAL)
+    valued_on = business_date(**OPTIONAL)
 
 
 class ReviewIn(Strict):
@@ -34,27 +34,27 @@ class ReviewIn(Strict):
 
 class GpsTaskDone(Strict):
     device_imei = fields.String(validate=validate.Length(max=20), **OPTIONAL)
-    installed_on = fields.Date(**OPTIONAL)
-    removed_on = fields.Date(**OPTIONAL)
+    installed_on = business_date(**OPTIONAL)
+    removed_on = business_date(**OPTIONAL)
     installer = fields.String(validate=validate.Length(min=1, max=100), **OPTIONAL)
     note = fields.String(validate=validate.Length(max=500), **OPTIONAL)
 
 
 class MortgageRegistered(Strict):
     certificate_no = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    registered_on = fields.Date(required=True)
+    registered_on = business_date(required=True)
     note = fields.String(validate=validate.Length(max=500), **OPTIONAL)
 
 
 class ReleaseDone(Strict):
-    released_on = fields.Date(required=True)
+    released_on = business_date(required=True)
     note = fields.String(validate=validate.Length(max=500), **OPTIONAL)
 
 
 class GpsAlertIn(Strict):
     device_imei = fields.String(required=True, validate=validate.Length(max=20))
     kind = fields.String(required=True, validate=validate.OneOf(tuple(domain.ALERT_KINDS)))
-    at = fields.AwareDateTime(required=True)
+    at = business_timestamp(required=True)
 
 
 # -- the loan events this service reads (its own contract of their payloads) --------------------

@@ -1,7 +1,8 @@
 """Marshmallow at the RPC boundary: load (validate) input, turning errors into ValidationFailed."""
+import datetime as dt
 from collections.abc import Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from services.common.errors import ValidationFailed
 
@@ -49,3 +50,23 @@ def load(schema, data, **kwargs):
         errors = _flatten(exc.messages)
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
         raise ValidationFailed(detail, errors=errors) from None
+
+
+# Dates a car-loan business deals in. Outside this window a date is a typo, and arithmetic on it (a
+# 60-month schedule from 9999-12-01, a UTC shift of 0001-01-01) would overflow the calendar.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+
+def business_date(**kwargs):
+    """A `YYYY-MM-DD` date field between 2000-01-01 and 2099-12-31."""
+    return fields.Date(validate=validate.Range(min=EARLIEST, max=LATEST,
+                                               error="a date between 2000-01-01 and 2099-12-31"), **kwargs)
+
+
+def business_timestamp(**kwargs):
+    """An ISO 8601 timestamp with its offset, in the same window."""
+    return fields.AwareDateTime(validate=validate.Range(
+        min=dt.datetime.combine(EARLIEST, dt.time(), dt.timezone.utc),
+        max=dt.datetime.combine(LATEST, dt.time(), dt.timezone.utc),
+        error="a timestamp between 2000-01-01 and 2099-12-31"), **kwargs)

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate, validates_schema
 
 from services.common.errors import field_error
-from services.common.schemas import Strict
+from services.common.schemas import Strict, business_date
 from services.loan.domain.origination import ALLOCATIONS, DEFAULT_MAX_LTV, DEFAULT_PENALTY_MARKUP
 from services.loan.domain.schedule import METHODS
 
@@ -46,8 +46,8 @@ class ScheduleIn(_Exact):
     annual_rate = rate(required=True)
     term_months = fields.Integer(required=True, validate=TERM)
     repayment_method = fields.String(required=True, validate=validate.OneOf(tuple(METHODS)))
-    start_date = fields.Date(required=True)
-    first_due_date = fields.Date(**OPTIONAL)
+    start_date = business_date(required=True)
+    first_due_date = business_date(**OPTIONAL)
     upfront_fee = money(load_default=None, allow_none=True)
 
 
@@ -82,7 +82,7 @@ class ProductIn(_Exact):
 
 class LprIn(_Exact):
     RATE_FIELDS = ("one_year", "five_year")
-    effective_on = fields.Date(required=True)
+    effective_on = business_date(required=True)
     one_year = fields.Decimal(places=6, as_string=True, required=True,
                               validate=validate.Range(min=0, max=1, min_inclusive=False))
     five_year = fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **OPTIONAL)
@@ -92,7 +92,7 @@ class CreditLineIn(_Exact):
     MONEY_FIELDS = ("limit",)
     customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     limit = positive_money(required=True)
-    expires_on = fields.Date(required=True)
+    expires_on = business_date(required=True)
     revolving = fields.Boolean(load_default=False)
 
 
@@ -124,8 +124,8 @@ class OverrideIn(Strict):
 
 
 class ContractIn(Strict):
-    signed_on = fields.Date(required=True)
-    first_due_date = fields.Date(**OPTIONAL)
+    signed_on = business_date(required=True)
+    first_due_date = business_date(**OPTIONAL)
 
 
 class DisbursementIn(_Exact):
@@ -139,5 +139,5 @@ class DisbursementIn(_Exact):
 class DisbursementReviewIn(Strict):
     approve = fields.Boolean(required=True)
     voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)
-    disbursed_on = fields.Date(**OPTIONAL)
+    disbursed_on = business_date(**OPTIONAL)
     comment = fields.String(validate=validate.Length(max=500), **OPTIONAL)

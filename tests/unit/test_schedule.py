@@ -178,3 +178,19 @@ def test_fees_never_lower_the_apr(amount, annual_rate, term, fee_share):
     charged = engine.build(amount, annual_rate, term, "equal_installment", start, upfront_fee=fee)
     assert charged.apr >= plain.apr
     assert abs(plain.apr - annual_rate) <= D("0.0002")  # without fees the APR is the nominal rate
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount=st.decimals(min_value=D("100.00"), max_value=D("10000000.00"), places=2),
+       annual_rate=st.decimals(min_value=D("0"), max_value=D("10"), places=6),
+       term=st.integers(min_value=1, max_value=360), method=st.sampled_from(sorted(engine.METHODS)),
+       fee_share=st.decimals(min_value=D("0"), max_value=D("0.5"), places=3))
+def test_the_apr_is_found_for_any_rate_term_and_fee(amount, annual_rate, term, method, fee_share):
+    fee = (amount * fee_share).quantize(FEN)
+    schedule = engine.build(amount, annual_rate, term, method, dt.date(2026, 1, 31), upfront_fee=fee)
+    flows = [(line.no if method != "bullet" else term, line.total) for line in schedule.installments]
+    irr = engine.monthly_irr(schedule.net_amount, flows)
+    # the rate found discounts the payments back to what the borrower received, to well under a fen
+    present = sum((total / (1 + irr) ** period for period, total in flows), D(0))
+    assert abs(present - schedule.net_amount) < D("0.001")
+    assert schedule.apr >= 0

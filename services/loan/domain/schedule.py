@@ -150,7 +150,8 @@ def build(amount, annual_rate, term_months, method, start_date, first_due_date=N
 
 # -- APR (年化利率) --------------------------------------------------------------------------------
 def monthly_irr(net_received, flows):
-    """The monthly rate i at which `net_received` = Σ payment / (1+i)^period, by Newton's method in Decimal."""
+    """The monthly rate i at which `net_received` = Σ payment / (1+i)^period: Newton's method in Decimal,
+    kept inside a bracket that always holds the root (bisection where a Newton step would leave it)."""
     total = sum((payment for _, payment in flows), ZERO)
     if net_received <= ZERO:
         raise ValueError("the net amount received must be positive")
@@ -159,22 +160,38 @@ def monthly_irr(net_received, flows):
     flows = sorted(flows)
     with localcontext() as ctx:
         ctx.prec = 30
-        # Start from the simple-interest guess, which is above the root for these flows (f is convex).
-        rate = (total - net_received) / net_received / flows[-1][0] * 2
-        for _ in range(100):
-            # f(i) = Σ payment·v^period − net and f'(i) = −Σ period·payment·v^(period+1), with v = 1/(1+i)
+
+        def value_and_slope(rate):
+            # f(i) = Σ payment·v^period − net, f'(i) = −Σ period·payment·v^(period+1), with v = 1/(1+i)
             v = ONE / (ONE + rate)
-            value, slope = -net_received, ZERO
-            power, at = ONE, 0
+            value, slope, power, at = -net_received, ZERO, ONE, 0
             for period, payment in flows:
-                power *= v ** (period - at) if period - at != 1 else v
+                power *= v if period - at == 1 else v ** (period - at)
                 at = period
                 value += payment * power
                 slope -= period * payment * power
-            step = value / (slope * v)
-            rate -= step
-            if abs(step) < Decimal("1e-18"):
-                break
+            return value, slope * v
+
+        # f(0) > 0 as the payments exceed what was received, and f falls as i rises: bracket the root,
+        # starting from the rate that simple interest over the average term would give.
+        average_period = sum((period * payment for period, payment in flows), ZERO) / total
+        rate = (total - net_received) / net_received / average_period
+        low, high = ZERO, rate * 2
+        while value_and_slope(high)[0] > 0:
+            low, high = high, high * 2
+        for _ in range(200):
+            value, slope = value_and_slope(rate)
+            if value > 0:
+                low = rate
+            else:
+                high = rate
+            step = value / slope if slope else ZERO
+            candidate = rate - step
+            if not low < candidate < high:  # Newton would leave the bracket: bisect instead
+                candidate = (low + high) / 2
+            if abs(candidate - rate) < Decimal("1e-18"):
+                return candidate
+            rate = candidate
         return rate
 
 
