@@ -1,4 +1,5 @@
 """Customers through the gateway: registration with checks, masking, scope, blacklist (issue 3)."""
+import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -11,8 +12,12 @@ from tests.e2e.test_gateway import assert_problem, create_employee, unique
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-def new_id_number(birth="19900307"):
-    """A fresh valid resident ID number (GB 11643) with a random sequence part."""
+def new_id_number(birth=None):
+    """A fresh valid resident ID number (GB 11643): a random birth date (1960-1999) and sequence, so the
+    suite's many registrations do not collide (with one birth date there are only 1,000 numbers)."""
+    if birth is None:
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=uuid.uuid4().int % (40 * 365))
+        birth = f"{born:%Y%m%d}"
     body = "110101" + birth + f"{uuid.uuid4().int % 1000:03d}"
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
 
