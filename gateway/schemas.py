@@ -521,6 +521,7 @@ class InterestCapSchema(Schema):
 class ApplicationSchema(Strict):
     id = fields.String(dump_only=True)
     customer_id = fields.String(required=True)
+    customer_name = fields.String(dump_only=True)
     product_id = fields.String(required=True)
     vehicle_id = fields.String(required=True)
     amount = money(required=True)
@@ -603,6 +604,7 @@ class LoanSchema(Schema):
     contract_no = fields.String()
     application_id = fields.String()
     customer_id = fields.String()
+    customer_name = fields.String()
     product_id = fields.String()
     vehicle_id = fields.String()
     credit_line_id = fields.String(allow_none=True)

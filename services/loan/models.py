@@ -81,6 +81,7 @@ class Application(Base):
     __tablename__ = "application"
     id = Column(String(36), primary_key=True, default=new_id)
     customer_id = Column(String(36), nullable=False, index=True)
+    customer_name = Column(String(200), nullable=False)
     product_id = Column(String(36), ForeignKey("product.id"), nullable=False)
     vehicle_id = Column(String(36), nullable=False, index=True)
     amount = Column(MONEY, nullable=False)
@@ -134,6 +135,7 @@ class Loan(Base):
     contract_no = Column(String(30), nullable=False, unique=True)
     application_id = Column(String(36), ForeignKey("application.id"), nullable=False, unique=True)
     customer_id = Column(String(36), nullable=False, index=True)
+    customer_name = Column(String(200), nullable=False)
     product_id = Column(String(36), ForeignKey("product.id"), nullable=False)
     vehicle_id = Column(String(36), nullable=False)
     credit_line_id = Column(String(36))

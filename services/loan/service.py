@@ -198,8 +198,8 @@ class LoanService(ServiceBase):
         estimate = engine.build(data["amount"], product.annual_rate, data["term_months"], product.repayment_method,
                                 today, upfront_fee=fees_total)
         application = Application(
-            customer_id=customer["id"], product_id=product.id, vehicle_id=data["vehicle_id"], amount=data["amount"],
-            term_months=data["term_months"], credit_line_id=data["credit_line_id"], status="submitted",
+            customer_id=customer["id"], customer_name=customer["name"], product_id=product.id,
+            vehicle_id=data["vehicle_id"], amount=data["amount"], term_months=data["term_months"], credit_line_id=data["credit_line_id"], status="submitted",
             officer_id=self.uow.actor.user_id, department_id=self.uow.actor.department_id,
             valuation_id=collateral["valuation"]["id"],
             appraised_value=Decimal(collateral["valuation"]["appraised_value"]), apr=estimate.apr)
@@ -321,7 +321,8 @@ class LoanService(ServiceBase):
         except Refused as exc:
             raise refused(exc) from None
         loan = Loan(contract_no=rules.contract_no(signed_on, self._next_sequence(signed_on)),
-                    application_id=application.id, customer_id=application.customer_id, product_id=product.id,
+                    application_id=application.id, customer_id=application.customer_id,
+                    customer_name=application.customer_name, product_id=product.id,
                     vehicle_id=application.vehicle_id, credit_line_id=application.credit_line_id,
                     officer_id=application.officer_id, department_id=application.department_id,
                     principal=application.amount, term_months=application.term_months,
@@ -521,7 +522,8 @@ class LoanService(ServiceBase):
                        {"voucher_no": data["voucher_no"], "amount": money(disbursement.amount)})
         self.uow.emit("disbursed", {
             "loan_id": loan.id, "contract_no": loan.contract_no, "application_id": loan.application_id,
-            "customer_id": loan.customer_id, "vehicle_id": loan.vehicle_id, "department_id": loan.department_id,
+            "customer_id": loan.customer_id, "customer_name": loan.customer_name, "vehicle_id": loan.vehicle_id,
+            "department_id": loan.department_id, "payee_name": disbursement.payee_name,
             "officer_id": loan.officer_id, "product_id": loan.product_id, "credit_line_id": loan.credit_line_id,
             "principal": money(loan.principal), "net_amount": money(disbursement.amount),
             "fees": json.loads(loan.fees), "fees_total": money(loan.fees_total),
@@ -638,7 +640,8 @@ class LoanService(ServiceBase):
     def _dump_application(self, application):
         lpr = self._lpr_on(clock.today())
         cap = rules.interest_cap(lpr) if lpr is not None else None
-        return {"id": application.id, "customer_id": application.customer_id, "product_id": application.product_id,
+        return {"id": application.id, "customer_id": application.customer_id,
+                "customer_name": application.customer_name, "product_id": application.product_id,
                 "vehicle_id": application.vehicle_id, "amount": money(application.amount),
                 "term_months": application.term_months, "credit_line_id": application.credit_line_id,
                 "status": application.status, "status_label": rules.APPLICATION_STATUSES[application.status],
@@ -658,7 +661,8 @@ class LoanService(ServiceBase):
     @staticmethod
     def _dump_loan(loan):
         return {"id": loan.id, "contract_no": loan.contract_no, "application_id": loan.application_id,
-                "customer_id": loan.customer_id, "product_id": loan.product_id, "vehicle_id": loan.vehicle_id,
+                "customer_id": loan.customer_id, "customer_name": loan.customer_name, "product_id": loan.product_id,
+                "vehicle_id": loan.vehicle_id,
                 "credit_line_id": loan.credit_line_id, "officer_id": loan.officer_id,
                 "department_id": loan.department_id, "principal": money(loan.principal),
                 "term_months": loan.term_months, "repayment_method": loan.repayment_method,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 23:12:07.909403
+Create Date: 2026-11-28 23:40:32.001847
 """
 from alembic import op
 import sqlalchemy as sa
@@ -83,6 +83,7 @@ def upgrade():
     op.create_table('application',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('customer_id', sa.String(length=36), nullable=False),
+    sa.Column('customer_name', sa.String(length=200), nullable=False),
     sa.Column('product_id', sa.String(length=36), nullable=False),
     sa.Column('vehicle_id', sa.String(length=36), nullable=False),
     sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
@@ -146,6 +147,7 @@ def upgrade():
     sa.Column('contract_no', sa.String(length=30), nullable=False),
     sa.Column('application_id', sa.String(length=36), nullable=False),
     sa.Column('customer_id', sa.String(length=36), nullable=False),
+    sa.Column('customer_name', sa.String(length=200), nullable=False),
     sa.Column('product_id', sa.String(length=36), nullable=False),
     sa.Column('vehicle_id', sa.String(length=36), nullable=False),
     sa.Column('credit_line_id', sa.String(length=36), nullable=True),
