@@ -42,6 +42,8 @@ PERMISSIONS = {
     "collateral.gps.alert": "GPS告警接入",
     "finance.view": "查看財務(wù)",
     "finance.export": "導(dǎo)出報表",
+    "finance.manage": "維護科目與銀行賬戶、計提撥備",
+    "finance.journal.reverse": "紅字沖銷憑證",
     "collection.view": "查看貸后",
     "collection.task.work": "催收作業(yè)",
     "collection.task.assign": "催收分派",
@@ -88,6 +90,7 @@ BUILTIN_ROLES = (
         "finance.view", "finance.export", "org.departments.view")),
     BuiltinRole("finance_reviewer", "財務(wù)復(fù)核", "all", (
         "customer.view", "loan.view", "loan.disbursement.review", "finance.view", "finance.export",
+        "finance.manage", "finance.journal.reverse",
         "org.departments.view")),
     BuiltinRole("collateral_clerk", "抵押/GPS", "department_tree", (
         "customer.view", "loan.view", "collateral.view", "collateral.task.complete", "collateral.gps.alert",
