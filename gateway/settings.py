@@ -25,7 +25,7 @@ class Settings:
             principal_ttl_seconds=config.env_float("CARLOAN_PRINCIPAL_TTL_SECONDS", 5.0),
             rpc_timeout_seconds=config.env_float("CARLOAN_RPC_TIMEOUT_SECONDS", 10.0),
             amqp_uri=config.amqp_uri(),
-            services=tuple(s for s in config.env("CARLOAN_SERVICES", "org,customer,collateral,loan").split(",") if s),
+            services=tuple(s for s in config.env("CARLOAN_SERVICES", "org,customer,collateral,loan,finance").split(",") if s),
         )
         values.update(overrides)
         return cls(**values)

@@ -18,7 +18,7 @@ from tests.conftest import PG_ADMIN_URL
 from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("org", "customer", "collateral", "loan")
+SERVICES = ("org", "customer", "collateral", "loan", "finance")
 MANAGEMENT = os.environ.get("CARLOAN_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
 
 

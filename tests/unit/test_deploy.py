@@ -24,7 +24,7 @@ IMAGE = "carloan:0.1.0"
 NAMESPACE = "carloan"
 SECRET_NAME = "carloan-secrets"
 # compose service -> (k8s kind, k8s name): the application components both deployments run
-SERVICES = ("org", "customer", "collateral", "loan")
+SERVICES = ("org", "customer", "collateral", "loan", "finance")
 DEPLOYMENTS = SERVICES + ("gateway",)
 COMPONENTS = {
     **{f"{service}-migrate": ("Job", f"{service}-migrate") for service in SERVICES},
@@ -320,7 +320,7 @@ def wsgi_status(app, path):
 
 
 @pytest.mark.parametrize("service, default_port", [("org", 9101), ("customer", 9102), ("collateral", 9105),
-                                                       ("loan", 9103)])
+                                                       ("loan", 9103), ("finance", 9104)])
 def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, service, default_port):
     from services.common import config
     from services.common.metrics import metrics_app
@@ -342,7 +342,7 @@ def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, ser
 
 
 @pytest.mark.parametrize("name,port", [("org", 9101), ("customer", 9102), ("collateral", 9105), ("loan", 9103),
-                                       ("gateway", 8000)])
+                                       ("finance", 9104), ("gateway", 8000)])
 def test_scrape_annotations_point_at_the_metrics_port(name, port):
     annotations = k8s_object("Deployment", name)["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
@@ -437,7 +437,7 @@ def test_prometheus_scrapes_the_gateway_and_the_org_service():
     config = load_yaml(PROMETHEUS_DIR / "prometheus.yml")
     targets = {target for job in config["scrape_configs"] for static in job.get("static_configs", [])
                for target in static["targets"]}
-    assert {"gateway:8000", "org:9101", "customer:9102", "collateral:9105", "loan:9103"} <= targets
+    assert {"gateway:8000", "org:9101", "customer:9102", "collateral:9105", "loan:9103", "finance:9104"} <= targets
     assert all(job.get("metrics_path", "/metrics") == "/metrics" for job in config["scrape_configs"])
 
 

@@ -1,0 +1,182 @@
+"""財務中心 Finance: journal entries, trial balance, ledgers (臺賬), the cash journal (資金日記賬), reports, exports."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway import xlsx
+from gateway.app import call
+from gateway.auth import requires, check_permission
+from gateway.schemas import (AccountSchema, AsOfArgs, BankAccountSchema, CashJournalArgs, CashJournalSchema,
+                             EntryListArgs, JournalEntrySchema, LedgerArgs, LedgerSchema, MonthlyIncomeSchema,
+                             PeriodArgs, PortfolioSchema, ProvisionResultSchema, ProvisionRunSchema, ReverseSchema,
+                             TrialBalanceSchema, page_of)
+
+blp = Blueprint("finance", __name__, url_prefix="/api/v1/finance",
+                description="財務中心 Finance: books, ledgers, cash journal, reports; `format=xlsx` exports")
+
+LEDGERS = {"disbursements": "放款臺賬", "repayments": "還款臺賬", "balances": "貸款余額臺賬", "overdue": "逾期臺賬"}
+EXPORT_PAGE = 5000
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _export(filename, title, fetch):
+    """Every page of a listing into one workbook (needs `finance.export`)."""
+    from flask import g
+    check_permission(g.actor, "finance.export")
+    first = fetch(1)
+    columns = first["columns"]
+
+    def rows():
+        page, body = 1, first
+        while True:
+            yield from body["items"]
+            if page * EXPORT_PAGE >= body["total"]:
+                return
+            page += 1
+            body = fetch(page)
+    return xlsx.response(filename, title, columns, rows())
+
+
+@blp.route("/journal-entries")
+class JournalEntries(MethodView):
+    @blp.arguments(EntryListArgs, location="query")
+    @blp.response(200, page_of(JournalEntrySchema))
+    @requires("finance.view")
+    def get(self, args):
+        """記賬憑證, newest first: each balanced, with its source event."""
+        return call("finance", "list_entries", loan_id=args.get("loan_id"), date_from=_iso(args.get("date_from")),
+                    date_to=_iso(args.get("date_to")), page=args["page"], page_size=args["page_size"])
+
+
+@blp.route("/journal-entries/<entry_id>")
+class JournalEntryDetail(MethodView):
+    @blp.response(200, JournalEntrySchema)
+    @requires("finance.view")
+    def get(self, entry_id):
+        """One entry."""
+        return call("finance", "get_entry", entry_id)
+
+
+@blp.route("/journal-entries/<entry_id>/reverse")
+class JournalEntryReverse(MethodView):
+    @blp.arguments(ReverseSchema)
+    @blp.response(201, JournalEntrySchema)
+    @requires("finance.journal.reverse")
+    def post(self, data, entry_id):
+        """紅字沖銷: a new entry with the sides swapped (entries are never changed); 409 if already reversed."""
+        return call("finance", "reverse_entry", entry_id, data)
+
+
+@blp.route("/trial-balance")
+class TrialBalance(MethodView):
+    @blp.arguments(AsOfArgs, location="query")
+    @blp.response(200, TrialBalanceSchema)
+    @requires("finance.view")
+    def get(self, args):
+        """試算平衡表 as of a date: total debits equal total credits."""
+        return call("finance", "trial_balance", as_of=_iso(args.get("as_of")))
+
+
+@blp.route("/ledgers/<any(disbursements, repayments, balances, overdue):kind>")
+class Ledger(MethodView):
+    @blp.arguments(LedgerArgs, location="query")
+    @blp.response(200, LedgerSchema)
+    @blp.alt_response(200, description="with `format=xlsx`: the whole ledger as a workbook",
+                      content_type=xlsx.MIME, success=True)
+    @requires("finance.view")
+    def get(self, args, kind):
+        """臺賬: disbursements and repayments between `from` and `to`; balances and overdue (by DPD bucket) as
+        of `as_of`. `format=xlsx` (permission `finance.export`) exports all rows with Chinese headers."""
+        def fetch(page, page_size=None):
+            return call("finance", "ledger", kind, date_from=_iso(args.get("date_from")),
+                        date_to=_iso(args.get("date_to")), as_of=_iso(args.get("as_of")), page=page,
+                        page_size=page_size or (EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"]))
+        if args["format"] == "xlsx":
+            return _export(f"{LEDGERS[kind]}", LEDGERS[kind], fetch)
+        return fetch(args["page"])
+
+
+@blp.route("/cash-journal")
+class CashJournal(MethodView):
+    @blp.arguments(CashJournalArgs, location="query")
+    @blp.response(200, CashJournalSchema)
+    @blp.alt_response(200, description="with `format=xlsx`", content_type=xlsx.MIME, success=True)
+    @requires("finance.view")
+    def get(self, args):
+        """資金日記賬 of a bank account: every movement with counterparty, voucher and running balance."""
+        def fetch(page):
+            return call("finance", "cash_journal", account=args.get("account"),
+                        date_from=_iso(args.get("date_from")), date_to=_iso(args.get("date_to")), page=page,
+                        page_size=EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"])
+        if args["format"] == "xlsx":
+            return _export("資金日記賬", "資金日記賬", fetch)
+        return fetch(args["page"])
+
+
+@blp.route("/reports/portfolio")
+class Portfolio(MethodView):
+    @blp.arguments(AsOfArgs, location="query")
+    @blp.response(200, PortfolioSchema)
+    @requires("finance.view")
+    def get(self, args):
+        """資產質量: outstanding principal by five-level grade, provisions required and booked, PAR30."""
+        return call("finance", "portfolio", as_of=_iso(args.get("as_of")))
+
+
+@blp.route("/reports/monthly-income")
+class MonthlyIncome(MethodView):
+    @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, MonthlyIncomeSchema)
+    @blp.alt_response(200, description="with `format=xlsx`", content_type=xlsx.MIME, success=True)
+    @requires("finance.view")
+    def get(self, args):
+        """月度收入: interest, penalty and fee income, provision expense, by month (default: this year)."""
+        body = call("finance", "monthly_income", date_from=_iso(args.get("date_from")),
+                    date_to=_iso(args.get("date_to")))
+        if args["format"] == "xlsx":
+            return _export("月度收入", "月度收入", lambda page: {**body, "total": len(body["items"])})
+        return body
+
+
+@blp.route("/accounts")
+class Accounts(MethodView):
+    @blp.response(200, AccountSchema(many=True))
+    @requires("finance.view")
+    def get(self):
+        """會計科目 The chart of accounts."""
+        return call("finance", "list_accounts")
+
+    @blp.arguments(AccountSchema)
+    @blp.response(201, AccountSchema)
+    @requires("finance.manage")
+    def post(self, data):
+        """Add an account to the chart."""
+        return call("finance", "create_account", data)
+
+
+@blp.route("/bank-accounts")
+class BankAccounts(MethodView):
+    @blp.response(200, BankAccountSchema(many=True))
+    @requires("finance.view")
+    def get(self):
+        """The company's bank accounts."""
+        return call("finance", "list_bank_accounts")
+
+    @blp.arguments(BankAccountSchema)
+    @blp.response(201, BankAccountSchema)
+    @requires("finance.manage")
+    def post(self, data):
+        """Add a bank account (one may be the default, which postings without an account use)."""
+        return call("finance", "create_bank_account", data)
+
+
+@blp.route("/provisions/run")
+class Provisions(MethodView):
+    @blp.arguments(ProvisionRunSchema)
+    @blp.response(200, ProvisionResultSchema)
+    @requires("finance.manage")
+    def post(self, data):
+        """計提撥備 at a month end: the change in required provision (DOMAIN.md rates by grade) in one entry."""
+        return call("finance", "run_provisions", data)
