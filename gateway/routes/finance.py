@@ -17,6 +17,12 @@ LEDGERS = {"disbursements": "放款臺賬", "repayments": "還款臺賬", "balan
 EXPORT_PAGE = 5000
 
 
+def or_xlsx(schema):
+    """The 200 answer's two forms: JSON, or with `format=xlsx` a workbook."""
+    return {"200": {"content": {"application/json": {"schema": schema},
+                                xlsx.MIME: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -83,8 +89,7 @@ class TrialBalance(MethodView):
 class Ledger(MethodView):
     @blp.arguments(LedgerArgs, location="query")
     @blp.response(200, LedgerSchema)
-    @blp.alt_response(200, description="with `format=xlsx`: the whole ledger as a workbook",
-                      content_type=xlsx.MIME, success=True)
+    @blp.doc(responses=or_xlsx(LedgerSchema))
     @requires("finance.view")
     def get(self, args, kind):
         """臺賬: disbursements and repayments between `from` and `to`; balances and overdue (by DPD bucket) as
@@ -102,7 +107,7 @@ class Ledger(MethodView):
 class CashJournal(MethodView):
     @blp.arguments(CashJournalArgs, location="query")
     @blp.response(200, CashJournalSchema)
-    @blp.alt_response(200, description="with `format=xlsx`", content_type=xlsx.MIME, success=True)
+    @blp.doc(responses=or_xlsx(CashJournalSchema))
     @requires("finance.view")
     def get(self, args):
         """資金日記賬 of a bank account: every movement with counterparty, voucher and running balance."""
@@ -129,7 +134,7 @@ class Portfolio(MethodView):
 class MonthlyIncome(MethodView):
     @blp.arguments(PeriodArgs, location="query")
     @blp.response(200, MonthlyIncomeSchema)
-    @blp.alt_response(200, description="with `format=xlsx`", content_type=xlsx.MIME, success=True)
+    @blp.doc(responses=or_xlsx(MonthlyIncomeSchema))
     @requires("finance.view")
     def get(self, args):
         """月度收入: interest, penalty and fee income, provision expense, by month (default: this year)."""

@@ -20,7 +20,7 @@ def positive_money(**kwargs):
 
 def rate(**kwargs):
     """A fraction such as 0.120000 (12 %), at most 6 decimals."""
-    return fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=10), **kwargs)
+    return fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **kwargs)
 
 
 TERM = validate.Range(min=1, max=360)

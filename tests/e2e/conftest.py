@@ -148,3 +148,58 @@ def platform(tmp_path_factory):
 @pytest.fixture(scope="session")
 def admin(platform):
     return platform.client(platform.login("admin", platform.admin_password))
+
+
+# -- helpers and fixtures the e2e modules share ------------------------------------------------------
+PROBLEM = "application/problem+json"
+ROLES = {"officer": "loan_officer", "appraiser_a": "appraiser", "appraiser_b": "appraiser",
+         "reviewer_1": "risk_reviewer", "reviewer_2": "risk_reviewer", "approver": "approver",
+         "clerk": "finance_clerk", "checker": "finance_reviewer", "collateral": "collateral_clerk"}
+
+
+def unique(prefix):
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def create_employee(admin, roles, department_id=None, password="Passw0rd!x"):
+    username = unique("e2e")
+    response = admin.post("/api/v1/employees", json={
+        "username": username, "password": password, "name": "測試員工", "phone": "13800138000",
+        "department_id": department_id, "roles": roles})
+    assert response.status_code == 201, response.text
+    return response.json(), username, password
+
+
+def assert_problem(response, status, code=None):
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["code"]
+    if code:
+        assert body["code"] == code
+    return body
+
+
+@pytest.fixture(scope="module")
+def staff(platform, admin):
+    """A branch with one employee per role of the loan's life: officer, two appraisers, two risk reviewers,
+    an approver, a finance clerk and reviewer, a collateral clerk."""
+    department = admin.post("/api/v1/departments", json={"code": unique("FS"), "name": "佛山分公司"}).json()
+    people = {"department_id": department["id"]}
+    for name, role in ROLES.items():
+        employee, username, password = create_employee(admin, [role], department_id=department["id"])
+        people[name] = platform.client(platform.login(username, password))
+        people[name].id = employee["id"]
+    return people
+
+
+@pytest.fixture(scope="module")
+def product(admin):
+    """A 36-month 等額本息 product with a fixed GPS fee and a 1 % service fee."""
+    response = admin.post("/api/v1/products", json={
+        "code": unique("CAR36-"), "name": "二手車按揭 36期", "repayment_method": "equal_installment",
+        "annual_rate": "0.088800", "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00",
+        "max_amount": "500000.00", "max_ltv": "0.80", "grace_days": 3, "prepayment_fee_rate": "0.02",
+        "upfront_fees": [{"name": "GPS費", "amount": "1500.00"}, {"name": "服務費", "rate": "0.01"}]})
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -10,7 +10,7 @@ import requests
 from services.collateral.domain import vin_check_digit
 from services.common import clock
 from tests.e2e.test_customers import register
-from tests.e2e.test_gateway import assert_problem, create_employee, unique
+from tests.e2e.conftest import assert_problem, create_employee, unique
 from tests.helpers import publish_event, wait_until
 
 IMEI = "490154203237518"  # valid Luhn check digit

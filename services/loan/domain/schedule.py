@@ -91,10 +91,11 @@ def due_dates(start_date, count, first_due_date=None):
 # -- the five methods ------------------------------------------------------------------------------
 def annuity_payment(principal, monthly_rate, term):
     """A = round(P·r·(1+r)^n / ((1+r)^n − 1)), the 等額本息 installment."""
+    first_interest = principal * monthly_rate  # as the first line's interest is computed, so A ≥ that interest
     with localcontext() as ctx:
         ctx.prec = 40
         growth = (ONE + monthly_rate) ** term
-        return fen(principal * monthly_rate * growth / (growth - ONE))
+        return fen(first_interest * (growth / (growth - ONE)))
 
 
 def _lines(amount, monthly_rate, term, method):
