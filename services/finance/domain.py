@@ -48,10 +48,6 @@ class Entry:
     lines: tuple
     cash: tuple = field(default=())  # (direction "in"|"out", amount) movements on the bank account
 
-    @property
-    def total(self):
-        return sum((line.debit for line in self.lines), ZERO)
-
 
 def fen(value):
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
@@ -90,13 +86,6 @@ def repayment(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, ad
                            Line(INTEREST_INCOME, credit=fen(interest)), Line(PENALTY_INCOME, credit=fen(penalty)),
                            Line(FEE_INCOME, credit=fen(fees)), Line(ADVANCE, credit=fen(advance))],
                     cash=(("in", amount),))
-
-
-def advance_applied(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO):
-    """An advance (預收款) applied at a due date: Dr 2241 / Cr what it paid; no cash moves."""
-    return balanced("預收款沖抵", [Line(ADVANCE, debit=fen(amount)), Line(PRINCIPAL, credit=fen(principal)),
-                                   Line(INTEREST_INCOME, credit=fen(interest)),
-                                   Line(PENALTY_INCOME, credit=fen(penalty)), Line(FEE_INCOME, credit=fen(fees))])
 
 
 def prepayment(amount, principal, interest=ZERO, fee=ZERO):
@@ -147,10 +136,3 @@ def par(outstanding_by_dpd, threshold=30):
         return ZERO.quantize(Decimal("0.0001"))
     at_risk = sum((amount for dpd, amount in outstanding_by_dpd if dpd > threshold), ZERO)
     return (at_risk / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet will never run as a formula (OWASP CSV/formula injection): prefix `'`."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
