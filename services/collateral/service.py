@@ -319,11 +319,8 @@ class CollateralService(ServiceBase):
 
     def _open_tasks(self, cause, pledge, event):
         opened_on = _business_date(event)
+        # The inbox makes each event open its tasks once; the unique (source_event_id, kind) key backs it up.
         for kind in domain.OPENED_BY[cause]:
-            exists = self.uow.session.scalars(select(Task.id).where(Task.source_event_id == event.event_id,
-                                                                    Task.kind == kind)).first()
-            if exists:
-                continue
             days = config.env_int(f"CARLOAN_{kind.upper()}_DUE_DAYS", domain.TASK_KINDS[kind].due_days)
             self.uow.session.add(Task(kind=kind, loan_id=pledge.loan_id, vehicle_id=pledge.vehicle_id,
                                       department_id=pledge.department_id, status="open", opened_on=opened_on,

@@ -1,7 +1,7 @@
 """Tables of the finance service: chart of accounts, journal entries and lines, bank accounts and the cash
 journal, and the loan book (what the ledgers describe each loan by)."""
 from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, relationship
 
 from services.common.db import utcnow
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
@@ -47,6 +47,8 @@ class JournalLine(Base):
     loan_id = Column(String(36), index=True)
     debit = Column(MONEY, nullable=False)
     credit = Column(MONEY, nullable=False)
+    # Declared so a flush writes the entry before its lines (without it the order of tables is not known).
+    entry = relationship(JournalEntry)
 
 
 class BankAccount(Base):
@@ -76,6 +78,7 @@ class CashMovement(Base):
     voucher_no = Column(String(50))
     summary = Column(String(200), nullable=False)
     loan_id = Column(String(36))
+    entry = relationship(JournalEntry)
 
 
 class LoanBook(Base):
@@ -105,4 +108,5 @@ class ProvisionRun(Base):
     change = Column(MONEY, nullable=False)
     created_by = Column(String(64), nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    entry = relationship(JournalEntry)
     __table_args__ = (UniqueConstraint("entry_id", name="uq_provision_run_entry"),)

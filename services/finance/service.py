@@ -15,6 +15,7 @@ from services.common.pagination import paginate
 from services.common.rpc import rpc
 from services.common.schemas import load
 from services.common.service import ServiceBase
+from services.common.tables import new_id
 from services.finance import domain
 from services.finance.domain import ZERO
 from services.finance.models import (Account, BankAccount, Base, CashMovement, JournalEntry, JournalLine, LoanBook,
@@ -25,6 +26,9 @@ from services.finance.schemas import (AccountIn, BankAccountIn, ClassificationCh
 POSTINGS = Counter("carloan_finance_postings_total", "Journal entries posted", ["source"])
 POSTING_LAG = Histogram("carloan_finance_posting_lag_seconds", "From an event's occurrence to its posting",
                         buckets=(.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300))
+
+# Accounts are only ever added, never removed or recoded: once seen, a code needs no lookup again.
+_KNOWN_ACCOUNTS = set()
 
 LEDGER_COLUMNS = {
     "disbursements": [("posted_on", "放款日期"), ("contract_no", "合同編號"), ("customer_name", "客戶名稱"),
@@ -353,16 +357,18 @@ class FinanceService(ServiceBase):
         POSTING_LAG.observe(max((utcnow() - occurred).total_seconds(), 0))
 
     def _write(self, entry, posted_on, source_type, source_event_id, loan_id, reverses_id=None, memo=None):
-        known = {code for code, in self.uow.session.execute(select(Account.code).where(
-            Account.code.in_({line.account for line in entry.lines})))}
-        missing = {line.account for line in entry.lines} - known
-        if missing:
-            raise RuleViolated(f"unknown accounts {sorted(missing)}", code="ACCOUNT_UNKNOWN")
-        written = JournalEntry(posted_on=posted_on, source_type=source_type, source_event_id=source_event_id,
-                               loan_id=loan_id, memo=memo or entry.memo, reverses_id=reverses_id,
-                               created_by=self.uow.actor.user_id)
+        wanted = {line.account for line in entry.lines}
+        if not wanted <= _KNOWN_ACCOUNTS:
+            _KNOWN_ACCOUNTS.update(code for code, in self.uow.session.execute(
+                select(Account.code).where(Account.code.in_(wanted))))
+            missing = wanted - _KNOWN_ACCOUNTS
+            if missing:
+                raise RuleViolated(f"unknown accounts {sorted(missing)}", code="ACCOUNT_UNKNOWN")
+        # The id is made here, so the entry and its lines go to the database together at commit.
+        written = JournalEntry(id=new_id(), posted_on=posted_on, source_type=source_type,
+                               source_event_id=source_event_id, loan_id=loan_id, memo=memo or entry.memo,
+                               reverses_id=reverses_id, created_by=self.uow.actor.user_id, created_at=utcnow())
         self.uow.session.add(written)
-        self.uow.session.flush()
         self.uow.session.add_all(JournalLine(entry_id=written.id, account_code=line.account, loan_id=loan_id,
                                              debit=line.debit, credit=line.credit) for line in entry.lines)
         return written
