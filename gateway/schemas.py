@@ -22,15 +22,22 @@ class PageArgs(Strict):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+_PAGES = {}
+
+
 def page_of(item_schema):
-    """The list envelope `{items, total, page, page_size}` around an item schema."""
+    """The list envelope `{items, total, page, page_size}` around an item schema (one class per item schema,
+    so the OpenAPI document names each once)."""
+    if item_schema in _PAGES:
+        return _PAGES[item_schema]
     name = item_schema.__name__.removesuffix("Schema") + "Page"
-    return type(name, (Schema,), {
+    _PAGES[item_schema] = type(name, (Schema,), {
         "items": fields.List(fields.Nested(item_schema), required=True),
         "total": fields.Integer(required=True),
         "page": fields.Integer(required=True),
         "page_size": fields.Integer(required=True),
     })
+    return _PAGES[item_schema]
 
 
 # -- auth --------------------------------------------------------------------------------------
@@ -416,7 +423,10 @@ class InstallmentSchema(Schema):
     balance_after = fields.String()
     paid_principal = fields.String()
     paid_interest = fields.String()
+    penalty = fields.String(metadata={"description": "penalty interest accrued (罰息), to the fen"})
     paid_penalty = fields.String()
+    fees = fields.String()
+    paid_fees = fields.String()
     status = fields.String()
 
 
@@ -628,6 +638,8 @@ class LoanSchema(Schema):
     status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
     status_label = fields.String()
     outstanding_principal = fields.String()
+    advance_balance = fields.String(metadata={"description": "預收款 held for the next due date"})
+    settled_on = fields.String(allow_none=True, metadata=DATE)
     dpd = fields.Integer()
     classification = fields.String(allow_none=True)
     created_at = fields.String(metadata=TIMESTAMP)
@@ -786,3 +798,37 @@ class ProvisionResultSchema(Schema):
     required = fields.String()
     change = fields.String()
     entry_id = fields.String(allow_none=True)
+
+
+class AllocationSchema(Schema):
+    principal = fields.String()
+    interest = fields.String()
+    penalty = fields.String()
+    fees = fields.String()
+    advance = fields.String(metadata={"description": "beyond what is due now: held as 預收款"})
+
+
+class AllocationLineSchema(Schema):
+    no = fields.Integer()
+    principal = fields.String()
+    interest = fields.String()
+    penalty = fields.String()
+    fees = fields.String()
+
+
+class RepaymentSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    amount = money(required=True)
+    paid_on = IsoDate(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(
+        ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
+    payer_name = fields.String(load_only=True, allow_none=True)
+    voucher_no = fields.String(load_only=True, allow_none=True)
+    allocation = fields.Nested(AllocationSchema, dump_only=True)
+    lines = fields.List(fields.Nested(AllocationLineSchema), dump_only=True)
+    recorded_by = fields.String(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    loan_status = fields.String(dump_only=True)
+    outstanding_principal = fields.String(dump_only=True)
+    advance_balance = fields.String(dump_only=True)

@@ -9,8 +9,8 @@ from gateway.auth import requires
 from gateway.schemas import (ApplicationListArgs, ApplicationSchema, ContractSchema, CreditLineListArgs,
                              CreditLineSchema, DisbursementReviewSchema, DisbursementSchema, InvestigationSchema,
                              LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema, OverrideSchema, PageArgs,
-                             ProductListArgs, ProductSchema, ReviewSchema, ScheduleRequestSchema, ScheduleSchema,
-                             page_of)
+                             ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
+                             ScheduleSchema, page_of)
 from services.common.errors import field_error
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1",
@@ -244,3 +244,25 @@ class DisbursementReview(MethodView):
         """放款復核 by a different user. Approval (`voucher_no`, `disbursed_on`) makes the loan `active`, fixes the
         schedule from `disbursed_on` and publishes `loan.disbursed`; a rejection returns to registration."""
         return call("loan", "review_disbursement", loan_id, data, idempotency_key=idempotency_key())
+
+
+@blp.route("/loans/<loan_id>/repayments")
+class Repayments(MethodView):
+    @blp.arguments(RepaymentSchema)
+    @blp.response(200, RepaymentSchema)
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                          "schema": {"type": "string", "maxLength": 200},
+                          "description": "a replay returns the first response; the same key with another body "
+                                         "is 409 IDEMPOTENCY_KEY_REUSED"}])
+    @requires("loan.repayment.record")
+    def post(self, data, loan_id):
+        """還款登記: returns the allocation (fees, penalty, interest, principal by installment; the rest held as an
+        advance). 422 `OVERPAYMENT` beyond everything the loan owes. A loan paid off is `settled`."""
+        return call("loan", "record_repayment", loan_id, data, idempotency_key=idempotency_key())
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(RepaymentSchema))
+    @requires("loan.view")
+    def get(self, args, loan_id):
+        """The loan's repayments, newest first."""
+        return call("loan", "list_repayments", loan_id, page=args["page"], page_size=args["page_size"])

@@ -7,6 +7,7 @@ from services.common.db import utcnow
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 RATE = Numeric(9, 6)
+PENALTY = Numeric(18, 4)  # penalty interest accrues to 4 decimals and is paid to the fen
 
 
 class Base(DeclarativeBase):
@@ -162,6 +163,8 @@ class Loan(Base):
     maturity_date = Column(Date)
     status = Column(String(20), nullable=False)
     outstanding_principal = Column(MONEY, nullable=False)
+    advance_balance = Column(MONEY, nullable=False, default=0)  # 預收款 held for the next due date
+    settled_on = Column(Date)
     dpd = Column(Integer, nullable=False, default=0)
     classification = Column(String(20))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
@@ -179,8 +182,11 @@ class Installment(Base):
     balance_after = Column(MONEY, nullable=False)
     paid_principal = Column(MONEY, nullable=False, default=0)
     paid_interest = Column(MONEY, nullable=False, default=0)
+    penalty = Column(PENALTY, nullable=False, default=0)  # accrued by close of business, 4 decimals
     paid_penalty = Column(MONEY, nullable=False, default=0)
-    status = Column(String(20), nullable=False, default="pending")
+    fees = Column(MONEY, nullable=False, default=0)
+    paid_fees = Column(MONEY, nullable=False, default=0)
+    status = Column(String(20), nullable=False, default="pending")  # pending | partial | paid
     __table_args__ = (PrimaryKeyConstraint("loan_id", "no"),)
 
 
@@ -211,3 +217,16 @@ class IdempotentRequest(Base):
     response = Column(Text, nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     __table_args__ = (PrimaryKeyConstraint("key", "operation"),)
+
+
+class Repayment(Base):
+    """還款: an amount received on a date, and how it was allocated."""
+    __tablename__ = "repayment"
+    id = Column(String(36), primary_key=True, default=new_id)
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    amount = Column(MONEY, nullable=False)
+    paid_on = Column(Date, nullable=False)
+    channel = Column(String(30), nullable=False)
+    allocation = Column(Text, nullable=False)  # JSON {principal, interest, penalty, fees, advance, lines}
+    recorded_by = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

@@ -141,3 +141,15 @@ class DisbursementReviewIn(Strict):
     voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)
     disbursed_on = business_date(**OPTIONAL)
     comment = fields.String(validate=validate.Length(max=500), **OPTIONAL)
+
+
+CHANNELS = ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")
+
+
+class RepaymentIn(_Exact):
+    MONEY_FIELDS = ("amount",)
+    amount = positive_money(required=True)
+    paid_on = business_date(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    payer_name = fields.String(validate=validate.Length(min=1, max=100), **OPTIONAL)
+    voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)

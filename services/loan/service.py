@@ -17,11 +17,13 @@ from services.common.scope import scoped
 from services.common.service import ServiceBase
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
+from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
 from services.loan.models import (Application, ApplicationStep, Base, ContractSequence, CreditDraw, CreditLine,
-                                  Disbursement, IdempotentRequest, Installment, Loan, LprRate, Product)
+                                  Disbursement, IdempotentRequest, Installment, Loan, LprRate, Product, Repayment)
 from services.loan.schemas import (ApplicationIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
-                                   DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, ProductIn, ScheduleIn)
+                                   DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, ProductIn, RepaymentIn,
+                                   ScheduleIn)
 
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
@@ -47,6 +49,13 @@ def refused(exc):
     if exc.code == "APPLICATION_STATE":
         return Conflict(exc.message, code=exc.code)
     return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
+
+
+def _due(line):
+    """What is still unpaid of an installment row."""
+    return servicing.Due(line.no, line.due_date, line.principal - line.paid_principal,
+                         line.interest - line.paid_interest, line.penalty - line.paid_penalty,
+                         line.fees - line.paid_fees)
 
 
 def dump_schedule(schedule):
@@ -199,7 +208,8 @@ class LoanService(ServiceBase):
                                 today, upfront_fee=fees_total)
         application = Application(
             customer_id=customer["id"], customer_name=customer["name"], product_id=product.id,
-            vehicle_id=data["vehicle_id"], amount=data["amount"], term_months=data["term_months"], credit_line_id=data["credit_line_id"], status="submitted",
+            vehicle_id=data["vehicle_id"], amount=data["amount"], term_months=data["term_months"],
+            credit_line_id=data["credit_line_id"], status="submitted",
             officer_id=self.uow.actor.user_id, department_id=self.uow.actor.department_id,
             valuation_id=collateral["valuation"]["id"],
             appraised_value=Decimal(collateral["valuation"]["appraised_value"]), apr=estimate.apr)
@@ -375,7 +385,8 @@ class LoanService(ServiceBase):
             {"no": i.no, "due_date": i.due_date.isoformat(), "principal": money(i.principal),
              "interest": money(i.interest), "total": money(i.total), "balance_after": money(i.balance_after),
              "paid_principal": money(i.paid_principal), "paid_interest": money(i.paid_interest),
-             "paid_penalty": money(i.paid_penalty), "status": i.status} for i in lines],
+             "penalty": money(i.penalty), "paid_penalty": money(i.paid_penalty), "fees": money(i.fees),
+             "paid_fees": money(i.paid_fees), "status": i.status} for i in lines],
             "total_interest": money(sum((i.interest for i in lines), engine.ZERO)),
             "total_payment": money(sum((i.total for i in lines), engine.ZERO))}
 
@@ -432,6 +443,69 @@ class LoanService(ServiceBase):
         result = self._dump_disbursement(disbursement)
         self._remember(idempotency_key, operation, data, result)
         return result
+
+    # -- repayments (還款) -----------------------------------------------------------------------
+    @rpc
+    def record_repayment(self, loan_id, data, idempotency_key=None):
+        """還款登記: allocate the amount by the product's order (DOMAIN.md), hold the rest as an advance,
+        publish `loan.repayment_received`; a loan with nothing left to pay is settled (`loan.settled`)."""
+        data = load(RepaymentIn(), data)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)  # repayments on one loan queue here
+        operation = f"repayment:{loan.id}"
+        replay = self._replay(idempotency_key, operation, data)
+        if replay is not None:
+            return replay
+        if loan.status != "active":
+            raise Conflict(f"the loan is {loan.status}; repayments are taken on active loans", code="LOAN_STATE")
+        if not loan.disbursed_on <= data["paid_on"] <= clock.today():
+            raise field_error("paid_on", f"must be between disbursement ({loan.disbursed_on}) and today",
+                              code="PAID_ON_INVALID")
+        lines = {line.no: line for line in self.uow.session.scalars(
+            select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
+        dues = [due for due in map(_due, lines.values()) if due.total > 0]
+        try:
+            allocation = servicing.allocate(data["amount"], dues, data["paid_on"], loan.allocation,
+                                            held_advance=loan.advance_balance)
+        except servicing.Refused as exc:
+            raise RuleViolated(exc.message, code=exc.code, errors={"amount": [exc.message]}, extra=exc.extra) from None
+        for no, paid in allocation.lines.items():
+            line = lines[no]
+            line.paid_principal += paid.get("principal", engine.ZERO)
+            line.paid_interest += paid.get("interest", engine.ZERO)
+            line.paid_penalty += paid.get("penalty", engine.ZERO)
+            line.paid_fees += paid.get("fees", engine.ZERO)
+            line.status = "paid" if _due(line).total == 0 else "partial"
+        summary = allocation.summary()
+        loan.outstanding_principal -= summary["principal"]
+        loan.advance_balance += allocation.advance
+        repayment = Repayment(loan_id=loan.id, amount=data["amount"], paid_on=data["paid_on"],
+                              channel=data["channel"], recorded_by=self.uow.actor.user_id,
+                              allocation=jsonutil.dumps({**summary, "lines": allocation.lines}))
+        self.uow.session.add(repayment)
+        self.uow.session.flush()
+        self.uow.audit("record_repayment", "repayment", repayment.id, {"amount": money(data["amount"])})
+        self.uow.emit("repayment_received", {
+            "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
+            "contract_no": loan.contract_no, "amount": money(data["amount"]), "paid_on": data["paid_on"].isoformat(),
+            "channel": data["channel"], "payer_name": data["payer_name"] or loan.customer_name,
+            "voucher_no": data["voucher_no"], "allocation": {k: money(v) for k, v in summary.items()},
+            "outstanding_principal": money(loan.outstanding_principal)}, business_date=data["paid_on"])
+        if servicing.is_settled([_due(line) for line in lines.values()], loan.outstanding_principal):
+            loan.status, loan.settled_on = "settled", data["paid_on"]
+            self.uow.audit("settle_loan", "loan", loan.id, {})
+            self.uow.emit("settled", {"loan_id": loan.id, "customer_id": loan.customer_id,
+                                      "vehicle_id": loan.vehicle_id, "contract_no": loan.contract_no,
+                                      "settled_on": data["paid_on"].isoformat()}, business_date=data["paid_on"])
+        result = self._dump_repayment(repayment, loan)
+        self._remember(idempotency_key, operation, data, result)
+        return result
+
+    @rpc
+    def list_repayments(self, loan_id, page=1, page_size=20):
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        query = select(Repayment).where(Repayment.loan_id == loan.id).order_by(Repayment.paid_on.desc(),
+                                                                               Repayment.created_at.desc())
+        return paginate(self.uow.session, query, page, page_size, lambda r: self._dump_repayment(r, loan))
 
     # -- helpers: other services ---------------------------------------------------------------
     def _customer(self, customer_id):
@@ -545,7 +619,8 @@ class LoanService(ServiceBase):
         self.uow.session.add_all(Installment(
             loan_id=loan.id, no=line.no, due_date=line.due_date, principal=line.principal, interest=line.interest,
             total=line.total, balance_after=line.balance_after, paid_principal=engine.ZERO,
-            paid_interest=engine.ZERO, paid_penalty=engine.ZERO, status="pending") for line in schedule.installments)
+            paid_interest=engine.ZERO, penalty=engine.ZERO, paid_penalty=engine.ZERO, fees=engine.ZERO,
+            paid_fees=engine.ZERO, status="pending") for line in schedule.installments)
 
     def _replay(self, key, operation, data):
         if not key:
@@ -674,8 +749,21 @@ class LoanService(ServiceBase):
                 "signed_on": iso(loan.signed_on), "disbursed_on": iso(loan.disbursed_on),
                 "first_due_date": iso(loan.first_due_date), "maturity_date": iso(loan.maturity_date),
                 "status": loan.status, "status_label": rules.LOAN_STATUSES[loan.status],
-                "outstanding_principal": money(loan.outstanding_principal), "dpd": loan.dpd,
+                "outstanding_principal": money(loan.outstanding_principal),
+                "advance_balance": money(loan.advance_balance), "settled_on": iso(loan.settled_on), "dpd": loan.dpd,
                 "classification": loan.classification, "created_at": loan.created_at.isoformat()}
+
+    @staticmethod
+    def _dump_repayment(repayment, loan):
+        allocation = json.loads(repayment.allocation)
+        return {"id": repayment.id, "loan_id": repayment.loan_id, "amount": money(repayment.amount),
+                "paid_on": repayment.paid_on.isoformat(), "channel": repayment.channel,
+                "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
+                "lines": [{"no": int(no), **{k: money(Decimal(v)) for k, v in paid.items()}}
+                          for no, paid in allocation["lines"].items()],
+                "recorded_by": repayment.recorded_by, "created_at": repayment.created_at.isoformat(),
+                "loan_status": loan.status, "outstanding_principal": money(loan.outstanding_principal),
+                "advance_balance": money(loan.advance_balance)}
 
     def _dump_disbursement(self, d):
         return {"id": d.id, "loan_id": d.loan_id, "payee_name": d.payee_name,

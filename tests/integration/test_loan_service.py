@@ -1,8 +1,10 @@
 """The loan service with the customer and collateral services on the real broker and PostgreSQL: concurrent draws
 on one credit line never pass its limit; two concurrent approvals of one disbursement pay it out once."""
+import datetime as dt
 import json
 import secrets
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import eventlet
@@ -26,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[2] / "services"
 PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collateral.vehicle.manage",
                "collateral.valuation.submit", "collateral.valuation.review", "loan.view", "loan.apply",
                "loan.product.manage", "loan.credit_line.manage", "loan.credit_line.approve", "loan.investigate",
-               "loan.approve.first", "loan.contract.sign", "loan.disbursement.register", "loan.disbursement.review"]
+               "loan.approve.first", "loan.contract.sign", "loan.disbursement.register", "loan.disbursement.review",
+               "loan.repayment.record"]
 
 
 def rpc(config, user_id):
@@ -148,3 +151,38 @@ def test_two_concurrent_approvals_of_one_disbursement_pay_it_out_once(platform):
     assert payload["principal"] == "60000.00" and payload["net_amount"] == "59000.00"
     assert payload["fees"] == [{"name": "GPS費", "amount": "1000.00"}] and payload["department_id"] == "dept-1"
     assert payload["schedule"]["installments"] == 24 and events[0]["business_date"] == today
+
+
+def test_fifty_concurrent_repayments_on_one_loan_end_exact(platform):
+    customer, product = setup_customer_and_product(platform)
+    [car] = valued_cars(platform, customer["id"], 1)
+    signed = (clock.today() - dt.timedelta(days=40)).isoformat()  # the first installment is due
+    with rpc(platform, "officer") as officer, rpc(platform, "reviewer") as reviewer, \
+            rpc(platform, "approver") as approver, rpc(platform, "checker") as checker:
+        application = officer.loan.submit_application({
+            "customer_id": customer["id"], "product_id": product["id"], "vehicle_id": car["id"],
+            "amount": "60000.00", "term_months": 24})
+        reviewer.loan.investigate(application["id"], {"findings": "ok", "recommendation": "approve"})
+        approver.loan.decide(application["id"], {"approve": True})
+        loan = officer.loan.sign_contract(application["id"], {"signed_on": signed})
+        officer.loan.register_disbursement(loan["id"], {"payee_name": "周九", "payee_account": "6222020200112233445",
+                                                        "amount": "59000.00"})
+        checker.loan.review_disbursement(loan["id"], {"approve": True, "voucher_no": "V", "disbursed_on": signed})
+        first = officer.loan.get_schedule(loan["id"])["installments"][0]
+
+    def repay(n):
+        with rpc(platform, "clerk") as clerk:
+            return clerk.loan.record_repayment(loan["id"], {"amount": "10.00", "paid_on": clock.today().isoformat(),
+                                                            "channel": "cash"})["allocation"]
+
+    allocations = list(eventlet.GreenPool(50).imap(repay, range(50)))
+    paid = {part: sum(Decimal(a[part]) for a in allocations) for part in ("interest", "principal", "advance")}
+    assert sum(paid.values()) == Decimal("500.00")  # every fen of every repayment, none lost or doubled
+    interest = Decimal(first["interest"])
+    assert paid["interest"] == min(interest, Decimal("500.00")) and paid["advance"] == Decimal("0")
+    with rpc(platform, "officer") as officer:
+        line = officer.loan.get_schedule(loan["id"])["installments"][0]
+        assert Decimal(line["paid_interest"]) + Decimal(line["paid_principal"]) == Decimal("500.00")
+        assert officer.loan.get_loan(loan["id"])["outstanding_principal"] == str(Decimal("60000.00") -
+                                                                                  paid["principal"])
+        assert officer.loan.list_repayments(loan["id"])["total"] == 50

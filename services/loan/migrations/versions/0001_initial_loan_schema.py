@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 23:40:32.001847
+Create Date: 2026-11-29 00:15:30.155268
 """
 from alembic import op
 import sqlalchemy as sa
@@ -174,6 +174,8 @@ def upgrade():
     sa.Column('maturity_date', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('outstanding_principal', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('advance_balance', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('settled_on', sa.Date(), nullable=True),
     sa.Column('dpd', sa.Integer(), nullable=False),
     sa.Column('classification', sa.String(length=20), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -214,14 +216,34 @@ def upgrade():
     sa.Column('balance_after', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('paid_principal', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('paid_interest', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('penalty', sa.Numeric(precision=18, scale=4), nullable=False),
     sa.Column('paid_penalty', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('fees', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('paid_fees', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
     sa.PrimaryKeyConstraint('loan_id', 'no')
     )
+    op.create_table('repayment',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('loan_id', sa.String(length=36), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('channel', sa.String(length=30), nullable=False),
+    sa.Column('allocation', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('repayment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_repayment_loan_id'), ['loan_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('repayment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_repayment_loan_id'))
+    op.drop_table('repayment')
     op.drop_table('installment')
     with op.batch_alter_table('disbursement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disbursement_loan_id'))

@@ -1,0 +1,89 @@
+"""貸中 Servicing rules: allocating a repayment (還款沖賬) and when a loan is settled. Plain Python, Decimal only.
+
+Allocation (DOMAIN.md § Servicing):
+* `installment_first` (default): the oldest unpaid installment first; within it fees -> penalty -> interest
+  -> principal.
+* `type_first`: all fees, then all penalty, then all interest, then principal, each oldest first.
+Only what is due on the payment date is paid; money beyond it is held as an advance (預收款), applied at the
+next due date; money beyond everything the loan still owes is refused.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from services.loan.domain.schedule import ZERO, fen
+
+PARTS = ("fees", "penalty", "interest", "principal")  # the order within an installment
+ALLOCATIONS = ("installment_first", "type_first")
+
+
+@dataclass(frozen=True)
+class Due:
+    """What is still unpaid of one installment (penalty as accrued, 4 decimals; it is paid to the fen)."""
+    no: int
+    due_date: object
+    principal: Decimal
+    interest: Decimal
+    penalty: Decimal = ZERO
+    fees: Decimal = ZERO
+
+    def part(self, name):
+        return fen(getattr(self, name)) if name == "penalty" else getattr(self, name)
+
+    @property
+    def total(self):
+        return sum((self.part(name) for name in PARTS), ZERO)
+
+
+@dataclass
+class Allocation:
+    amount: Decimal
+    lines: dict = field(default_factory=dict)  # installment no -> {part: amount}
+    advance: Decimal = ZERO
+
+    def total(self, part):
+        return sum((paid.get(part, ZERO) for paid in self.lines.values()), ZERO)
+
+    def summary(self):
+        return {**{part: self.total(part) for part in PARTS}, "advance": self.advance}
+
+
+class Refused(ValueError):
+    def __init__(self, code, message, **extra):
+        super().__init__(message)
+        self.code, self.message, self.extra = code, message, extra
+
+
+def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO):
+    """Split `amount` over the installments due on `paid_on` by `order`; the rest becomes an advance.
+
+    `dues` are every installment with something unpaid. Refused when `amount` is not positive or, with the
+    advance already held, would exceed everything the loan still owes."""
+    if amount <= 0:
+        raise Refused("AMOUNT_INVALID", "a repayment is a positive amount")
+    if order not in ALLOCATIONS:
+        raise ValueError(f"unknown allocation order {order!r}")
+    owed = sum((due.total for due in dues), ZERO)
+    if amount + held_advance > owed:
+        raise Refused("OVERPAYMENT", f"the loan owes {owed - held_advance} in all; {amount} is more than that",
+                      owed=str(owed - held_advance))
+    due_now = sorted((due for due in dues if due.due_date <= paid_on), key=lambda d: (d.due_date, d.no))
+    result = Allocation(amount=amount)
+    left = amount
+    if order == "installment_first":
+        steps = [(due, part) for due in due_now for part in PARTS]
+    else:
+        steps = [(due, part) for part in PARTS for due in due_now]
+    for due, part in steps:
+        if left <= 0:
+            break
+        pay = min(left, due.part(part))
+        if pay > 0:
+            result.lines.setdefault(due.no, {})[part] = result.lines.get(due.no, {}).get(part, ZERO) + pay
+            left -= pay
+    result.advance = left
+    return result
+
+
+def is_settled(dues, outstanding_principal):
+    """Everything paid: no installment owes anything (penalty to the fen) and no principal is outstanding."""
+    return outstanding_principal == 0 and all(due.total == 0 for due in dues)

@@ -1,0 +1,115 @@
+"""Servicing through the gateway (issue 7, first part): repayments allocated to the fen and posted by finance,
+replays under one Idempotency-Key, over-payment refused, and a paid-off loan settled and its car released."""
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from services.common import clock
+from tests.e2e.conftest import assert_problem, unique
+from tests.e2e.test_collateral import new_vin
+from tests.e2e.test_customers import register
+from tests.helpers import wait_until
+
+TODAY = clock.today()
+
+
+def disbursed_loan(staff, product, amount, term, days_ago):
+    """A loan signed and paid out `days_ago` days ago, so its first installments are already due."""
+    officer = staff["officer"]
+    customer = register(officer)[0].json()
+    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "日產", "model": "軒逸", "year": 2022,
+                                                 "owner_customer_id": customer["id"]}).json()
+    valuation = staff["appraiser_a"].post(f"/api/v1/vehicles/{car['id']}/valuations",
+                                          json={"appraised_value": "300000.00", "method": "market"}).json()
+    staff["appraiser_b"].post(f"/api/v1/valuations/{valuation['id']}/review", json={"approve": True})
+    application = officer.post("/api/v1/loan-applications", json={
+        "customer_id": customer["id"], "product_id": product["id"], "vehicle_id": car["id"], "amount": amount,
+        "term_months": term})
+    assert application.status_code == 201, application.text
+    path = f"/api/v1/loan-applications/{application.json()['id']}"
+    staff["reviewer_1"].post(f"{path}/investigation", json={"findings": "ok", "recommendation": "approve"})
+    staff["reviewer_2"].post(f"{path}/decision", json={"approve": True})
+    day = (TODAY - dt.timedelta(days=days_ago)).isoformat()
+    loan = officer.post(f"{path}/contract", json={"signed_on": day})
+    assert loan.status_code == 201, loan.text
+    loan = loan.json()
+    staff["clerk"].post(f"/api/v1/loans/{loan['id']}/disbursement", json={
+        "payee_name": customer["name"], "payee_account": "6222020200112233445", "amount": loan["net_amount"]})
+    review = staff["checker"].post(f"/api/v1/loans/{loan['id']}/disbursement/review",
+                                   json={"approve": True, "voucher_no": unique("V"), "disbursed_on": day})
+    assert review.status_code == 200, review.text
+    return loan, car, customer
+
+
+def test_a_repayment_is_allocated_replayed_once_and_posted(staff, product):
+    loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=70)  # two installments due
+    clerk, path = staff["clerk"], f"/api/v1/loans/{loan['id']}"
+    schedule = clerk.get(f"{path}/schedule").json()["installments"]
+    first, second = schedule[0], schedule[1]
+    assert dt.date.fromisoformat(second["due_date"]) <= TODAY < dt.date.fromisoformat(schedule[2]["due_date"])
+
+    body = {"amount": first["total"], "paid_on": TODAY.isoformat(), "channel": "bank_transfer"}
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    paid = clerk.post(f"{path}/repayments", json=body, headers=key)
+    assert paid.status_code == 200, paid.text
+    allocation = paid.json()["allocation"]
+    assert (allocation["interest"], allocation["principal"], allocation["advance"]) == (
+        first["interest"], first["principal"], "0.00")
+    for _ in range(3):  # replays answer the same, and change nothing
+        assert clerk.post(f"{path}/repayments", json=body, headers=key).json() == paid.json()
+    assert_problem(clerk.post(f"{path}/repayments", json={**body, "amount": "1.00"}, headers=key), 409,
+                   "IDEMPOTENCY_KEY_REUSED")
+    assert clerk.get(f"{path}/repayments").json()["total"] == 1
+    after = clerk.get(f"{path}/schedule").json()["installments"]
+    assert after[0]["status"] == "paid" and after[1]["status"] == "pending"
+
+    # More than is due now: the second installment, and the rest held as an advance.
+    extra = Decimal(second["total"]) + Decimal("500.00")
+    more = clerk.post(f"{path}/repayments", json={**body, "amount": str(extra)}).json()
+    assert more["allocation"]["advance"] == "500.00" and more["advance_balance"] == "500.00"
+    outstanding = Decimal("120000.00") - Decimal(first["principal"]) - Decimal(second["principal"])
+    assert clerk.get(path).json()["outstanding_principal"] == str(outstanding)
+    too_much = clerk.post(f"{path}/repayments", json={**body, "amount": "999999.00"})
+    assert assert_problem(too_much, 422, "OVERPAYMENT")["errors"]["amount"]
+
+    # Finance posts each repayment: Dr 1002 / Cr 1301, 6011 (and 2241 for the advance), balanced.
+    def repayment_postings():
+        items = clerk.get("/api/v1/finance/journal-entries", params={"loan_id": loan["id"]}).json()["items"]
+        return [e for e in items if e["source_type"] == "loan.repayment_received"]
+    entries = wait_until(lambda: len(repayment_postings()) == 2 and repayment_postings(), timeout=20,
+                         message="both repayment postings")
+    for entry in entries:
+        assert sum(Decimal(l["debit"]) for l in entry["lines"]) == sum(Decimal(l["credit"]) for l in entry["lines"])
+    advance = [l for e in entries for l in e["lines"] if l["account"] == "2241"]
+    assert [l["credit"] for l in advance] == ["500.00"]
+
+
+@pytest.fixture(scope="module")
+def one_month(admin):
+    response = admin.post("/api/v1/products", json={
+        "code": unique("BUL1-"), "name": "一個月過橋", "repayment_method": "bullet", "annual_rate": "0.060000",
+        "min_term_months": 1, "max_term_months": 1, "min_amount": "10000.00", "max_amount": "100000.00"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_paying_everything_settles_the_loan_and_the_car_is_released(staff, one_month):
+    loan, car, customer = disbursed_loan(staff, one_month, "50000.00", 1, days_ago=35)
+    clerk, path = staff["clerk"], f"/api/v1/loans/{loan['id']}"
+    [line] = clerk.get(f"{path}/schedule").json()["installments"]
+    assert (line["principal"], line["interest"]) == ("50000.00", "250.00")  # 50,000 x 0.06 / 12 x 1
+    paid = clerk.post(f"{path}/repayments", json={"amount": line["total"], "paid_on": TODAY.isoformat(),
+                                                  "channel": "wechat"})
+    assert paid.status_code == 200 and paid.json()["loan_status"] == "settled", paid.text
+    assert clerk.get(path).json()["settled_on"] == TODAY.isoformat()
+    assert_problem(clerk.post(f"{path}/repayments", json={"amount": "1.00", "paid_on": TODAY.isoformat(),
+                                                          "channel": "cash"}), 409, "LOAN_STATE")
+    # loan.settled: the collateral clerk gets the release (解押) and GPS removal tasks
+    releases = wait_until(lambda: staff["collateral"].get("/api/v1/releases", params={"loan_id": loan["id"]})
+                          .json()["items"], timeout=20, message="the release task")
+    assert releases[0]["vin"] == car["vin"] and releases[0]["status"] == "open"
+    history = wait_until(lambda: [h for h in staff["officer"].get(f"/api/v1/customers/{customer['id']}").json()[
+        "loans"] if h["loan_id"] == loan["id"] and h["status"] == "settled"], message="the settled history")
+    assert history[0]["outstanding_principal"] == "0.00"

@@ -1,0 +1,71 @@
+"""Repayment allocation (DOMAIN.md § Servicing): both orders, advances, over-payment, settlement."""
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from services.loan.domain import servicing
+from services.loan.domain.servicing import Due
+
+JAN, FEB, MAR = dt.date(2026, 1, 15), dt.date(2026, 2, 15), dt.date(2026, 3, 15)
+DUES = [Due(1, JAN, D("800.00"), D("200.00"), penalty=D("12.3456"), fees=D("5.00")),
+        Due(2, FEB, D("810.00"), D("190.00"), penalty=D("3.0049")),
+        Due(3, MAR, D("820.00"), D("180.00"))]
+
+
+def test_installment_first_pays_the_oldest_installment_fees_penalty_interest_principal():
+    result = servicing.allocate(D("1100.00"), DUES, paid_on=FEB)
+    # installment 1: 5.00 fees + 12.35 penalty (to the fen) + 200.00 interest + 800.00 principal = 1017.35
+    assert result.lines[1] == {"fees": D("5.00"), "penalty": D("12.35"), "interest": D("200.00"),
+                               "principal": D("800.00")}
+    # the remaining 82.65 go to installment 2: penalty 3.00, then interest 79.65
+    assert result.lines[2] == {"penalty": D("3.00"), "interest": D("79.65")}
+    assert result.advance == D("0") and 3 not in result.lines
+
+
+def test_type_first_pays_all_penalty_then_all_interest_then_principal():
+    result = servicing.allocate(D("1100.00"), DUES, paid_on=FEB, order="type_first")
+    assert result.summary() == {"fees": D("5.00"), "penalty": D("15.35"), "interest": D("390.00"),
+                                "principal": D("689.65"), "advance": D("0")}
+    assert result.lines[1]["principal"] == D("689.65") and "principal" not in result.lines[2]
+
+
+def test_money_beyond_what_is_due_is_held_as_an_advance():
+    result = servicing.allocate(D("1500.00"), DUES, paid_on=JAN)
+    assert sum(result.lines[1].values()) == D("1017.35") and result.advance == D("482.65")
+    assert list(result.lines) == [1]  # February is not due yet
+
+
+def test_money_beyond_everything_owed_is_refused():
+    owed = sum(due.total for due in DUES)
+    servicing.allocate(owed, DUES, paid_on=MAR)
+    with pytest.raises(servicing.Refused) as refused:
+        servicing.allocate(owed + D("0.01"), DUES, paid_on=MAR)
+    assert refused.value.code == "OVERPAYMENT"
+    with pytest.raises(servicing.Refused):  # an advance already held counts against what is owed
+        servicing.allocate(owed - D("100"), DUES, paid_on=MAR, held_advance=D("100.01"))
+    with pytest.raises(servicing.Refused):
+        servicing.allocate(D("0"), DUES, paid_on=MAR)
+
+
+def test_settled_when_nothing_is_owed():
+    assert servicing.is_settled([Due(1, JAN, D("0"), D("0"), penalty=D("0.0049"))], D("0"))  # < half a fen
+    assert not servicing.is_settled([Due(1, JAN, D("0"), D("0"), penalty=D("0.005"))], D("0"))
+    assert not servicing.is_settled([], D("0.01"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount=st.decimals(min_value=D("0.01"), max_value=D("5000.00"), places=2),
+       order=st.sampled_from(servicing.ALLOCATIONS),
+       paid_on=st.sampled_from([JAN, FEB, MAR]))
+def test_every_fen_is_allocated_once(amount, order, paid_on):
+    owed = sum(due.total for due in DUES)
+    if amount > owed:
+        return
+    result = servicing.allocate(amount, DUES, paid_on=paid_on, order=order)
+    assert sum(result.summary().values()) == amount
+    for due in DUES:
+        paid = result.lines.get(due.no, {})
+        assert all(D("0") < paid[part] <= due.part(part) for part in paid)
+        assert due.due_date <= paid_on or not paid
