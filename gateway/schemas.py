@@ -609,6 +609,12 @@ class DisbursementReviewSchema(Strict):
     comment = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
+class NextDueSchema(Schema):
+    no = fields.Integer()
+    due_date = fields.String(metadata=DATE)
+    amount = fields.String(metadata={"description": "what the installment still owes"})
+
+
 class LoanSchema(Schema):
     id = fields.String()
     contract_no = fields.String()
@@ -644,6 +650,8 @@ class LoanSchema(Schema):
     classification = fields.String(allow_none=True)
     created_at = fields.String(metadata=TIMESTAMP)
     disbursement = fields.Nested(DisbursementSchema, allow_none=True)
+    accrued_penalty = fields.String(metadata={"description": "罰息 accrued and unpaid, to the fen"})
+    next_due = fields.Nested(NextDueSchema, allow_none=True)
 
 
 class LoanListArgs(PageArgs):

@@ -364,6 +364,11 @@ class LoanService(ServiceBase):
         result = self._dump_loan(loan)
         latest = self._latest_disbursement(loan.id)
         result["disbursement"] = latest and self._dump_disbursement(latest)
+        unpaid = [due for due in map(_due, self.uow.session.scalars(
+            select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))) if due.total > 0]
+        result["accrued_penalty"] = money(sum((due.part("penalty") for due in unpaid), engine.ZERO))
+        result["next_due"] = unpaid and {"no": unpaid[0].no, "due_date": unpaid[0].due_date.isoformat(),
+                                         "amount": money(unpaid[0].total)} or None
         return result
 
     @rpc

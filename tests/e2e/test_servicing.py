@@ -70,7 +70,9 @@ def test_a_repayment_is_allocated_replayed_once_and_posted(staff, product):
     more = clerk.post(f"{path}/repayments", json={**body, "amount": str(extra)}).json()
     assert more["allocation"]["advance"] == "500.00" and more["advance_balance"] == "500.00"
     outstanding = Decimal("120000.00") - Decimal(first["principal"]) - Decimal(second["principal"])
-    assert clerk.get(path).json()["outstanding_principal"] == str(outstanding)
+    detail = clerk.get(path).json()
+    assert detail["outstanding_principal"] == str(outstanding) and detail["accrued_penalty"] == "0.00"
+    assert detail["next_due"] == {"no": 3, "due_date": schedule[2]["due_date"], "amount": schedule[2]["total"]}
     too_much = clerk.post(f"{path}/repayments", json={**body, "amount": "999999.00"})
     assert assert_problem(too_much, 422, "OVERPAYMENT")["errors"]["amount"]
 
