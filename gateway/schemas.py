@@ -840,3 +840,17 @@ class RepaymentSchema(Strict):
     loan_status = fields.String(dump_only=True)
     outstanding_principal = fields.String(dump_only=True)
     advance_balance = fields.String(dump_only=True)
+
+
+class CobRequestSchema(Strict):
+    business_date = IsoDate(required=True, metadata={"description": "close every business date up to this one"})
+
+
+class CobSchema(Schema):
+    business_date = fields.String(metadata=DATE)
+    status = fields.String(validate=validate.OneOf(("running", "done")))
+    loans = fields.Integer(metadata={"description": "active loans closed for the (last) date"})
+    overdue = fields.Integer()
+    events = fields.Integer()
+    started_by = fields.String()
+    finished_at = fields.String(allow_none=True, metadata=TIMESTAMP)

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 
 from gateway.app import call
 from gateway.auth import requires
-from gateway.schemas import (ApplicationListArgs, ApplicationSchema, ContractSchema, CreditLineListArgs,
-                             CreditLineSchema, DisbursementReviewSchema, DisbursementSchema, InvestigationSchema,
-                             LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema, OverrideSchema, PageArgs,
+from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
+                             CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
+                             InvestigationSchema,                             LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema, OverrideSchema, PageArgs,
                              ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
                              ScheduleSchema, page_of)
 from services.common.errors import field_error
@@ -266,3 +266,21 @@ class Repayments(MethodView):
     def get(self, args, loan_id):
         """The loan's repayments, newest first."""
         return call("loan", "list_repayments", loan_id, page=args["page"], page_size=args["page_size"])
+
+
+@blp.route("/cob")
+class CloseOfBusiness(MethodView):
+    @blp.arguments(CobRequestSchema)
+    @blp.response(200, CobSchema)
+    @requires("loan.cob.run")
+    def post(self, data):
+        """日終批處理: close every business date up to `business_date`: overdue installments, DPD, penalty interest
+        (after grace), and their events. Running a closed date again changes nothing; 409 for a date before the
+        last one closed."""
+        return call("loan", "run_cob", data)
+
+    @blp.response(200, CobSchema)
+    @requires("loan.view")
+    def get(self):
+        """The last close of business."""
+        return call("loan", "cob_status") or {}

@@ -165,6 +165,7 @@ class Loan(Base):
     outstanding_principal = Column(MONEY, nullable=False)
     advance_balance = Column(MONEY, nullable=False, default=0)  # 預收款 held for the next due date
     settled_on = Column(Date)
+    cob_date = Column(Date)  # the last close of business applied: a rerun of that date skips the loan
     dpd = Column(Integer, nullable=False, default=0)
     classification = Column(String(20))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
@@ -183,6 +184,7 @@ class Installment(Base):
     paid_principal = Column(MONEY, nullable=False, default=0)
     paid_interest = Column(MONEY, nullable=False, default=0)
     penalty = Column(PENALTY, nullable=False, default=0)  # accrued by close of business, 4 decimals
+    penalty_through = Column(Date)  # the last business date whose penalty is in `penalty`
     paid_penalty = Column(MONEY, nullable=False, default=0)
     fees = Column(MONEY, nullable=False, default=0)
     paid_fees = Column(MONEY, nullable=False, default=0)
@@ -230,3 +232,16 @@ class Repayment(Base):
     allocation = Column(Text, nullable=False)  # JSON {principal, interest, penalty, fees, advance, lines}
     recorded_by = Column(String(64), nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class CobRun(Base):
+    """日終批處理: one row per business date closed; `running` until every active loan is done."""
+    __tablename__ = "cob_run"
+    business_date = Column(Date, primary_key=True)
+    status = Column(String(20), nullable=False)  # running | done
+    loans = Column(Integer, nullable=False, default=0)
+    overdue = Column(Integer, nullable=False, default=0)
+    events = Column(Integer, nullable=False, default=0)
+    started_by = Column(String(64), nullable=False)
+    started_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    finished_at = Column(UtcDateTime())

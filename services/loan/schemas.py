@@ -153,3 +153,7 @@ class RepaymentIn(_Exact):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     payer_name = fields.String(validate=validate.Length(min=1, max=100), **OPTIONAL)
     voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)
+
+
+class CobIn(Strict):
+    business_date = business_date(required=True)

@@ -1,10 +1,11 @@
 """Nameko entrypoints of the loan service: products, calculator, credit lines, applications, contracts,
 disbursement. The rules live in `services/loan/domain`; this module loads, checks, stores and publishes."""
+import datetime as dt
 import json
 from decimal import Decimal
 
 from nameko.rpc import RpcProxy
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from services.common import clock, config, jsonutil
 from services.common.db import UnitOfWork, utcnow
@@ -19,9 +20,10 @@ from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
-from services.loan.models import (Application, ApplicationStep, Base, ContractSequence, CreditDraw, CreditLine,
-                                  Disbursement, IdempotentRequest, Installment, Loan, LprRate, Product, Repayment)
-from services.loan.schemas import (ApplicationIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
+from services.loan.models import (Application, ApplicationStep, Base, CobRun, ContractSequence, CreditDraw,
+                                  CreditLine, Disbursement, IdempotentRequest, Installment, Loan, LprRate, Product,
+                                  Repayment)
+from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
                                    DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, ProductIn, RepaymentIn,
                                    ScheduleIn)
 
@@ -462,9 +464,10 @@ class LoanService(ServiceBase):
             return replay
         if loan.status != "active":
             raise Conflict(f"the loan is {loan.status}; repayments are taken on active loans", code="LOAN_STATE")
-        if not loan.disbursed_on <= data["paid_on"] <= clock.today():
-            raise field_error("paid_on", f"must be between disbursement ({loan.disbursed_on}) and today",
-                              code="PAID_ON_INVALID")
+        business_today = self._business_today()
+        if not loan.disbursed_on <= data["paid_on"] <= business_today:
+            raise field_error("paid_on", f"must be between disbursement ({loan.disbursed_on}) and the business "
+                              f"date ({business_today})", code="PAID_ON_INVALID")
         lines = {line.no: line for line in self.uow.session.scalars(
             select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
         dues = [due for due in map(_due, lines.values()) if due.total > 0]
@@ -495,7 +498,10 @@ class LoanService(ServiceBase):
             "channel": data["channel"], "payer_name": data["payer_name"] or loan.customer_name,
             "voucher_no": data["voucher_no"], "allocation": {k: money(v) for k, v in summary.items()},
             "outstanding_principal": money(loan.outstanding_principal)}, business_date=data["paid_on"])
-        if servicing.is_settled([_due(line) for line in lines.values()], loan.outstanding_principal):
+        dues_after = [_due(line) for line in lines.values()]
+        if loan.dpd:  # paying what was late makes the loan current (or less late) at once
+            self._set_dpd(loan, servicing.days_past_due(business_today, dues_after), business_today)
+        if servicing.is_settled(dues_after, loan.outstanding_principal):
             loan.status, loan.settled_on = "settled", data["paid_on"]
             self.uow.audit("settle_loan", "loan", loan.id, {})
             self.uow.emit("settled", {"loan_id": loan.id, "customer_id": loan.customer_id,
@@ -512,6 +518,34 @@ class LoanService(ServiceBase):
                                                                                Repayment.created_at.desc())
         return paginate(self.uow.session, query, page, page_size, lambda r: self._dump_repayment(r, loan))
 
+    # -- close of business (日終) ----------------------------------------------------------------
+    @rpc
+    def run_cob(self, data):
+        """Close the books for each business date after the last one closed, up to `business_date`: overdue
+        installments, DPD, daily penalty interest after grace; `loan.became_overdue`, `loan.dpd_changed`,
+        `loan.became_current`. Loans are committed in batches and marked with the date, so a run that dies is
+        simply run again: no loan is accrued twice for a date."""
+        day = load(CobIn(), data)["business_date"]
+        last = self.uow.session.scalars(select(CobRun).order_by(CobRun.business_date.desc())).first()
+        if last is not None and day < last.business_date:
+            raise Conflict(f"business date {last.business_date} is already closed", code="COB_DATE_PASSED")
+        if last is not None and last.status == "done" and day == last.business_date:
+            return self._dump_cob(last)
+        first = day if last is None or last.status == "running" else last.business_date + dt.timedelta(days=1)
+        if first < day and (day - first).days > 366:
+            raise field_error("business_date", "close at most a year of business dates at once",
+                              code="COB_RANGE_TOO_LONG")
+        run = None
+        while first <= day:
+            run = self._close(first)
+            first += dt.timedelta(days=1)
+        return self._dump_cob(run)
+
+    @rpc
+    def cob_status(self):
+        last = self.uow.session.scalars(select(CobRun).order_by(CobRun.business_date.desc())).first()
+        return last and self._dump_cob(last)
+
     # -- helpers: other services ---------------------------------------------------------------
     def _customer(self, customer_id):
         try:
@@ -525,6 +559,80 @@ class LoanService(ServiceBase):
             return ask(self.collateral, "lending_value", vehicle_id, as_of=today.isoformat())
         except NotFound:
             raise Refused("VEHICLE_NOT_FOUND", "no such vehicle", "vehicle_id") from None
+
+    # -- helpers: close of business -----------------------------------------------------------
+    def _close(self, day, batch=200):
+        run = self.uow.session.get(CobRun, day)
+        if run is None:
+            run = CobRun(business_date=day, status="running", started_by=self.uow.actor.user_id)
+            self.uow.session.add(run)
+        run.status = "running"
+        self.uow.session.commit()
+        while True:
+            ids = self.uow.session.scalars(
+                select(Loan.id).where(Loan.status == "active", Loan.disbursed_on < day,
+                                      or_(Loan.cob_date.is_(None), Loan.cob_date < day))
+                .order_by(Loan.id).limit(batch)).all()
+            if not ids:
+                break
+            for loan_id in ids:
+                loan = self.uow.session.get(Loan, loan_id, with_for_update=True)
+                if loan.cob_date is not None and loan.cob_date >= day:
+                    continue  # another replica closed it meanwhile
+                run.loans += 1
+                run.events += self._close_loan(loan, day)
+                run.overdue += 1 if loan.dpd else 0
+            self.uow.session.commit()  # each batch is durable: a crash resumes after it
+        run.status, run.finished_at = "done", utcnow()
+        self.uow.audit("close_of_business", "cob_run", day.isoformat(), {"loans": run.loans})
+        self.uow.session.commit()
+        return run
+
+    def _close_loan(self, loan, day):
+        """Penalty for the days not accrued yet on installments past grace, then DPD; returns events emitted."""
+        lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
+                                         .order_by(Installment.no)).all()
+        for line in lines:
+            due = _due(line)
+            base = due.principal + (due.interest if loan.compound_penalty else engine.ZERO)
+            if line.due_date >= day or base <= 0:
+                continue
+            days = servicing.penalty_days(day, line.due_date, line.penalty_through, loan.grace_days)
+            if days:
+                line.penalty += servicing.daily_penalty(base, loan.annual_rate, loan.penalty_markup) * days
+                line.penalty_through = day
+                line.status = "overdue"
+        loan.cob_date = day
+        return self._set_dpd(loan, servicing.days_past_due(day, [_due(line) for line in lines]), day)
+
+    def _set_dpd(self, loan, dpd, day):
+        """Record a new DPD and tell the others: dpd_changed, and became_overdue / became_current."""
+        previous = loan.dpd
+        if dpd == previous:
+            return 0
+        loan.dpd = dpd
+        facts = {"loan_id": loan.id, "customer_id": loan.customer_id, "department_id": loan.department_id,
+                 "officer_id": loan.officer_id, "contract_no": loan.contract_no}
+        self.uow.emit("dpd_changed", {**facts, "dpd": dpd, "previous_dpd": previous,
+                                      "outstanding_principal": money(loan.outstanding_principal)}, business_date=day)
+        if previous == 0:
+            self.uow.emit("became_overdue", {**facts, "dpd": dpd}, business_date=day)
+            return 2
+        if dpd == 0:
+            self.uow.emit("became_current", facts, business_date=day)
+            return 2
+        return 1
+
+    def _business_today(self):
+        """Today, or the last business date closed if close of business ran ahead (as tests do)."""
+        last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
+        return max(clock.today(), last) if last else clock.today()
+
+    @staticmethod
+    def _dump_cob(run):
+        return {"business_date": run.business_date.isoformat(), "status": run.status, "loans": run.loans,
+                "overdue": run.overdue, "events": run.events, "started_by": run.started_by,
+                "finished_at": iso(run.finished_at)}
 
     # -- helpers: rules on this service's data -------------------------------------------------
     def _check_vehicle_free(self, vehicle_id):

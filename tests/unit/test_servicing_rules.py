@@ -69,3 +69,30 @@ def test_every_fen_is_allocated_once(amount, order, paid_on):
         paid = result.lines.get(due.no, {})
         assert all(D("0") < paid[part] <= due.part(part) for part in paid)
         assert due.due_date <= paid_on or not paid
+
+
+# -- close of business --------------------------------------------------------------------------------
+def test_daily_penalty_is_rate_times_markup_over_360_to_four_decimals():
+    # 10,000.00 overdue at 12 % with a 50 % markup: 10000 x 0.12 x 1.5 / 360 = 5.0000 a day
+    assert servicing.daily_penalty(D("10000.00"), D("0.12"), D("0.50")) == D("5.0000")
+    # 8,333.33 x 0.0888 x 1.3 / 360 = 2.67222115... -> 2.6722
+    assert servicing.daily_penalty(D("8333.33"), D("0.0888"), D("0.30")) == D("2.6722")
+
+
+def test_penalty_days_respect_grace_then_accrue_from_the_due_date():
+    due = dt.date(2026, 1, 31)
+    assert servicing.penalty_days(dt.date(2026, 1, 31), due, None, 0) == 0  # due today: not overdue yet
+    assert servicing.penalty_days(dt.date(2026, 2, 1), due, None, 0) == 1
+    assert servicing.penalty_days(dt.date(2026, 2, 3), due, None, 3) == 0  # within grace
+    assert servicing.penalty_days(dt.date(2026, 2, 4), due, None, 3) == 4  # grace over: back to the due date
+    assert servicing.penalty_days(dt.date(2026, 2, 5), due, dt.date(2026, 2, 4), 3) == 1  # then daily
+    assert servicing.penalty_days(dt.date(2026, 2, 5), due, dt.date(2026, 2, 5), 3) == 0  # never twice
+
+
+def test_dpd_across_a_month_end_and_a_leap_day():
+    dues = [Due(1, dt.date(2028, 1, 31), D("100"), D("1")), Due(2, dt.date(2028, 2, 29), D("100"), D("1"))]
+    assert servicing.days_past_due(dt.date(2028, 1, 31), dues) == 0
+    assert servicing.days_past_due(dt.date(2028, 2, 1), dues) == 1
+    assert servicing.days_past_due(dt.date(2028, 3, 1), dues) == 30  # January has 31 days, leap February 29
+    paid_first = [Due(1, dt.date(2028, 1, 31), D("0"), D("0")), dues[1]]
+    assert servicing.days_past_due(dt.date(2028, 3, 1), paid_first) == 1

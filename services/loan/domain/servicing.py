@@ -8,7 +8,7 @@ Only what is due on the payment date is paid; money beyond it is held as an adva
 next due date; money beyond everything the loan still owes is refused.
 """
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from services.loan.domain.schedule import ZERO, fen
 
@@ -87,3 +87,30 @@ def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO
 def is_settled(dues, outstanding_principal):
     """Everything paid: no installment owes anything (penalty to the fen) and no principal is outstanding."""
     return outstanding_principal == 0 and all(due.total == 0 for due in dues)
+
+
+# -- close of business (日終): overdue, DPD, penalty interest -------------------------------------------
+PENALTY_PLACES = Decimal("0.0001")
+DAY_COUNT = Decimal(360)  # 日利率 = 年利率 / 360
+
+
+def daily_penalty(base, annual_rate, markup):
+    """One day's penalty interest on `base` (overdue principal, plus overdue interest when compounding):
+    base × annual_rate × (1 + markup) / 360, kept to 4 decimals."""
+    return (base * annual_rate * (1 + markup) / DAY_COUNT).quantize(PENALTY_PLACES, rounding=ROUND_HALF_UP)
+
+
+def penalty_days(business_date, due_date, accrued_through, grace_days):
+    """Days of penalty to accrue on `business_date` for an installment due `due_date`: none while within grace
+    (paid within grace, no penalty), then every day since the due date not accrued yet."""
+    overdue_days = (business_date - due_date).days
+    if overdue_days <= grace_days:
+        return 0
+    start = max(accrued_through, due_date) if accrued_through else due_date
+    return max((business_date - start).days, 0)
+
+
+def days_past_due(business_date, dues):
+    """DPD: business date − the oldest due date still unpaid (an installment is overdue from the next day)."""
+    late = [due.due_date for due in dues if due.due_date < business_date and due.total > 0]
+    return (business_date - min(late)).days if late else 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:15:30.155268
+Create Date: 2026-11-29 00:26:05.240306
 """
 from alembic import op
 import sqlalchemy as sa
@@ -18,6 +18,17 @@ depends_on = None
 
 def upgrade():
     create_plumbing_tables()
+    op.create_table('cob_run',
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('loans', sa.Integer(), nullable=False),
+    sa.Column('overdue', sa.Integer(), nullable=False),
+    sa.Column('events', sa.Integer(), nullable=False),
+    sa.Column('started_by', sa.String(length=64), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('business_date')
+    )
     op.create_table('contract_sequence',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('last', sa.Integer(), nullable=False),
@@ -176,6 +187,7 @@ def upgrade():
     sa.Column('outstanding_principal', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('advance_balance', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('settled_on', sa.Date(), nullable=True),
+    sa.Column('cob_date', sa.Date(), nullable=True),
     sa.Column('dpd', sa.Integer(), nullable=False),
     sa.Column('classification', sa.String(length=20), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -217,6 +229,7 @@ def upgrade():
     sa.Column('paid_principal', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('paid_interest', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('penalty', sa.Numeric(precision=18, scale=4), nullable=False),
+    sa.Column('penalty_through', sa.Date(), nullable=True),
     sa.Column('paid_penalty', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('fees', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('paid_fees', sa.Numeric(precision=18, scale=2), nullable=False),
@@ -268,4 +281,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_credit_line_customer_id'))
     op.drop_table('credit_line')
     op.drop_table('contract_sequence')
+    op.drop_table('cob_run')
     drop_plumbing_tables()
