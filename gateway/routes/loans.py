@@ -8,7 +8,8 @@ from gateway.app import call
 from gateway.auth import requires
 from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
-                             InvestigationSchema,                             LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema, OverrideSchema, PageArgs,
+                             InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema,
+                             OverrideSchema, PageArgs,
                              ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
                              ScheduleSchema, page_of)
 from services.common.errors import field_error

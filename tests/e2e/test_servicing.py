@@ -115,3 +115,51 @@ def test_paying_everything_settles_the_loan_and_the_car_is_released(staff, one_m
     history = wait_until(lambda: [h for h in staff["officer"].get(f"/api/v1/customers/{customer['id']}").json()[
         "loans"] if h["loan_id"] == loan["id"] and h["status"] == "settled"], message="the settled history")
     assert history[0]["outstanding_principal"] == "0.00"
+
+
+def daily(principal, rate="0.0888", markup="0.50"):
+    """One day's penalty, computed here independently of the service: principal × rate × (1 + markup) / 360."""
+    exact = Decimal(principal) * Decimal(rate) * (1 + Decimal(markup)) / 360
+    return exact.quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
+
+
+def test_close_of_business_makes_loans_overdue_with_exact_penalty(admin, staff, product):
+    """Runs last in the session: it moves the business date for every loan of the platform."""
+    loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=70)
+    clerk, path = staff["clerk"], f"/api/v1/loans/{loan['id']}"
+    first, second = clerk.get(f"{path}/schedule").json()["installments"][:2]
+    late_1 = (TODAY - dt.date.fromisoformat(first["due_date"])).days   # about 40 days
+    late_2 = (TODAY - dt.date.fromisoformat(second["due_date"])).days  # about 10 days, past the 3 grace days
+    assert late_1 > late_2 > 3
+
+    assert_problem(clerk.post("/api/v1/cob", json={"business_date": TODAY.isoformat()}), 403)
+    run = admin.post("/api/v1/cob", json={"business_date": TODAY.isoformat()})
+    assert run.status_code == 200 and run.json()["status"] == "done", run.text
+    lines = clerk.get(f"{path}/schedule").json()["installments"]
+    # accrued to 4 decimals a day and shown to the fen
+    expected_1 = (daily(first["principal"]) * late_1).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    expected_2 = (daily(second["principal"]) * late_2).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert (lines[0]["penalty"], lines[1]["penalty"]) == (str(expected_1), str(expected_2))
+    assert lines[0]["status"] == "overdue" and lines[2]["penalty"] == "0.00"
+    detail = clerk.get(path).json()
+    assert detail["dpd"] == late_1 and detail["accrued_penalty"] == str(expected_1 + expected_2)
+
+    again = admin.post("/api/v1/cob", json={"business_date": TODAY.isoformat()}).json()
+    assert again == run.json()  # a closed date closes once
+    assert clerk.get(f"{path}/schedule").json()["installments"][0]["penalty"] == str(expected_1)
+
+    # Paying the first installment with its penalty: the DPD drops to the second one's.
+    owed = Decimal(first["total"]) + expected_1
+    paid = clerk.post(f"{path}/repayments", json={"amount": str(owed), "paid_on": TODAY.isoformat(),
+                                                  "channel": "bank_transfer"})
+    assert paid.json()["allocation"]["penalty"] == str(expected_1), paid.text
+    assert clerk.get(path).json()["dpd"] == late_2
+
+    # The next day: one more day of penalty on the second installment only.
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert admin.post("/api/v1/cob", json={"business_date": tomorrow.isoformat()}).status_code == 200
+    lines = clerk.get(f"{path}/schedule").json()["installments"]
+    expected_2b = (daily(second["principal"]) * (late_2 + 1)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert lines[1]["penalty"] == str(expected_2b) and lines[0]["penalty"] == str(expected_1)
+    assert clerk.get(path).json()["dpd"] == late_2 + 1
+    assert_problem(admin.post("/api/v1/cob", json={"business_date": TODAY.isoformat()}), 409, "COB_DATE_PASSED")
