@@ -561,7 +561,8 @@ class LoanService(ServiceBase):
             raise Refused("VEHICLE_NOT_FOUND", "no such vehicle", "vehicle_id") from None
 
     # -- helpers: close of business -----------------------------------------------------------
-    def _close(self, day, batch=200):
+    def _close(self, day):
+        batch = config.env_int("CARLOAN_COB_BATCH", 200)
         run = self.uow.session.get(CobRun, day)
         if run is None:
             run = CobRun(business_date=day, status="running", started_by=self.uow.actor.user_id)

@@ -29,7 +29,7 @@ PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collatera
                "collateral.valuation.submit", "collateral.valuation.review", "loan.view", "loan.apply",
                "loan.product.manage", "loan.credit_line.manage", "loan.credit_line.approve", "loan.investigate",
                "loan.approve.first", "loan.contract.sign", "loan.disbursement.register", "loan.disbursement.review",
-               "loan.repayment.record"]
+               "loan.repayment.record", "loan.cob.run"]
 
 
 def rpc(config, user_id):
@@ -186,3 +186,55 @@ def test_fifty_concurrent_repayments_on_one_loan_end_exact(platform):
         assert officer.loan.get_loan(loan["id"])["outstanding_principal"] == str(Decimal("60000.00") -
                                                                                   paid["principal"])
         assert officer.loan.list_repayments(loan["id"])["total"] == 50
+
+
+def overdue_loans(config, count, days_ago=45):
+    """`count` loans paid out `days_ago` days ago (each has an installment past due and past grace)."""
+    customer, product = setup_customer_and_product(config)
+    cars = valued_cars(config, customer["id"], count)
+    signed = (clock.today() - dt.timedelta(days=days_ago)).isoformat()
+    loans = []
+    with rpc(config, "officer") as officer, rpc(config, "reviewer") as reviewer, \
+            rpc(config, "approver") as approver, rpc(config, "checker") as checker:
+        for car in cars:
+            application = officer.loan.submit_application({
+                "customer_id": customer["id"], "product_id": product["id"], "vehicle_id": car["id"],
+                "amount": "60000.00", "term_months": 24})
+            reviewer.loan.investigate(application["id"], {"findings": "ok", "recommendation": "approve"})
+            approver.loan.decide(application["id"], {"approve": True})
+            loan = officer.loan.sign_contract(application["id"], {"signed_on": signed})
+            officer.loan.register_disbursement(loan["id"], {"payee_name": "周九", "amount": "59000.00",
+                                                            "payee_account": "6222020200112233445"})
+            checker.loan.review_disbursement(loan["id"], {"approve": True, "voucher_no": "V",
+                                                          "disbursed_on": signed})
+            loans.append(loan["id"])
+    return loans
+
+
+def test_a_close_of_business_that_dies_midway_is_run_again_without_accruing_twice(platform, monkeypatch):
+    loans = overdue_loans(platform, 5)
+    monkeypatch.setenv("CARLOAN_COB_BATCH", "2")  # commit every two loans
+    closed = []
+    original = LoanService._close_loan
+
+    def dies_on_the_fourth(self, loan, day):
+        if len(closed) == 3:
+            raise RuntimeError("the machine went down")
+        closed.append(loan.id)
+        return original(self, loan, day)
+
+    monkeypatch.setattr(LoanService, "_close_loan", dies_on_the_fourth)
+    today = clock.today().isoformat()
+    with rpc(platform, "admin") as admin:
+        with pytest.raises(Exception, match="machine went down"):
+            admin.loan.run_cob({"business_date": today})
+        assert admin.loan.cob_status()["status"] == "running"
+        penalties = {loan: admin.loan.get_loan(loan)["accrued_penalty"] for loan in loans}
+        assert sorted(p != "0.00" for p in penalties.values()) == [False] * 3 + [True] * 2  # the first batch
+        monkeypatch.setattr(LoanService, "_close_loan", original)
+        result = admin.loan.run_cob({"business_date": today})
+        assert result["status"] == "done" and result["loans"] == 5
+        after = {loan: admin.loan.get_loan(loan) for loan in loans}
+    # every loan carries exactly one accrual for the date: the same penalty, the same DPD
+    assert len({detail["accrued_penalty"] for detail in after.values()}) == 1
+    assert len({detail["dpd"] for detail in after.values()}) == 1 and after[loans[0]]["dpd"] > 0
