@@ -854,3 +854,27 @@ class CobSchema(Schema):
     events = fields.Integer()
     started_by = fields.String()
     finished_at = fields.String(allow_none=True, metadata=TIMESTAMP)
+
+
+class PrepaymentSchema(Strict):
+    paid_on = IsoDate(required=True)
+    full = fields.Boolean(required=True, metadata={"description": "true: pay the loan off (partial: not yet)"})
+    amount = money(allow_none=True, load_only=True)
+    mode = fields.String(allow_none=True, load_only=True,
+                         validate=validate.OneOf(("reduce_installment", "shorten_term")))
+    channel = fields.String(load_only=True, validate=validate.OneOf(
+        ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
+
+
+class PrepaymentQuoteSchema(Schema):
+    id = fields.String(metadata={"description": "on execution: the prepayment's id"})
+    loan_id = fields.String()
+    paid_on = fields.String(metadata=DATE)
+    full = fields.Boolean()
+    principal = fields.String()
+    interest = fields.String(metadata={"description": "accrued since the last due date: days × rate / 360"})
+    fee = fields.String(metadata={"description": "prepayment fee, waived after the product's free period"})
+    advance_used = fields.String()
+    amount = fields.String(metadata={"description": "to pay now"})
+    accrued_days = fields.Integer()
+    loan_status = fields.String()

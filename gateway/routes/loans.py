@@ -9,7 +9,7 @@ from gateway.auth import requires
 from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
                              InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema,
-                             OverrideSchema, PageArgs,
+                             OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
                              ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
                              ScheduleSchema, page_of)
 from services.common.errors import field_error
@@ -285,3 +285,26 @@ class CloseOfBusiness(MethodView):
     def get(self):
         """The last close of business."""
         return call("loan", "cob_status") or {}
+
+
+@blp.route("/loans/<loan_id>/prepayment-quote")
+class PrepaymentQuote(MethodView):
+    @blp.arguments(PrepaymentSchema)
+    @blp.response(200, PrepaymentQuoteSchema)
+    @requires("loan.view")
+    def post(self, data, loan_id):
+        """提前還款試算: outstanding principal + interest accrued since the last due date + prepayment fee (less
+        any advance held). Changes nothing. 422 `INSTALLMENTS_DUE` while anything due is unpaid."""
+        return call("loan", "quote_prepayment", loan_id, data)
+
+
+@blp.route("/loans/<loan_id>/prepayments")
+class Prepayments(MethodView):
+    @blp.arguments(PrepaymentSchema)
+    @blp.response(200, PrepaymentQuoteSchema)
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                          "schema": {"type": "string", "maxLength": 200}}])
+    @requires("loan.repayment.record")
+    def post(self, data, loan_id):
+        """提前還款: pays the loan off at the quoted figure; the loan is settled (`loan.prepaid`, `loan.settled`)."""
+        return call("loan", "prepay", loan_id, data, idempotency_key=idempotency_key())

@@ -88,9 +88,13 @@ def repayment(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, ad
                     cash=(("in", amount),))
 
 
-def prepayment(amount, principal, interest=ZERO, fee=ZERO):
-    """提前還款: Dr 1002 / Cr 1301 principal prepaid, Cr 6011 accrued interest, Cr 6021 prepayment fee."""
-    return repayment(amount, principal=principal, interest=interest, fees=fee, memo="提前還款")
+def prepayment(amount, principal, interest=ZERO, fee=ZERO, advance_used=ZERO):
+    """提前還款: Dr 1002 received (and Dr 2241 the advance it used up) / Cr 1301 principal prepaid, Cr 6011 accrued
+    interest, Cr 6021 prepayment fee."""
+    amount = fen(amount)
+    return balanced("提前還款", [Line(BANK, debit=amount), Line(ADVANCE, debit=fen(advance_used)),
+                               Line(PRINCIPAL, credit=fen(principal)), Line(INTEREST_INCOME, credit=fen(interest)),
+                               Line(FEE_INCOME, credit=fen(fee))], cash=(("in", amount),) if amount else ())
 
 
 def provision_change(booked, required):

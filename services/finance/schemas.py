@@ -84,6 +84,7 @@ class LoanPrepaid(_Event):
     principal = fields.Decimal(required=True, **MONEY)
     interest = fields.Decimal(load_default=0, **MONEY)
     fee = fields.Decimal(load_default=0, **MONEY)
+    advance_used = fields.Decimal(load_default=0, **MONEY)
     paid_on = fields.Date(**OPTIONAL)
     voucher_no = fields.String(**OPTIONAL)
     payer_name = fields.String(**OPTIONAL)

@@ -92,7 +92,8 @@ class FinanceService(ServiceBase):
     def on_prepaid(self, event):
         data = load(LoanPrepaid(), event.payload)
         book = self._book(data["loan_id"])
-        entry = domain.prepayment(data["amount"], data["principal"], data["interest"], data["fee"])
+        entry = domain.prepayment(data["amount"], data["principal"], data["interest"], data["fee"],
+                                  data["advance_used"])
         self._post(entry, event, data["paid_on"] or _business_date(event), book.loan_id,
                    counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
                    summary=f"提前還款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])

@@ -245,3 +245,19 @@ class CobRun(Base):
     started_by = Column(String(64), nullable=False)
     started_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     finished_at = Column(UtcDateTime())
+
+
+class Prepayment(Base):
+    """提前還款: what settled the loan early, as quoted."""
+    __tablename__ = "prepayment"
+    id = Column(String(36), primary_key=True, default=new_id)
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    paid_on = Column(Date, nullable=False)
+    amount = Column(MONEY, nullable=False)
+    principal = Column(MONEY, nullable=False)
+    interest = Column(MONEY, nullable=False)
+    fee = Column(MONEY, nullable=False)
+    advance_used = Column(MONEY, nullable=False)
+    channel = Column(String(30), nullable=False)
+    recorded_by = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

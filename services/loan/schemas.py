@@ -157,3 +157,12 @@ class RepaymentIn(_Exact):
 
 class CobIn(Strict):
     business_date = business_date(required=True)
+
+
+class PrepaymentIn(_Exact):
+    MONEY_FIELDS = ("amount",)
+    paid_on = business_date(required=True)
+    full = fields.Boolean(required=True)
+    amount = positive_money(**OPTIONAL)
+    mode = fields.String(validate=validate.OneOf(("reduce_installment", "shorten_term")), **OPTIONAL)
+    channel = fields.String(load_default="bank_transfer", validate=validate.OneOf(CHANNELS))

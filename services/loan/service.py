@@ -21,11 +21,11 @@ from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
 from services.loan.models import (Application, ApplicationStep, Base, CobRun, ContractSequence, CreditDraw,
-                                  CreditLine, Disbursement, IdempotentRequest, Installment, Loan, LprRate, Product,
-                                  Repayment)
+                                  CreditLine, Disbursement, IdempotentRequest, Installment, Loan, LprRate, Prepayment,
+                                  Product, Repayment)
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
-                                   DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, ProductIn, RepaymentIn,
-                                   ScheduleIn)
+                                   DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn, ProductIn,
+                                   RepaymentIn, ScheduleIn)
 
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
@@ -517,6 +517,83 @@ class LoanService(ServiceBase):
         query = select(Repayment).where(Repayment.loan_id == loan.id).order_by(Repayment.paid_on.desc(),
                                                                                Repayment.created_at.desc())
         return paginate(self.uow.session, query, page, page_size, lambda r: self._dump_repayment(r, loan))
+
+    # -- early repayment (提前還款) -------------------------------------------------------------
+    @rpc
+    def quote_prepayment(self, loan_id, data):
+        """What paying the loan off on `paid_on` costs (DOMAIN.md): the same figure `prepay` then takes."""
+        data = load(PrepaymentIn(), data)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        quote, _ = self._prepayment(loan, data)
+        return self._dump_quote(loan, data["paid_on"], quote)
+
+    @rpc
+    def prepay(self, loan_id, data, idempotency_key=None):
+        """提前還款, full: settles the loan at the quoted figure; `loan.prepaid` and `loan.settled`."""
+        data = load(PrepaymentIn(), data)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
+        operation = f"prepayment:{loan.id}"
+        replay = self._replay(idempotency_key, operation, data)
+        if replay is not None:
+            return replay
+        quote, lines = self._prepayment(loan, data)
+        future = [line for line in lines if line.due_date > data["paid_on"] and _due(line).total > 0]
+        for index, line in enumerate(future):
+            if index == 0:  # the interest accrued since the last due date is earned on the next installment
+                line.interest = line.paid_interest + quote.interest
+                line.paid_interest = line.interest
+            else:  # interest of periods that will not run is not owed
+                line.interest = line.paid_interest
+            line.paid_principal, line.status = line.principal, "prepaid"
+        record = Prepayment(loan_id=loan.id, paid_on=data["paid_on"], amount=quote.amount, principal=quote.principal,
+                            interest=quote.interest, fee=quote.fee, advance_used=quote.advance_used,
+                            channel=data["channel"], recorded_by=self.uow.actor.user_id)
+        self.uow.session.add(record)
+        loan.outstanding_principal = engine.ZERO
+        loan.advance_balance -= quote.advance_used
+        loan.status, loan.settled_on = "settled", data["paid_on"]
+        self.uow.session.flush()
+        self.uow.audit("prepay", "loan", loan.id, {"amount": money(quote.amount)})
+        facts = {"loan_id": loan.id, "customer_id": loan.customer_id, "contract_no": loan.contract_no}
+        self.uow.emit("prepaid", {**facts, "prepayment_id": record.id, "full": True,
+                                  "paid_on": data["paid_on"].isoformat(), "amount": money(quote.amount),
+                                  "principal": money(quote.principal), "interest": money(quote.interest),
+                                  "fee": money(quote.fee), "advance_used": money(quote.advance_used),
+                                  "payer_name": loan.customer_name}, business_date=data["paid_on"])
+        self.uow.emit("settled", {**facts, "vehicle_id": loan.vehicle_id, "settled_on": data["paid_on"].isoformat()},
+                      business_date=data["paid_on"])
+        result = {**self._dump_quote(loan, data["paid_on"], quote), "id": record.id, "loan_status": loan.status}
+        self._remember(idempotency_key, operation, data, result)
+        return result
+
+    def _prepayment(self, loan, data):
+        if not data["full"]:
+            raise RuleViolated("a partial early repayment (with reduce_installment or shorten_term) is not "
+                               "available yet; repay in full, or make a repayment held as an advance",
+                               code="PARTIAL_PREPAYMENT_NOT_AVAILABLE", errors={"full": ["only true for now"]})
+        if loan.status != "active":
+            raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
+        business_today = self._business_today()
+        if not loan.disbursed_on <= data["paid_on"] <= business_today:
+            raise field_error("paid_on", f"must be between disbursement ({loan.disbursed_on}) and the business "
+                              f"date ({business_today})", code="PAID_ON_INVALID")
+        lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
+                                         .order_by(Installment.no)).all()
+        try:
+            quote = servicing.full_prepayment(
+                data["paid_on"], [_due(line) for line in lines], loan.outstanding_principal, loan.annual_rate,
+                loan.disbursed_on, loan.prepayment_fee_rate, loan.prepayment_fee_free_after_months,
+                loan.advance_balance)
+        except servicing.Refused as exc:
+            raise RuleViolated(exc.message, code=exc.code, extra=exc.extra) from None
+        return quote, lines
+
+    @staticmethod
+    def _dump_quote(loan, paid_on, quote):
+        return {"loan_id": loan.id, "paid_on": paid_on.isoformat(), "full": True,
+                "principal": money(quote.principal), "interest": money(quote.interest), "fee": money(quote.fee),
+                "advance_used": money(quote.advance_used), "amount": money(quote.amount),
+                "accrued_days": quote.accrued_days}
 
     # -- close of business (日終) ----------------------------------------------------------------
     @rpc

@@ -117,6 +117,40 @@ def test_paying_everything_settles_the_loan_and_the_car_is_released(staff, one_m
     assert history[0]["outstanding_principal"] == "0.00"
 
 
+def test_an_early_repayment_is_quoted_then_settles_the_loan_at_that_figure(staff, product):
+    loan, car, _ = disbursed_loan(staff, product, "80000.00", 24, days_ago=20)  # nothing due yet
+    clerk, path = staff["clerk"], f"/api/v1/loans/{loan['id']}"
+    body = {"paid_on": TODAY.isoformat(), "full": True}
+    quote = clerk.post(f"{path}/prepayment-quote", json=body)
+    assert quote.status_code == 200, quote.text
+    quote = quote.json()
+    # 20 days of interest on 80,000.00 at 8.88 % / 360, and the product's 2 % prepayment fee
+    interest = (Decimal("80000.00") * Decimal("0.0888") / 360 * 20).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    assert (quote["principal"], quote["interest"], quote["fee"]) == ("80000.00", str(interest), "1600.00")
+    assert quote["amount"] == str(Decimal("81600.00") + interest) and quote["accrued_days"] == 20
+    assert_problem(clerk.post(f"{path}/prepayments", json={**body, "full": False, "amount": "1000.00"}), 422,
+                   "PARTIAL_PREPAYMENT_NOT_AVAILABLE")
+    done = clerk.post(f"{path}/prepayments", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert done.status_code == 200 and done.json()["amount"] == quote["amount"], done.text
+    assert done.json()["loan_status"] == "settled" and clerk.get(path).json()["outstanding_principal"] == "0.00"
+    assert_problem(clerk.post(f"{path}/prepayment-quote", json=body), 409, "LOAN_STATE")
+
+    posted = wait_until(lambda: [e for e in clerk.get("/api/v1/finance/journal-entries", params={
+        "loan_id": loan["id"]}).json()["items"] if e["source_type"] == "loan.prepaid"], message="the posting")
+    assert {(l["account"], l["debit"], l["credit"]) for l in posted[0]["lines"]} == {
+        ("1002", quote["amount"], "0.00"), ("1301", "0.00", "80000.00"), ("6011", "0.00", str(interest)),
+        ("6021", "0.00", "1600.00")}
+    wait_until(lambda: staff["collateral"].get("/api/v1/releases", params={"loan_id": loan["id"]}).json()["total"],
+               message="the release task")
+
+
+def test_an_early_repayment_waits_for_what_is_due(staff, product):
+    loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=40)  # the first installment is due
+    refused = staff["clerk"].post(f"/api/v1/loans/{loan['id']}/prepayment-quote",
+                                  json={"paid_on": TODAY.isoformat(), "full": True})
+    assert_problem(refused, 422, "INSTALLMENTS_DUE")
+
+
 def daily(principal, rate="0.0888", markup="0.50"):
     """One day's penalty, computed here independently of the service: principal × rate × (1 + markup) / 360."""
     exact = Decimal(principal) * Decimal(rate) * (1 + Decimal(markup)) / 360

@@ -96,3 +96,35 @@ def test_dpd_across_a_month_end_and_a_leap_day():
     assert servicing.days_past_due(dt.date(2028, 3, 1), dues) == 30  # January has 31 days, leap February 29
     paid_first = [Due(1, dt.date(2028, 1, 31), D("0"), D("0")), dues[1]]
     assert servicing.days_past_due(dt.date(2028, 3, 1), paid_first) == 1
+
+
+# -- early repayment ----------------------------------------------------------------------------------
+def test_full_prepayment_quote():
+    disbursed = dt.date(2026, 1, 15)
+    dues = [Due(1, dt.date(2026, 2, 15), D("0"), D("0")), Due(2, dt.date(2026, 3, 15), D("8000"), D("700")),
+            Due(3, dt.date(2026, 4, 15), D("8100"), D("600"))]
+    quote = servicing.full_prepayment(dt.date(2026, 3, 1), dues, D("16100.00"), D("0.0888"), disbursed,
+                                      D("0.02"), None)
+    # 14 days since 15 February: 16,100.00 x 0.0888 / 360 x 14 = 55.5986... -> 55.60
+    assert (quote.accrued_days, quote.interest, quote.fee) == (14, D("55.60"), D("322.00"))
+    assert quote.amount == D("16100.00") + D("55.60") + D("322.00")
+    waived = servicing.full_prepayment(dt.date(2026, 3, 1), dues, D("16100.00"), D("0.0888"), disbursed,
+                                       D("0.02"), 1)  # free after one month: 1 Mar is a month after 15 Jan
+    assert waived.fee == D("0")
+    with_advance = servicing.full_prepayment(dt.date(2026, 3, 1), dues, D("16100.00"), D("0.0888"), disbursed,
+                                             D("0"), None, held_advance=D("100.00"))
+    assert with_advance.amount == D("16100.00") + D("55.60") - D("100.00")
+
+
+def test_no_early_repayment_while_anything_due_is_unpaid():
+    dues = [Due(1, dt.date(2026, 2, 15), D("10"), D("1")), Due(2, dt.date(2026, 3, 15), D("8000"), D("700"))]
+    with pytest.raises(servicing.Refused) as refused:
+        servicing.full_prepayment(dt.date(2026, 2, 15), dues, D("8010"), D("0.1"), dt.date(2026, 1, 15), D("0"),
+                                  None)
+    assert refused.value.code == "INSTALLMENTS_DUE"
+
+
+def test_whole_months():
+    assert servicing.months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
+    assert servicing.months_between(dt.date(2026, 1, 15), dt.date(2026, 2, 15)) == 1
+    assert servicing.months_between(dt.date(2026, 1, 15), dt.date(2027, 1, 14)) == 11

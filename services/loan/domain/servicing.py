@@ -114,3 +114,44 @@ def days_past_due(business_date, dues):
     """DPD: business date − the oldest due date still unpaid (an installment is overdue from the next day)."""
     late = [due.due_date for due in dues if due.due_date < business_date and due.total > 0]
     return (business_date - min(late)).days if late else 0
+
+
+# -- early repayment (提前還款) -----------------------------------------------------------------------
+def months_between(start, end):
+    """Whole calendar months from `start` to `end` (a month is complete on the same day-of-month or later)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (1 if end.day < start.day else 0)
+
+
+@dataclass(frozen=True)
+class PrepaymentQuote:
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    advance_used: Decimal
+    accrued_days: int
+
+    @property
+    def amount(self):
+        """What the borrower pays now: principal, accrued interest and fee, less the advance already held."""
+        return self.principal + self.interest + self.fee - self.advance_used
+
+
+def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed_on, fee_rate,
+                    fee_free_after_months, held_advance=ZERO):
+    """DOMAIN.md: outstanding principal + interest accrued since the last due date (actual days × daily rate ×
+    outstanding principal) + prepayment fee (rate × principal, waived after the free period). Refused while
+    anything due on or before `paid_on` is unpaid."""
+    if any(due.due_date <= paid_on and due.total > 0 for due in dues):
+        raise Refused("INSTALLMENTS_DUE", "pay the installments already due (and their penalty) first; an early "
+                      "repayment settles only what is not due yet")
+    if outstanding_principal <= 0:
+        raise Refused("NOTHING_TO_PREPAY", "no principal is outstanding")
+    passed = [d for d in (disbursed_on, *[due.due_date for due in dues]) if d <= paid_on]
+    last_due = max(passed) if passed else disbursed_on
+    days = (paid_on - last_due).days
+    interest = fen(outstanding_principal * annual_rate / DAY_COUNT * days)
+    free = fee_free_after_months is not None and months_between(disbursed_on, paid_on) >= fee_free_after_months
+    fee = ZERO if free else fen(outstanding_principal * fee_rate)
+    used = min(held_advance, outstanding_principal + interest + fee)
+    return PrepaymentQuote(outstanding_principal, interest, fee, used, days)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:26:05.240306
+Create Date: 2026-11-29 00:49:31.729346
 """
 from alembic import op
 import sqlalchemy as sa
@@ -237,6 +237,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
     sa.PrimaryKeyConstraint('loan_id', 'no')
     )
+    op.create_table('prepayment',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('loan_id', sa.String(length=36), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('principal', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('interest', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('fee', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('advance_used', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('channel', sa.String(length=30), nullable=False),
+    sa.Column('recorded_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('prepayment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_prepayment_loan_id'), ['loan_id'], unique=False)
     op.create_table('repayment',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('loan_id', sa.String(length=36), nullable=False),
@@ -257,6 +274,9 @@ def downgrade():
     with op.batch_alter_table('repayment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repayment_loan_id'))
     op.drop_table('repayment')
+    with op.batch_alter_table('prepayment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_prepayment_loan_id'))
+    op.drop_table('prepayment')
     op.drop_table('installment')
     with op.batch_alter_table('disbursement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disbursement_loan_id'))
