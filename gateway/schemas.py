@@ -878,3 +878,19 @@ class PrepaymentQuoteSchema(Schema):
     amount = fields.String(metadata={"description": "to pay now"})
     accrued_days = fields.Integer()
     loan_status = fields.String()
+
+
+class TransferSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    from_customer_id = fields.String(dump_only=True)
+    to_customer_id = fields.String(required=True)
+    to_customer_name = fields.String(dump_only=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    requested_by = fields.String(dump_only=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(dump_only=True, allow_none=True)
+    supplement_no = fields.String(dump_only=True, allow_none=True, metadata={"description": "補充協議編號"})
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)

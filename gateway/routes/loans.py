@@ -11,7 +11,7 @@ from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestS
                              InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema,
                              OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
                              ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
-                             ScheduleSchema, page_of)
+                             ScheduleSchema, TransferSchema, page_of)
 from services.common.errors import field_error
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1",
@@ -308,3 +308,25 @@ class Prepayments(MethodView):
     def post(self, data, loan_id):
         """提前還款: pays the loan off at the quoted figure; the loan is settled (`loan.prepaid`, `loan.settled`)."""
         return call("loan", "prepay", loan_id, data, idempotency_key=idempotency_key())
+
+
+@blp.route("/loans/<loan_id>/transfers")
+class Transfers(MethodView):
+    @blp.arguments(TransferSchema)
+    @blp.response(201, TransferSchema)
+    @requires("loan.servicing.request")
+    def post(self, data, loan_id):
+        """債務轉讓: ask to make another customer the borrower. 422 `CUSTOMER_BLACKLISTED` when the new borrower
+        fails the application checks; an approver decides."""
+        return call("loan", "request_transfer", loan_id, data)
+
+
+@blp.route("/transfers/<transfer_id>/decision")
+class TransferDecision(MethodView):
+    @blp.arguments(ReviewSchema)
+    @blp.response(200, TransferSchema)
+    @requires("loan.servicing.approve")
+    def post(self, data, transfer_id):
+        """Approve or reject, by someone other than who requested it. Approval keeps the contract number with a
+        supplement number and publishes `loan.transferred` (the car's owner and mortgage follow)."""
+        return call("loan", "decide_transfer", transfer_id, data)

@@ -261,3 +261,24 @@ class Prepayment(Base):
     channel = Column(String(30), nullable=False)
     recorded_by = Column(String(64), nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class LoanTransfer(Base):
+    """債務轉讓 / 債務承擔: the borrower changes to another customer, approved by an approver; the approval is the
+    contract's supplement (補充協議) and keeps the contract number."""
+    __tablename__ = "loan_transfer"
+    id = Column(String(36), primary_key=True, default=new_id)
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    from_customer_id = Column(String(36), nullable=False)
+    to_customer_id = Column(String(36), nullable=False)
+    to_customer_name = Column(String(200), nullable=False)
+    reason = Column(String(500), nullable=False)
+    status = Column(String(20), nullable=False)  # pending | approved | rejected
+    requested_by = Column(String(64), nullable=False)
+    officer_id = Column(String(64), nullable=False)
+    department_id = Column(String(36))
+    decided_by = Column(String(64))
+    decided_at = Column(UtcDateTime())
+    comment = Column(String(500))
+    supplement_no = Column(String(40))
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

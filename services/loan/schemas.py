@@ -166,3 +166,8 @@ class PrepaymentIn(_Exact):
     amount = positive_money(**OPTIONAL)
     mode = fields.String(validate=validate.OneOf(("reduce_installment", "shorten_term")), **OPTIONAL)
     channel = fields.String(load_default="bank_transfer", validate=validate.OneOf(CHANNELS))
+
+
+class TransferIn(Strict):
+    to_customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

@@ -21,11 +21,11 @@ from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
 from services.loan.models import (Application, ApplicationStep, Base, CobRun, ContractSequence, CreditDraw,
-                                  CreditLine, Disbursement, IdempotentRequest, Installment, Loan, LprRate, Prepayment,
-                                  Product, Repayment)
+                                  CreditLine, Disbursement, IdempotentRequest, Installment, Loan, LoanTransfer, LprRate,
+                                  Prepayment, Product, Repayment)
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
                                    DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn, ProductIn,
-                                   RepaymentIn, ScheduleIn)
+                                   RepaymentIn, ScheduleIn, TransferIn)
 
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
@@ -594,6 +594,75 @@ class LoanService(ServiceBase):
                 "principal": money(quote.principal), "interest": money(quote.interest), "fee": money(quote.fee),
                 "advance_used": money(quote.advance_used), "amount": money(quote.amount),
                 "accrued_days": quote.accrued_days}
+
+    # -- debt transfer (債務轉讓) ---------------------------------------------------------------
+    @rpc
+    def request_transfer(self, loan_id, data):
+        """The borrower changes to another customer, who must pass the application checks (exists, visible,
+        not blacklisted, nor its legal representative); an approver decides."""
+        data = load(TransferIn(), data)
+        customer = self._customer(data["to_customer_id"])  # other services first, before our transaction
+        verdict = ask(self.customers, "may_borrow", customer_id=customer["id"])
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
+        if loan.status != "active":
+            raise Conflict(f"the loan is {loan.status}; only an active loan is transferred", code="LOAN_STATE")
+        if customer["id"] == loan.customer_id:
+            raise field_error("to_customer_id", "the loan already belongs to this customer", code="SAME_CUSTOMER")
+        if not verdict["may_borrow"]:
+            raise RuleViolated("the new borrower is on the blacklist: " + "; ".join(verdict["reasons"]),
+                               code="CUSTOMER_BLACKLISTED", errors={"to_customer_id": ["blacklisted"]})
+        pending = self.uow.session.scalars(select(LoanTransfer.id).where(
+            LoanTransfer.loan_id == loan.id, LoanTransfer.status == "pending")).first()
+        if pending:
+            raise Conflict("a transfer of this loan is already waiting for a decision", code="TRANSFER_PENDING",
+                           extra={"existing_id": pending})
+        transfer = LoanTransfer(loan_id=loan.id, from_customer_id=loan.customer_id, to_customer_id=customer["id"],
+                                to_customer_name=customer["name"], reason=data["reason"], status="pending",
+                                requested_by=self.uow.actor.user_id, officer_id=loan.officer_id,
+                                department_id=loan.department_id)
+        self.uow.session.add(transfer)
+        self.uow.session.flush()
+        self.uow.audit("request_transfer", "loan_transfer", transfer.id, {"to": customer["id"]})
+        return self._dump_transfer(transfer)
+
+    @rpc
+    def decide_transfer(self, transfer_id, data):
+        """Approval makes the new customer the borrower (same contract number, a supplement number) and
+        publishes `loan.transferred`: the collateral service moves the car and opens a new registration."""
+        data = load(DecisionIn(), data)
+        transfer = self._visible(LoanTransfer, transfer_id, "TRANSFER_NOT_FOUND", lock=True)
+        if transfer.status != "pending":
+            raise Conflict(f"this transfer was already {transfer.status}", code="TRANSFER_ALREADY_DECIDED")
+        if transfer.requested_by == self.uow.actor.user_id:
+            raise Forbidden("a transfer is approved by someone other than who requested it",
+                            code="SEGREGATION_OF_DUTIES")
+        transfer.decided_by, transfer.decided_at, transfer.comment = self.uow.actor.user_id, utcnow(), data["comment"]
+        if not data["approve"]:
+            transfer.status = "rejected"
+            self.uow.audit("reject_transfer", "loan_transfer", transfer.id, {"comment": data["comment"]})
+            return self._dump_transfer(transfer)
+        loan = self.uow.session.get(Loan, transfer.loan_id, with_for_update=True)
+        if loan.status != "active" or loan.customer_id != transfer.from_customer_id:
+            raise Conflict("the loan changed since the request; request the transfer again", code="LOAN_STATE")
+        done = self.uow.session.scalar(select(func.count()).select_from(LoanTransfer).where(
+            LoanTransfer.loan_id == loan.id, LoanTransfer.status == "approved"))
+        transfer.status, transfer.supplement_no = "approved", f"{loan.contract_no}-BC{done + 1:02d}"
+        loan.customer_id, loan.customer_name = transfer.to_customer_id, transfer.to_customer_name
+        self.uow.audit("approve_transfer", "loan_transfer", transfer.id, {"supplement_no": transfer.supplement_no})
+        self.uow.emit("transferred", {
+            "loan_id": loan.id, "contract_no": loan.contract_no, "supplement_no": transfer.supplement_no,
+            "customer_id": transfer.to_customer_id, "customer_name": transfer.to_customer_name,
+            "previous_customer_id": transfer.from_customer_id, "vehicle_id": loan.vehicle_id,
+            "department_id": loan.department_id, "outstanding_principal": money(loan.outstanding_principal)})
+        return self._dump_transfer(transfer)
+
+    @staticmethod
+    def _dump_transfer(t):
+        return {"id": t.id, "loan_id": t.loan_id, "from_customer_id": t.from_customer_id,
+                "to_customer_id": t.to_customer_id, "to_customer_name": t.to_customer_name, "reason": t.reason,
+                "status": t.status, "requested_by": t.requested_by, "decided_by": t.decided_by,
+                "decided_at": iso(t.decided_at), "comment": t.comment, "supplement_no": t.supplement_no,
+                "created_at": t.created_at.isoformat()}
 
     # -- close of business (日終) ----------------------------------------------------------------
     @rpc

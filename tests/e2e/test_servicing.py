@@ -151,6 +151,37 @@ def test_an_early_repayment_waits_for_what_is_due(staff, product):
     assert_problem(refused, 422, "INSTALLMENTS_DUE")
 
 
+def test_a_debt_transfer_is_approved_by_another_and_the_car_follows(staff, product):
+    loan, car, borrower = disbursed_loan(staff, product, "120000.00", 24, days_ago=10)
+    officer, approver, path = staff["officer"], staff["approver"], f"/api/v1/loans/{loan['id']}"
+    blacklisted = register(officer)[0].json()
+    staff["reviewer_1"].post("/api/v1/blacklist", json={"customer_id": blacklisted["id"], "reason": "失信被執行人"})
+    refused = officer.post(f"{path}/transfers", json={"to_customer_id": blacklisted["id"], "reason": "家庭變故"})
+    assert_problem(refused, 422, "CUSTOMER_BLACKLISTED")
+    assert_problem(officer.post(f"{path}/transfers", json={"to_customer_id": borrower["id"], "reason": "x1"}), 422,
+                   "SAME_CUSTOMER")
+
+    heir = register(officer, name="趙承接")[0].json()
+    transfer = officer.post(f"{path}/transfers", json={"to_customer_id": heir["id"], "reason": "原借款人移民"})
+    assert transfer.status_code == 201 and transfer.json()["status"] == "pending", transfer.text
+    transfer = transfer.json()
+    assert_problem(officer.post(f"{path}/transfers", json={"to_customer_id": heir["id"], "reason": "again"}), 409,
+                   "TRANSFER_PENDING")
+    assert_problem(officer.post(f"/api/v1/transfers/{transfer['id']}/decision", json={"approve": True}), 403)
+    approved = approver.post(f"/api/v1/transfers/{transfer['id']}/decision", json={"approve": True, "comment": "同意"})
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["supplement_no"] == f"{loan['contract_no']}-BC01"
+    detail = officer.get(path).json()
+    assert detail["customer_id"] == heir["id"] and detail["contract_no"] == loan["contract_no"]
+
+    # collateral consumes loan.transferred: the car changes hands and a new mortgage registration opens
+    vehicle = wait_until(lambda: (v := officer.get(f"/api/v1/vehicles/{car['id']}").json())["owner_customer_id"]
+                         == heir["id"] and v, timeout=20, message="the new owner")
+    assert vehicle["owner_history"][-1]["from_customer_id"] == borrower["id"]
+    registrations = staff["collateral"].get("/api/v1/mortgages", params={"loan_id": loan["id"]}).json()
+    assert registrations["total"] == 2
+
+
 def daily(principal, rate="0.0888", markup="0.50"):
     """One day's penalty, computed here independently of the service: principal × rate × (1 + markup) / 360."""
     exact = Decimal(principal) * Decimal(rate) * (1 + Decimal(markup)) / 360

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 00:49:31.729346
+Create Date: 2026-11-29 00:58:16.337043
 """
 from alembic import op
 import sqlalchemy as sa
@@ -237,6 +237,27 @@ def upgrade():
     sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
     sa.PrimaryKeyConstraint('loan_id', 'no')
     )
+    op.create_table('loan_transfer',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('loan_id', sa.String(length=36), nullable=False),
+    sa.Column('from_customer_id', sa.String(length=36), nullable=False),
+    sa.Column('to_customer_id', sa.String(length=36), nullable=False),
+    sa.Column('to_customer_name', sa.String(length=200), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('requested_by', sa.String(length=64), nullable=False),
+    sa.Column('officer_id', sa.String(length=64), nullable=False),
+    sa.Column('department_id', sa.String(length=36), nullable=True),
+    sa.Column('decided_by', sa.String(length=64), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('comment', sa.String(length=500), nullable=True),
+    sa.Column('supplement_no', sa.String(length=40), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('loan_transfer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_transfer_loan_id'), ['loan_id'], unique=False)
     op.create_table('prepayment',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('loan_id', sa.String(length=36), nullable=False),
@@ -277,6 +298,9 @@ def downgrade():
     with op.batch_alter_table('prepayment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_prepayment_loan_id'))
     op.drop_table('prepayment')
+    with op.batch_alter_table('loan_transfer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_transfer_loan_id'))
+    op.drop_table('loan_transfer')
     op.drop_table('installment')
     with op.batch_alter_table('disbursement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disbursement_loan_id'))
