@@ -72,5 +72,9 @@ class DpdChanged(_LoanEvent):
     outstanding_principal = fields.Decimal(load_default=None)
 
 
+class LoanTransferred(_LoanEvent):
+    previous_customer_id = fields.String(load_default=None)
+
+
 class ClassificationChanged(_LoanEvent):
     classification = fields.String(required=True)

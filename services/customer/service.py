@@ -14,8 +14,9 @@ from services.common.scope import scoped
 from services.common.service import ServiceBase
 from services.customer import domain
 from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
-from services.customer.schemas import (ApplicationRejected, ApplicationSubmitted, BlacklistIn, ClassificationChanged, DpdChanged,
-                                       EnterpriseIn, LoanDisbursed, LoanSettled, PersonIn)
+from services.customer.schemas import (ApplicationRejected, ApplicationSubmitted, BlacklistIn, ClassificationChanged,
+                                       DpdChanged, EnterpriseIn, LoanDisbursed, LoanSettled, LoanTransferred,
+                                       PersonIn)
 
 UNMASK = "customer.unmask"
 
@@ -206,6 +207,12 @@ class CustomerService(ServiceBase):
         self._set_dpd(history, data["dpd"], event)
         if data["outstanding_principal"] is not None:
             self._set_outstanding(history, data["outstanding_principal"], event)
+
+    @subscribe("loan.transferred")
+    def on_loan_transferred(self, event):
+        """債務轉讓: the loan is now the new borrower's; it leaves the previous borrower's history."""
+        data = load(LoanTransferred(), event.payload)
+        self._history(data["loan_id"], data["customer_id"]).customer_id = data["customer_id"]
 
     @subscribe("collection.classification_changed")
     def on_classification_changed(self, event):

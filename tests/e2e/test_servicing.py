@@ -180,6 +180,10 @@ def test_a_debt_transfer_is_approved_by_another_and_the_car_follows(staff, produ
     assert vehicle["owner_history"][-1]["from_customer_id"] == borrower["id"]
     registrations = staff["collateral"].get("/api/v1/mortgages", params={"loan_id": loan["id"]}).json()
     assert registrations["total"] == 2
+    # the customer service moves the loan into the new borrower's history
+    wait_until(lambda: [h for h in officer.get(f"/api/v1/customers/{heir['id']}").json()["loans"]
+                        if h["loan_id"] == loan["id"]], message="the loan in the new borrower's history")
+    assert loan["id"] not in {h["loan_id"] for h in officer.get(f"/api/v1/customers/{borrower['id']}").json()["loans"]}
 
 
 def daily(principal, rate="0.0888", markup="0.50"):
