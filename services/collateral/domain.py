@@ -5,7 +5,6 @@ Plain Python: no Nameko, Flask or SQLAlchemy, so every rule here is unit-tested 
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 # -- VIN (ISO 3779 / GB 16735) -------------------------------------------------------------------
 VIN_LENGTH = 17
@@ -163,7 +162,3 @@ def completion_problem(status, done_on, opened_on, today, kind):
     if kind in ("mortgage_release", "gps_removal") and done_on < opened_on:
         return "DATE_BEFORE_TASK", f"the date cannot be before the loan was settled ({opened_on.isoformat()})"
     return None
-
-
-def money(value):
-    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))

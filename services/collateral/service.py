@@ -8,13 +8,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from services.collateral import domain
-from services.collateral.domain import money
 from services.collateral.models import Base, GpsAlert, GpsDevice, OwnerChange, Pledge, Task, Valuation, Vehicle
 from services.collateral.schemas import (GpsAlertIn, GpsTaskDone, LoanDisbursed, LoanSettled, LoanTransferred,
                                          MortgageRegistered, ReleaseDone, ReviewIn, ValuationIn, VehicleIn)
 from services.common import clock, config
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
+from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.rpc import ask, rpc
@@ -178,7 +178,7 @@ class CollateralService(ServiceBase):
         if pledge is None:
             pledge = Pledge(loan_id=data["loan_id"], vehicle_id=vehicle.id, customer_id=data["customer_id"],
                             department_id=data["department_id"], contract_no=data["contract_no"], status="active",
-                            disbursed_on=_business_date(event))
+                            disbursed_on=event.business_day)
             self.uow.session.add(pledge)
             self.uow.session.flush()
         self._open_tasks("disbursed", pledge, event)
@@ -187,7 +187,7 @@ class CollateralService(ServiceBase):
     def on_loan_settled(self, event):
         data = load(LoanSettled(), event.payload)
         pledge = self._pledge_of(data["loan_id"])
-        pledge.status, pledge.settled_on = "settled", _business_date(event)
+        pledge.status, pledge.settled_on = "settled", event.business_day
         for task in self._tasks(pledge.loan_id, domain.CANCELLED_BY_SETTLEMENT, status="open"):
             task.status, task.note = "cancelled", "貸款已結(jié)清 loan settled before the task was done"
         self._open_tasks("settled", pledge, event)
@@ -200,7 +200,7 @@ class CollateralService(ServiceBase):
         if vehicle.owner_customer_id != data["customer_id"]:
             self.uow.session.add(OwnerChange(vehicle_id=vehicle.id, from_customer_id=vehicle.owner_customer_id,
                                              to_customer_id=data["customer_id"], loan_id=pledge.loan_id,
-                                             changed_on=_business_date(event)))
+                                             changed_on=event.business_day))
             vehicle.owner_customer_id = data["customer_id"]
         pledge.customer_id = data["customer_id"]
         self._open_tasks("transferred", pledge, event)
@@ -217,7 +217,13 @@ class CollateralService(ServiceBase):
         if overdue is not None:
             late = (Task.status == "open") & (Task.due_on < clock.today())
             query = query.where(late if overdue else ~late)
-        return paginate(self.uow.session, query, page, page_size, self._dump_task)
+        result = paginate(self.uow.session, query, page, page_size, lambda task: task)
+        # the page's vehicles in one query; _dump_task then finds them in the session
+        vehicle_ids = {task.vehicle_id for task in result["items"]}
+        if vehicle_ids:
+            self.uow.session.scalars(select(Vehicle).where(Vehicle.id.in_(vehicle_ids))).all()
+        result["items"] = [self._dump_task(task) for task in result["items"]]
+        return result
 
     @rpc
     def get_task(self, task_id, kinds=None):
@@ -318,7 +324,7 @@ class CollateralService(ServiceBase):
             raise field_error("owner_customer_id", "no such customer", code="CUSTOMER_NOT_FOUND") from None
 
     def _open_tasks(self, cause, pledge, event):
-        opened_on = _business_date(event)
+        opened_on = event.business_day
         # The inbox makes each event open its tasks once; the unique (source_event_id, kind) key backs it up.
         for kind in domain.OPENED_BY[cause]:
             days = config.env_int(f"CARLOAN_{kind.upper()}_DUE_DAYS", domain.TASK_KINDS[kind].due_days)
@@ -475,7 +481,3 @@ def _checked(field, value, problem_of, code):
     if problem:
         raise field_error(field, problem, code=code)
     return value
-
-
-def _business_date(event):
-    return dt.date.fromisoformat(event.business_date) if event.business_date else clock.today()

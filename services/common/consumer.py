@@ -11,6 +11,7 @@
 * Queues are durable and named as Nameko names them; `declare_topology` creates them at deploy time,
   so events published before a consumer first runs wait in its queue.
 """
+import datetime as dt
 import logging
 import sys
 import traceback
@@ -22,7 +23,7 @@ from nameko.exceptions import ContainerBeingKilled
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common import config, jsonutil, metrics
+from services.common import clock, config, jsonutil, metrics
 from services.common.context import ACTOR_KEY, CORRELATION_KEY
 from services.common.db import UnitOfWork, utcnow
 from services.common.errors import Conflict
@@ -40,6 +41,11 @@ class Envelope:
     correlation_id: str | None
     payload: dict
     actor: dict | None = None
+
+    @property
+    def business_day(self):
+        """The business date as a date (today's in the business time zone if the event carries none)."""
+        return dt.date.fromisoformat(self.business_date) if self.business_date else clock.today()
 
     @classmethod
     def from_body(cls, body):

@@ -3,7 +3,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def _default(value):
@@ -16,6 +16,11 @@ def _default(value):
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def money(value):
+    """An amount as JSON carries it: a decimal string to the fen ("150000.00"); None stays None."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def dumps(value):

@@ -5,6 +5,7 @@ from sqlalchemy import or_, select
 
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
+from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii
@@ -19,10 +20,6 @@ from services.customer.schemas import (ApplicationRejected, ApplicationSubmitted
                                        PersonIn)
 
 UNMASK = "customer.unmask"
-
-
-def money(value):
-    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
 class CustomerService(ServiceBase):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from prometheus_client import Counter, Histogram
 from sqlalchemy import case, func, select
 
-from services.common import clock
+from services.common import clock, jsonutil
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.errors import Conflict, NotFound, RuleViolated, ValidationFailed, field_error
@@ -48,7 +48,8 @@ CASH_COLUMNS = [("occurred_on", "日期"), ("bank_account", "賬戶"), ("summary
 
 
 def money(value):
-    return str(Decimal(value or 0).quantize(domain.FEN))
+    """A sum, "0.00" when there is nothing to sum."""
+    return jsonutil.money(value or 0)
 
 
 def parse_date(value, field):
@@ -68,7 +69,7 @@ class FinanceService(ServiceBase):
     @subscribe("loan.disbursed")
     def on_loan_disbursed(self, event):
         data = load(LoanDisbursed(), event.payload)
-        posted_on = data["disbursed_on"] or _business_date(event)
+        posted_on = data["disbursed_on"] or event.business_day
         if self.uow.session.get(LoanBook, data["loan_id"]) is None:
             self.uow.session.add(LoanBook(
                 loan_id=data["loan_id"], contract_no=data["contract_no"], customer_id=data["customer_id"],
@@ -84,7 +85,7 @@ class FinanceService(ServiceBase):
         data = load(RepaymentReceived(), event.payload)
         book = self._book(data["loan_id"])
         entry = domain.repayment(data["amount"], **data["allocation"])
-        self._post(entry, event, data["paid_on"] or _business_date(event), book.loan_id,
+        self._post(entry, event, data["paid_on"] or event.business_day, book.loan_id,
                    counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
                    summary=f"還款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
 
@@ -94,7 +95,7 @@ class FinanceService(ServiceBase):
         book = self._book(data["loan_id"])
         entry = domain.prepayment(data["amount"], data["principal"], data["interest"], data["fee"],
                                   data["advance_used"])
-        self._post(entry, event, data["paid_on"] or _business_date(event), book.loan_id,
+        self._post(entry, event, data["paid_on"] or event.business_day, book.loan_id,
                    counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
                    summary=f"提前還款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
 
@@ -419,26 +420,30 @@ class FinanceService(ServiceBase):
         return domain.account_balance(account.normal_side, Decimal(debit), Decimal(credit))
 
     def _ledger_disbursements(self, start, end, _as_of):
+        pairs = self._entries_with_books(("loan.disbursed",), start, end)
+        sums = self._sums([entry.id for entry, _ in pairs])
+        vouchers = dict(self.uow.session.execute(select(CashMovement.entry_id, CashMovement.voucher_no).where(
+            CashMovement.entry_id.in_([entry.id for entry, _ in pairs]))).all()) if pairs else {}
         rows = []
-        for entry, book in self._entries_with_books(("loan.disbursed",), start, end):
-            sums = self._sums(entry.id)
-            movement = self.uow.session.scalars(select(CashMovement).where(CashMovement.entry_id == entry.id)).first()
+        for entry, book in pairs:
             rows.append({"posted_on": entry.posted_on.isoformat(), "contract_no": book.contract_no,
-                         "customer_name": book.customer_name, "principal": money(sums["1301"][0]),
-                         "fees": money(sums["6021"][1]), "net_amount": money(sums["1002"][1]),
-                         "voucher_no": movement.voucher_no if movement else None, "entry_id": entry.id,
+                         "customer_name": book.customer_name, "principal": money(sums[entry.id, "1301"][0]),
+                         "fees": money(sums[entry.id, "6021"][1]), "net_amount": money(sums[entry.id, "1002"][1]),
+                         "voucher_no": vouchers.get(entry.id), "entry_id": entry.id,
                          "loan_id": book.loan_id})
         return rows
 
     def _ledger_repayments(self, start, end, _as_of):
+        pairs = self._entries_with_books(("loan.repayment_received", "loan.prepaid"), start, end)
+        sums = self._sums([entry.id for entry, _ in pairs])
         rows = []
-        for entry, book in self._entries_with_books(("loan.repayment_received", "loan.prepaid"), start, end):
-            sums = self._sums(entry.id)
+        for entry, book in pairs:
+            line = {code: sums[entry.id, code] for code in ("1002", "1301", "6011", "6012", "6021", "2241")}
             rows.append({"posted_on": entry.posted_on.isoformat(), "contract_no": book.contract_no,
-                         "customer_name": book.customer_name, "amount": money(sums["1002"][0]),
-                         "principal": money(sums["1301"][1]), "interest": money(sums["6011"][1]),
-                         "penalty": money(sums["6012"][1]), "fees": money(sums["6021"][1]),
-                         "advance": money(sums["2241"][1]),
+                         "customer_name": book.customer_name, "amount": money(line["1002"][0]),
+                         "principal": money(line["1301"][1]), "interest": money(line["6011"][1]),
+                         "penalty": money(line["6012"][1]), "fees": money(line["6021"][1]),
+                         "advance": money(line["2241"][1]),
                          "source": "提前還款" if entry.source_type == "loan.prepaid" else "還款",
                          "entry_id": entry.id, "loan_id": book.loan_id})
         return rows
@@ -470,11 +475,13 @@ class FinanceService(ServiceBase):
             query = query.where(JournalEntry.posted_on <= end)
         return self.uow.session.execute(query).all()
 
-    def _sums(self, entry_id):
+    def _sums(self, entry_ids):
+        """(debit, credit) per (entry, account) of these entries, in one query."""
         sums = defaultdict(lambda: (ZERO, ZERO))
-        for line in self._lines_of([entry_id])[entry_id]:
-            debit, credit = sums[line.account_code]
-            sums[line.account_code] = (debit + line.debit, credit + line.credit)
+        for lines in self._lines_of(entry_ids).values():
+            for line in lines:
+                debit, credit = sums[line.entry_id, line.account_code]
+                sums[line.entry_id, line.account_code] = (debit + line.debit, credit + line.credit)
         return sums
 
     # -- dumps ---------------------------------------------------------------------------------
@@ -492,7 +499,3 @@ class FinanceService(ServiceBase):
         return {"id": bank.id, "code": bank.code, "name": bank.name, "bank_name": bank.bank_name,
                 "account_no": bank.account_no, "opening_balance": money(bank.opening_balance),
                 "opened_on": bank.opened_on.isoformat(), "is_default": bank.is_default}
-
-
-def _business_date(event):
-    return dt.date.fromisoformat(event.business_date) if event.business_date else clock.today()

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from services.common import clock, config, jsonutil
 from services.common.db import UnitOfWork, utcnow
+from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii
@@ -29,10 +30,6 @@ from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineI
 
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
-
-
-def money(value):
-    return None if value is None else str(Decimal(value).quantize(engine.FEN))
 
 
 def rate(value, places="0.000001"):
@@ -816,9 +813,12 @@ class LoanService(ServiceBase):
             draw.status = "released"
 
     def _lpr_on(self, day):
-        row = self.uow.session.scalars(select(LprRate).where(LprRate.effective_on <= day)
-                                       .order_by(LprRate.effective_on.desc())).first()
-        return row.one_year if row else None
+        cache = self.__dict__.setdefault("_lpr_cache", {})  # a worker asks once per day, not once per row
+        if day not in cache:
+            row = self.uow.session.scalars(select(LprRate).where(LprRate.effective_on <= day)
+                                           .order_by(LprRate.effective_on.desc())).first()
+            cache[day] = row.one_year if row else None
+        return cache[day]
 
     def _next_sequence(self, day):
         sequence = self.uow.session.get(ContractSequence, day, with_for_update=True)
