@@ -10,6 +10,7 @@ next due date; money beyond everything the loan still owes is refused.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.loan.domain.origination import Refused
 from services.loan.domain.schedule import ZERO, fen
 
 PARTS = ("fees", "penalty", "interest", "principal")  # the order within an installment
@@ -45,12 +46,6 @@ class Allocation:
 
     def summary(self):
         return {**{part: self.total(part) for part in PARTS}, "advance": self.advance}
-
-
-class Refused(ValueError):
-    def __init__(self, code, message, **extra):
-        super().__init__(message)
-        self.code, self.message, self.extra = code, message, extra
 
 
 def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO):
