@@ -648,6 +648,8 @@ class LoanSchema(Schema):
     settled_on = fields.String(allow_none=True, metadata=DATE)
     dpd = fields.Integer()
     classification = fields.String(allow_none=True)
+    restructured = fields.Boolean(metadata={"description": "重組: extended (展期)"})
+    extended_months = fields.Integer()
     created_at = fields.String(metadata=TIMESTAMP)
     disbursement = fields.Nested(DisbursementSchema, allow_none=True)
     accrued_penalty = fields.String(metadata={"description": "罰息 accrued and unpaid, to the fen"})
@@ -854,16 +856,37 @@ class CobSchema(Schema):
     events = fields.Integer()
     started_by = fields.String()
     finished_at = fields.String(allow_none=True, metadata=TIMESTAMP)
+    partitions = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                             metadata={"description": "loan-id ranges of the date by status (pending / done)"})
 
 
 class PrepaymentSchema(Strict):
     paid_on = IsoDate(required=True)
-    full = fields.Boolean(required=True, metadata={"description": "true: pay the loan off (partial: not yet)"})
-    amount = money(allow_none=True, load_only=True)
-    mode = fields.String(allow_none=True, load_only=True,
-                         validate=validate.OneOf(("reduce_installment", "shorten_term")))
+    full = fields.Boolean(required=True, metadata={"description": "true: pay the loan off; false: repay `amount` "
+                                                                  "of principal early and rebuild the schedule"})
+    amount = money(allow_none=True, load_only=True,
+                   metadata={"description": "partial only: the principal to repay early (less than outstanding)"})
+    mode = fields.String(allow_none=True, validate=validate.OneOf(("reduce_installment", "shorten_term")),
+                         metadata={"description": "partial only: reduce_installment (same term, default) or "
+                                                  "shorten_term (same installment)"})
     channel = fields.String(load_only=True, validate=validate.OneOf(
         ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
+
+
+class RebuiltLineSchema(Schema):
+    no = fields.Integer()
+    due_date = fields.String(metadata=DATE)
+    principal = fields.String()
+    interest = fields.String()
+    total = fields.String()
+    balance_after = fields.String()
+
+
+class RebuiltScheduleSchema(Schema):
+    installments = fields.Integer()
+    next_installment = fields.String()
+    maturity_date = fields.String(metadata=DATE)
+    lines = fields.List(fields.Nested(RebuiltLineSchema))
 
 
 class PrepaymentQuoteSchema(Schema):
@@ -878,6 +901,24 @@ class PrepaymentQuoteSchema(Schema):
     amount = fields.String(metadata={"description": "to pay now"})
     accrued_days = fields.Integer()
     loan_status = fields.String()
+    schedule_after = fields.Nested(RebuiltScheduleSchema, metadata={"description": "partial: the schedule left"})
+
+
+class ExtensionSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    extra_months = fields.Integer(required=True, validate=validate.Range(min=1, max=36))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    requested_by = fields.String(dump_only=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(dump_only=True, allow_none=True)
+    maturity_before = fields.String(dump_only=True, metadata=DATE)
+    maturity_after = fields.String(dump_only=True, allow_none=True, metadata=DATE)
+    next_installment = fields.String(dump_only=True, metadata={"description": "on approval: the new installment"})
+    installments = fields.Integer(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
 
 
 class TransferSchema(Strict):

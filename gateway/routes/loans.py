@@ -8,7 +8,7 @@ from gateway.app import call
 from gateway.auth import requires
 from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
-                             InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema,
+                             ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema,
                              OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
                              ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
                              ScheduleSchema, TransferSchema, page_of)
@@ -293,8 +293,9 @@ class PrepaymentQuote(MethodView):
     @blp.response(200, PrepaymentQuoteSchema)
     @requires("loan.view")
     def post(self, data, loan_id):
-        """提前還款試算: outstanding principal + interest accrued since the last due date + prepayment fee (less
-        any advance held). Changes nothing. 422 `INSTALLMENTS_DUE` while anything due is unpaid."""
+        """提前還款試算: principal repaid + interest accrued on it since the last due date + prepayment fee (less
+        any advance held); in part, also the schedule it leaves. Changes nothing. 422 `INSTALLMENTS_DUE` while
+        anything due is unpaid."""
         return call("loan", "quote_prepayment", loan_id, data)
 
 
@@ -306,8 +307,38 @@ class Prepayments(MethodView):
                           "schema": {"type": "string", "maxLength": 200}}])
     @requires("loan.repayment.record")
     def post(self, data, loan_id):
-        """提前還款: pays the loan off at the quoted figure; the loan is settled (`loan.prepaid`, `loan.settled`)."""
+        """提前還款 at the quoted figure: in full the loan is settled (`loan.prepaid`, `loan.settled`); in part
+        the schedule is rebuilt by `mode` (`loan.prepaid`)."""
         return call("loan", "prepay", loan_id, data, idempotency_key=idempotency_key())
+
+
+@blp.route("/loans/<loan_id>/extensions")
+class Extensions(MethodView):
+    @blp.arguments(ExtensionSchema)
+    @blp.response(201, ExtensionSchema)
+    @requires("loan.servicing.request")
+    def post(self, data, loan_id):
+        """展期: ask for `extra_months` more, before maturity and with nothing overdue. Cumulative limits of
+        《貸款通則》 art. 12 (422 `EXTENSION_LIMIT` with `max_months`); an approver decides."""
+        return call("loan", "request_extension", loan_id, data)
+
+    @blp.response(200, ExtensionSchema(many=True))
+    @requires("loan.view")
+    def get(self, loan_id):
+        """The loan's extensions, oldest first."""
+        return call("loan", "list_extensions", loan_id)
+
+
+@blp.route("/extensions/<extension_id>/decision")
+class ExtensionDecision(MethodView):
+    @blp.arguments(ReviewSchema)
+    @blp.response(200, ExtensionSchema)
+    @requires("loan.servicing.approve")
+    def post(self, data, extension_id):
+        """Approve or reject, by someone other than who requested it. Approval re-amortises the remaining
+        principal over the months left + the extension, marks the loan restructured and publishes
+        `loan.extended`."""
+        return call("loan", "decide_extension", extension_id, data)
 
 
 @blp.route("/loans/<loan_id>/transfers")

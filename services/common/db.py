@@ -88,6 +88,23 @@ class Unit:
         self.emitted.append(envelope)
         return envelope
 
+    def emit_many(self, events, business_date=None):
+        """Add many events of this transaction to the outbox in one statement: `events` are (type, payload)."""
+        if not events:
+            return []
+        now = utcnow()
+        business_date = (business_date or clock.today()).isoformat()
+        actor = {"user_id": self.actor.user_id, "username": self.actor.username}
+        envelopes = [{"event_id": str(uuid.uuid4()), "type": f"{self.service_name}.{event_type}",
+                      "occurred_at": now.isoformat(), "business_date": business_date, "source": self.service_name,
+                      "correlation_id": self.correlation_id, "actor": actor,
+                      "payload": jsonutil.to_jsonable(payload)} for event_type, payload in events]
+        self.session.execute(insert(self.tables["outbox"]), [
+            {"event_id": envelope["event_id"], "event_type": event_type, "envelope": jsonutil.dumps(envelope),
+             "created_at": now, "attempts": 0} for (event_type, _), envelope in zip(events, envelopes)])
+        self.emitted.extend(envelopes)
+        return envelopes
+
     def audit(self, action, target_type, target_id=None, payload=None):
         """Record who did what to which object, in the same transaction as the change."""
         self.session.execute(insert(self.tables["audit_log"]).values(

@@ -88,6 +88,14 @@ def repayment(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, ad
                     cash=(("in", amount),))
 
 
+def advance_applied(principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO):
+    """預收款沖抵: the advance held pays installments now due. Dr 2241 / Cr 1301, 6011, 6012, 6021; no cash moves
+    (the money came in with the repayment that left the advance)."""
+    parts = [Line(PRINCIPAL, credit=fen(principal)), Line(INTEREST_INCOME, credit=fen(interest)),
+             Line(PENALTY_INCOME, credit=fen(penalty)), Line(FEE_INCOME, credit=fen(fees))]
+    return balanced("預收款沖抵", [Line(ADVANCE, debit=sum((line.credit for line in parts), ZERO)), *parts])
+
+
 def prepayment(amount, principal, interest=ZERO, fee=ZERO, advance_used=ZERO):
     """提前還款: Dr 1002 received (and Dr 2241 the advance it used up) / Cr 1301 principal prepaid, Cr 6011 accrued
     interest, Cr 6021 prepayment fee."""

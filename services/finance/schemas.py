@@ -79,6 +79,12 @@ class RepaymentReceived(_Event):
     bank_account_code = fields.String(**OPTIONAL)
 
 
+class AdvanceApplied(_Event):
+    amount = fields.Decimal(required=True, **MONEY)
+    allocation = fields.Nested(Allocation, required=True)
+    applied_on = fields.Date(**OPTIONAL)
+
+
 class LoanPrepaid(_Event):
     amount = fields.Decimal(required=True, **MONEY)
     principal = fields.Decimal(required=True, **MONEY)

@@ -20,8 +20,9 @@ from services.finance import domain
 from services.finance.domain import ZERO
 from services.finance.models import (Account, BankAccount, Base, CashMovement, JournalEntry, JournalLine, LoanBook,
                                      ProvisionRun)
-from services.finance.schemas import (AccountIn, BankAccountIn, ClassificationChanged, DpdChanged, LoanDisbursed,
-                                      LoanPrepaid, LoanSettled, ProvisionRunIn, RepaymentReceived, ReverseIn)
+from services.finance.schemas import (AccountIn, AdvanceApplied, BankAccountIn, ClassificationChanged, DpdChanged,
+                                      LoanDisbursed, LoanPrepaid, LoanSettled, ProvisionRunIn, RepaymentReceived,
+                                      ReverseIn)
 
 POSTINGS = Counter("carloan_finance_postings_total", "Journal entries posted", ["source"])
 POSTING_LAG = Histogram("carloan_finance_posting_lag_seconds", "From an event's occurrence to its posting",
@@ -88,6 +89,15 @@ class FinanceService(ServiceBase):
         self._post(entry, event, data["paid_on"] or event.business_day, book.loan_id,
                    counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
                    summary=f"還款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
+
+    @subscribe("loan.advance_applied")
+    def on_advance_applied(self, event):
+        data = load(AdvanceApplied(), event.payload)
+        book = self._book(data["loan_id"])
+        allocation = {k: v for k, v in data["allocation"].items() if k != "advance"}
+        entry = domain.advance_applied(**allocation)
+        self._post(entry, event, data["applied_on"] or event.business_day, book.loan_id,
+                   summary=f"預收款沖抵 {book.contract_no or book.loan_id}")
 
     @subscribe("loan.prepaid")
     def on_prepaid(self, event):

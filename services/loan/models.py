@@ -1,6 +1,6 @@
 """Tables of the loan service: products, LPR, credit lines, applications, loans, schedules, disbursements."""
-from sqlalchemy import (Boolean, Column, Date, ForeignKey, Integer, MetaData, Numeric, PrimaryKeyConstraint,
-                        String, Text)
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, PrimaryKeyConstraint,
+                        String, Text, false, text, true)
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.db import utcnow
@@ -165,9 +165,10 @@ class Loan(Base):
     outstanding_principal = Column(MONEY, nullable=False)
     advance_balance = Column(MONEY, nullable=False, default=0)  # 預收款 held for the next due date
     settled_on = Column(Date)
-    cob_date = Column(Date)  # the last close of business applied: a rerun of that date skips the loan
     dpd = Column(Integer, nullable=False, default=0)
     classification = Column(String(20))
+    restructured = Column(Boolean, nullable=False, default=False, server_default=false())  # 重組: after 展期
+    extended_months = Column(Integer, nullable=False, default=0, server_default="0")  # 展期 granted so far
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 
@@ -188,8 +189,14 @@ class Installment(Base):
     paid_penalty = Column(MONEY, nullable=False, default=0)
     fees = Column(MONEY, nullable=False, default=0)
     paid_fees = Column(MONEY, nullable=False, default=0)
-    status = Column(String(20), nullable=False, default="pending")  # pending | partial | paid
-    __table_args__ = (PrimaryKeyConstraint("loan_id", "no"),)
+    status = Column(String(20), nullable=False, default="pending")  # pending | partial | overdue | paid | prepaid
+    __table_args__ = (
+        PrimaryKeyConstraint("loan_id", "no"),
+        # close of business reads only the installments still open: a small slice of a large book
+        Index("ix_installment_open", "due_date", "loan_id",
+              postgresql_where=text("status NOT IN ('paid', 'prepaid')"),
+              sqlite_where=text("status NOT IN ('paid', 'prepaid')")),
+    )
 
 
 class Disbursement(Base):
@@ -247,11 +254,31 @@ class CobRun(Base):
     finished_at = Column(UtcDateTime())
 
 
+class CobPartition(Base):
+    """One loan-id range of a business date's close: replicas claim pending ranges (SKIP LOCKED) and close each
+    in one transaction, so a range is either wholly closed for the date or not at all."""
+    __tablename__ = "cob_partition"
+    business_date = Column(Date, ForeignKey("cob_run.business_date"), nullable=False)
+    part = Column(Integer, nullable=False)
+    low_id = Column(String(36), nullable=False)  # loan ids >= low_id
+    high_id = Column(String(36), nullable=False)  # and < high_id
+    status = Column(String(20), nullable=False)  # pending | done
+    loans = Column(Integer, nullable=False, default=0)
+    overdue = Column(Integer, nullable=False, default=0)
+    events = Column(Integer, nullable=False, default=0)
+    worker = Column(String(100))
+    seconds = Column(Numeric(10, 3))
+    finished_at = Column(UtcDateTime())
+    __table_args__ = (PrimaryKeyConstraint("business_date", "part"),)
+
+
 class Prepayment(Base):
-    """提前還款: what settled the loan early, as quoted."""
+    """提前還款: in full (settles the loan) or in part (the schedule is rebuilt by `mode`), as quoted."""
     __tablename__ = "prepayment"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    full = Column(Boolean, nullable=False, default=True, server_default=true())
+    mode = Column(String(30))  # reduce_installment | shorten_term, for a partial one
     paid_on = Column(Date, nullable=False)
     amount = Column(MONEY, nullable=False)
     principal = Column(MONEY, nullable=False)
@@ -281,4 +308,23 @@ class LoanTransfer(Base):
     decided_at = Column(UtcDateTime())
     comment = Column(String(500))
     supplement_no = Column(String(40))
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class LoanExtension(Base):
+    """展期: more months for the remaining principal, requested before maturity and decided by an approver."""
+    __tablename__ = "loan_extension"
+    id = Column(String(36), primary_key=True, default=new_id)
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    months = Column(Integer, nullable=False)
+    reason = Column(String(500), nullable=False)
+    status = Column(String(20), nullable=False)  # pending | approved | rejected
+    requested_by = Column(String(64), nullable=False)
+    officer_id = Column(String(64), nullable=False)
+    department_id = Column(String(36))
+    decided_by = Column(String(64))
+    decided_at = Column(UtcDateTime())
+    comment = Column(String(500))
+    maturity_before = Column(Date, nullable=False)
+    maturity_after = Column(Date)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

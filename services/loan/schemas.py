@@ -168,6 +168,11 @@ class PrepaymentIn(_Exact):
     channel = fields.String(load_default="bank_transfer", validate=validate.OneOf(CHANNELS))
 
 
+class ExtensionIn(Strict):
+    extra_months = fields.Integer(required=True, validate=validate.Range(min=1, max=36))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
 class TransferIn(Strict):
     to_customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

@@ -2,10 +2,13 @@
 disbursement. The rules live in `services/loan/domain`; this module loads, checks, stores and publishes."""
 import datetime as dt
 import json
+import time
 from decimal import Decimal
 
 from nameko.rpc import RpcProxy
-from sqlalchemy import func, or_, select
+from nameko.timer import timer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, config, jsonutil
 from services.common.db import UnitOfWork, utcnow
@@ -17,16 +20,17 @@ from services.common.rpc import ask, rpc
 from services.common.schemas import load
 from services.common.scope import scoped
 from services.common.service import ServiceBase
+from services.loan import cob
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
-from services.loan.models import (Application, ApplicationStep, Base, CobRun, ContractSequence, CreditDraw,
-                                  CreditLine, Disbursement, IdempotentRequest, Installment, Loan, LoanTransfer, LprRate,
-                                  Prepayment, Product, Repayment)
+from services.loan.models import (Application, ApplicationStep, Base, CobPartition, CobRun, ContractSequence,
+                                  CreditDraw, CreditLine, Disbursement, IdempotentRequest, Installment, Loan,
+                                  LoanExtension, LoanTransfer, LprRate, Prepayment, Product, Repayment)
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
-                                   DisbursementReviewIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn, ProductIn,
-                                   RepaymentIn, ScheduleIn, TransferIn)
+                                   DisbursementReviewIn, ExtensionIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn,
+                                   ProductIn, RepaymentIn, ScheduleIn, TransferIn)
 
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
@@ -50,11 +54,7 @@ def refused(exc):
     return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
 
 
-def _due(line):
-    """What is still unpaid of an installment row."""
-    return servicing.Due(line.no, line.due_date, line.principal - line.paid_principal,
-                         line.interest - line.paid_interest, line.penalty - line.paid_penalty,
-                         line.fees - line.paid_fees)
+_due = cob.open_due
 
 
 def dump_schedule(schedule):
@@ -473,13 +473,7 @@ class LoanService(ServiceBase):
                                             held_advance=loan.advance_balance)
         except servicing.Refused as exc:
             raise RuleViolated(exc.message, code=exc.code, errors={"amount": [exc.message]}, extra=exc.extra) from None
-        for no, paid in allocation.lines.items():
-            line = lines[no]
-            line.paid_principal += paid.get("principal", engine.ZERO)
-            line.paid_interest += paid.get("interest", engine.ZERO)
-            line.paid_penalty += paid.get("penalty", engine.ZERO)
-            line.paid_fees += paid.get("fees", engine.ZERO)
-            line.status = "paid" if _due(line).total == 0 else "partial"
+        cob.apply_allocation(lines, allocation)
         summary = allocation.summary()
         loan.outstanding_principal -= summary["principal"]
         loan.advance_balance += allocation.advance
@@ -495,18 +489,49 @@ class LoanService(ServiceBase):
             "channel": data["channel"], "payer_name": data["payer_name"] or loan.customer_name,
             "voucher_no": data["voucher_no"], "allocation": {k: money(v) for k, v in summary.items()},
             "outstanding_principal": money(loan.outstanding_principal)}, business_date=data["paid_on"])
-        dues_after = [_due(line) for line in lines.values()]
-        if loan.dpd:  # paying what was late makes the loan current (or less late) at once
-            self._set_dpd(loan, servicing.days_past_due(business_today, dues_after), business_today)
-        if servicing.is_settled(dues_after, loan.outstanding_principal):
-            loan.status, loan.settled_on = "settled", data["paid_on"]
-            self.uow.audit("settle_loan", "loan", loan.id, {})
-            self.uow.emit("settled", {"loan_id": loan.id, "customer_id": loan.customer_id,
-                                      "vehicle_id": loan.vehicle_id, "contract_no": loan.contract_no,
-                                      "settled_on": data["paid_on"].isoformat()}, business_date=data["paid_on"])
+        self._after_payment(loan, lines.values(), data["paid_on"], business_today)
         result = self._dump_repayment(repayment, loan)
         self._remember(idempotency_key, operation, data, result)
         return result
+
+    def _after_payment(self, loan, lines, paid_on, business_today):
+        """Paying what was late makes the loan current (or less late) at once; paying everything settles it."""
+        dues = [_due(line) for line in lines]
+        if loan.dpd:
+            self._set_dpd(loan, servicing.days_past_due(business_today, dues), business_today)
+        if servicing.is_settled(dues, loan.outstanding_principal):
+            loan.status, loan.settled_on = "settled", paid_on
+            self.uow.audit("settle_loan", "loan", loan.id, {})
+            self.uow.emit("settled", {"loan_id": loan.id, "customer_id": loan.customer_id,
+                                      "vehicle_id": loan.vehicle_id, "contract_no": loan.contract_no,
+                                      "settled_on": paid_on.isoformat()}, business_date=paid_on)
+
+    def _apply_advance(self, loan, on):
+        """預收款沖抵 at close of business: the advance held pays the installments due by `on`, by the product's
+        order, as a repayment on channel `advance`; `loan.advance_applied` (finance: Dr 2241)."""
+        lines = {line.no: line for line in self.uow.session.scalars(
+            select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
+        dues = [due for due in map(_due, lines.values()) if due.total > 0]
+        amount = servicing.advance_to_apply(loan.advance_balance, dues, on)
+        if amount <= 0:
+            return
+        allocation = servicing.allocate(amount, dues, on, loan.allocation)
+        cob.apply_allocation(lines, allocation)
+        summary = allocation.summary()
+        loan.outstanding_principal -= summary["principal"]
+        loan.advance_balance -= amount
+        repayment = Repayment(loan_id=loan.id, amount=amount, paid_on=on, channel="advance",
+                              recorded_by=self.uow.actor.user_id,
+                              allocation=jsonutil.dumps({**summary, "lines": allocation.lines}))
+        self.uow.session.add(repayment)
+        self.uow.session.flush()
+        self.uow.emit("advance_applied", {
+            "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
+            "contract_no": loan.contract_no, "amount": money(amount), "applied_on": on.isoformat(),
+            "allocation": {k: money(v) for k, v in summary.items() if k != "advance"},
+            "advance_balance": money(loan.advance_balance),
+            "outstanding_principal": money(loan.outstanding_principal)}, business_date=on)
+        self._after_payment(loan, lines.values(), on, on + dt.timedelta(days=1))
 
     @rpc
     def list_repayments(self, loan_id, page=1, page_size=20):
@@ -521,53 +546,60 @@ class LoanService(ServiceBase):
         """What paying the loan off on `paid_on` costs (DOMAIN.md): the same figure `prepay` then takes."""
         data = load(PrepaymentIn(), data)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
-        quote, _ = self._prepayment(loan, data)
-        return self._dump_quote(loan, data["paid_on"], quote)
+        quote, _, rebuilt = self._prepayment(loan, data)
+        return self._dump_quote(loan, data, quote, rebuilt)
 
     @rpc
     def prepay(self, loan_id, data, idempotency_key=None):
-        """提前還款, full: settles the loan at the quoted figure; `loan.prepaid` and `loan.settled`."""
+        """提前還款 at the quoted figure. In full it settles the loan (`loan.settled`); in part the schedule is
+        rebuilt for the principal left, by `mode`. `loan.prepaid` either way."""
         data = load(PrepaymentIn(), data)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         operation = f"prepayment:{loan.id}"
         replay = self._replay(idempotency_key, operation, data)
         if replay is not None:
             return replay
-        quote, lines = self._prepayment(loan, data)
+        quote, lines, rebuilt = self._prepayment(loan, data)
         future = [line for line in lines if line.due_date > data["paid_on"] and _due(line).total > 0]
-        for index, line in enumerate(future):
-            if index == 0:  # the interest accrued since the last due date is earned on the next installment
-                line.interest = line.paid_interest + quote.interest
-                line.paid_interest = line.interest
-            else:  # interest of periods that will not run is not owed
-                line.interest = line.paid_interest
-            line.paid_principal, line.status = line.principal, "prepaid"
+        if data["full"]:
+            for index, line in enumerate(future):
+                if index == 0:  # the interest accrued since the last due date is earned on the next installment
+                    line.interest = line.paid_interest + quote.interest
+                    line.paid_interest = line.interest
+                else:  # interest of periods that will not run is not owed
+                    line.interest = line.paid_interest
+                line.paid_principal, line.status = line.principal, "prepaid"
+            loan.status, loan.settled_on = "settled", data["paid_on"]
+        else:
+            self._replace_future(loan, future, rebuilt)
         record = Prepayment(loan_id=loan.id, paid_on=data["paid_on"], amount=quote.amount, principal=quote.principal,
                             interest=quote.interest, fee=quote.fee, advance_used=quote.advance_used,
+                            full=data["full"], mode=None if data["full"] else data["mode"],
                             channel=data["channel"], recorded_by=self.uow.actor.user_id)
         self.uow.session.add(record)
-        loan.outstanding_principal = engine.ZERO
+        loan.outstanding_principal -= quote.principal
         loan.advance_balance -= quote.advance_used
-        loan.status, loan.settled_on = "settled", data["paid_on"]
         self.uow.session.flush()
-        self.uow.audit("prepay", "loan", loan.id, {"amount": money(quote.amount)})
+        self.uow.audit("prepay", "loan", loan.id, {"amount": money(quote.amount), "full": data["full"]})
         facts = {"loan_id": loan.id, "customer_id": loan.customer_id, "contract_no": loan.contract_no}
-        self.uow.emit("prepaid", {**facts, "prepayment_id": record.id, "full": True,
+        self.uow.emit("prepaid", {**facts, "prepayment_id": record.id, "full": data["full"], "mode": record.mode,
                                   "paid_on": data["paid_on"].isoformat(), "amount": money(quote.amount),
                                   "principal": money(quote.principal), "interest": money(quote.interest),
                                   "fee": money(quote.fee), "advance_used": money(quote.advance_used),
+                                  "outstanding_principal": money(loan.outstanding_principal),
                                   "payer_name": loan.customer_name}, business_date=data["paid_on"])
-        self.uow.emit("settled", {**facts, "vehicle_id": loan.vehicle_id, "settled_on": data["paid_on"].isoformat()},
-                      business_date=data["paid_on"])
-        result = {**self._dump_quote(loan, data["paid_on"], quote), "id": record.id, "loan_status": loan.status}
+        if data["full"]:
+            self.uow.emit("settled", {**facts, "vehicle_id": loan.vehicle_id,
+                                      "settled_on": data["paid_on"].isoformat()}, business_date=data["paid_on"])
+        result = {**self._dump_quote(loan, data, quote, rebuilt), "id": record.id, "loan_status": loan.status}
         self._remember(idempotency_key, operation, data, result)
         return result
 
     def _prepayment(self, loan, data):
-        if not data["full"]:
-            raise RuleViolated("a partial early repayment (with reduce_installment or shorten_term) is not "
-                               "available yet; repay in full, or make a repayment held as an advance",
-                               code="PARTIAL_PREPAYMENT_NOT_AVAILABLE", errors={"full": ["only true for now"]})
+        """The quote, the loan's installment rows and (in part) the schedule rebuilt for what is left."""
+        if not data["full"] and data["amount"] is None:
+            raise field_error("amount", "the principal to repay early is required when full is false",
+                              code="AMOUNT_REQUIRED")
         if loan.status != "active":
             raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
         business_today = self._business_today()
@@ -576,21 +608,70 @@ class LoanService(ServiceBase):
                               f"date ({business_today})", code="PAID_ON_INVALID")
         lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
                                          .order_by(Installment.no)).all()
+        dues = [_due(line) for line in lines]
+        terms = (loan.annual_rate, loan.disbursed_on, loan.prepayment_fee_rate, loan.prepayment_fee_free_after_months,
+                 loan.advance_balance)
         try:
-            quote = servicing.full_prepayment(
-                data["paid_on"], [_due(line) for line in lines], loan.outstanding_principal, loan.annual_rate,
-                loan.disbursed_on, loan.prepayment_fee_rate, loan.prepayment_fee_free_after_months,
-                loan.advance_balance)
+            if data["full"]:
+                return servicing.full_prepayment(data["paid_on"], dues, loan.outstanding_principal, *terms), lines, []
+            quote = servicing.partial_prepayment(data["paid_on"], dues, loan.outstanding_principal, data["amount"],
+                                                 *terms)
+            future = [line for line in lines if line.due_date > data["paid_on"] and _due(line).total > 0]
+            rebuilt = self._reamortised(loan, future, loan.outstanding_principal - quote.principal,
+                                        data["mode"] or "reduce_installment")
         except servicing.Refused as exc:
-            raise RuleViolated(exc.message, code=exc.code, extra=exc.extra) from None
-        return quote, lines
+            raise self._refusal(exc) from None
+        return quote, lines, rebuilt
+
+    def _reamortised(self, loan, future, balance, mode, extra_months=0):
+        """The future installments again, for `balance`: re-amortised from the last due date passed over the
+        months left (+ `extra_months` for an extension), by `mode`."""
+        first = future[0]
+        start = engine.add_months(first.due_date, -1, self._anchor(loan)) if first.no > 1 else loan.disbursed_on
+        months = len(future) if loan.repayment_method != "bullet" else servicing.months_between(
+            loan.disbursed_on, first.due_date)
+        return servicing.reamortise(balance, loan.annual_rate, loan.repayment_method, start, months + extra_months,
+                                    self._anchor(loan), first.no, mode, installment=first.principal + first.interest,
+                                    principal_part=first.principal)
 
     @staticmethod
-    def _dump_quote(loan, paid_on, quote):
-        return {"loan_id": loan.id, "paid_on": paid_on.isoformat(), "full": True,
-                "principal": money(quote.principal), "interest": money(quote.interest), "fee": money(quote.fee),
-                "advance_used": money(quote.advance_used), "amount": money(quote.amount),
-                "accrued_days": quote.accrued_days}
+    def _anchor(loan):
+        """The day of month the loan's installments fall due on (clamped to short months' ends)."""
+        requested = loan.requested_first_due_date
+        return requested.day if requested is not None and requested > loan.disbursed_on else loan.disbursed_on.day
+
+    def _replace_future(self, loan, future, rebuilt):
+        """Swap the installments not yet due for the rebuilt ones; the maturity follows."""
+        for line in future:
+            self.uow.session.delete(line)
+        self.uow.session.flush()
+        self.uow.session.add_all(Installment(
+            loan_id=loan.id, no=line.no, due_date=line.due_date, principal=line.principal, interest=line.interest,
+            total=line.total, balance_after=line.balance_after, paid_principal=engine.ZERO,
+            paid_interest=engine.ZERO, penalty=engine.ZERO, paid_penalty=engine.ZERO, fees=engine.ZERO,
+            paid_fees=engine.ZERO, status="pending") for line in rebuilt)
+        loan.maturity_date = rebuilt[-1].due_date
+
+    @staticmethod
+    def _refusal(exc):
+        errors = {exc.field: [exc.message]} if exc.field else None
+        return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
+
+    @staticmethod
+    def _dump_quote(loan, data, quote, rebuilt):
+        result = {"loan_id": loan.id, "paid_on": data["paid_on"].isoformat(), "full": data["full"],
+                  "principal": money(quote.principal), "interest": money(quote.interest), "fee": money(quote.fee),
+                  "advance_used": money(quote.advance_used), "amount": money(quote.amount),
+                  "accrued_days": quote.accrued_days}
+        if not data["full"]:
+            result["mode"] = data["mode"] or "reduce_installment"
+            result["schedule_after"] = {
+                "installments": len(rebuilt), "next_installment": money(rebuilt[0].total),
+                "maturity_date": rebuilt[-1].due_date.isoformat(),
+                "lines": [{"no": line.no, "due_date": line.due_date.isoformat(), "principal": money(line.principal),
+                           "interest": money(line.interest), "total": money(line.total),
+                           "balance_after": money(line.balance_after)} for line in rebuilt]}
+        return result
 
     # -- debt transfer (債務轉讓) ---------------------------------------------------------------
     @rpc
@@ -661,13 +742,99 @@ class LoanService(ServiceBase):
                 "decided_at": iso(t.decided_at), "comment": t.comment, "supplement_no": t.supplement_no,
                 "created_at": t.created_at.isoformat()}
 
+    # -- extension (展期) ----------------------------------------------------------------------
+    @rpc
+    def request_extension(self, loan_id, data):
+        """展期 request: before maturity, nothing overdue, within the 貸款通則 cumulative limit (checked again at
+        approval); an approver decides."""
+        data = load(ExtensionIn(), data)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
+        if loan.status != "active":
+            raise Conflict(f"the loan is {loan.status}; only an active loan is extended", code="LOAN_STATE")
+        self._check_extension(loan, data["extra_months"])
+        pending = self.uow.session.scalars(select(LoanExtension.id).where(
+            LoanExtension.loan_id == loan.id, LoanExtension.status == "pending")).first()
+        if pending:
+            raise Conflict("an extension of this loan is already waiting for a decision", code="EXTENSION_PENDING",
+                           extra={"existing_id": pending})
+        extension = LoanExtension(loan_id=loan.id, months=data["extra_months"], reason=data["reason"],
+                                  status="pending", requested_by=self.uow.actor.user_id, officer_id=loan.officer_id,
+                                  department_id=loan.department_id, maturity_before=loan.maturity_date)
+        self.uow.session.add(extension)
+        self.uow.session.flush()
+        self.uow.audit("request_extension", "loan_extension", extension.id, {"months": extension.months})
+        return self._dump_extension(extension)
+
+    @rpc
+    def decide_extension(self, extension_id, data):
+        """Approval re-amortises the remaining principal over the months left + the extension (same method),
+        marks the loan restructured (重組) and publishes `loan.extended`."""
+        data = load(DecisionIn(), data)
+        extension = self._visible(LoanExtension, extension_id, "EXTENSION_NOT_FOUND", lock=True)
+        if extension.status != "pending":
+            raise Conflict(f"this extension was already {extension.status}", code="EXTENSION_ALREADY_DECIDED")
+        if extension.requested_by == self.uow.actor.user_id:
+            raise Forbidden("an extension is approved by someone other than who requested it",
+                            code="SEGREGATION_OF_DUTIES")
+        extension.decided_by, extension.decided_at = self.uow.actor.user_id, utcnow()
+        extension.comment = data["comment"]
+        if not data["approve"]:
+            extension.status = "rejected"
+            self.uow.audit("reject_extension", "loan_extension", extension.id, {"comment": data["comment"]})
+            return self._dump_extension(extension)
+        loan = self.uow.session.get(Loan, extension.loan_id, with_for_update=True)
+        if loan.status != "active":
+            raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
+        lines = self._check_extension(loan, extension.months)
+        today = self._business_today()
+        future = [line for line in lines if line.due_date >= today and _due(line).total > 0]
+        rebuilt = self._reamortised(loan, future, loan.outstanding_principal, "reduce_installment", extension.months)
+        self._replace_future(loan, future, rebuilt)
+        loan.extended_months += extension.months
+        loan.restructured = True
+        extension.status, extension.maturity_after = "approved", loan.maturity_date
+        self.uow.audit("approve_extension", "loan_extension", extension.id, {"maturity": iso(loan.maturity_date)})
+        self.uow.emit("extended", {
+            "loan_id": loan.id, "extension_id": extension.id, "customer_id": loan.customer_id,
+            "contract_no": loan.contract_no, "department_id": loan.department_id, "extra_months": extension.months,
+            "extended_months": loan.extended_months, "maturity_before": extension.maturity_before.isoformat(),
+            "maturity_date": loan.maturity_date.isoformat(), "restructured": True,
+            "outstanding_principal": money(loan.outstanding_principal),
+            "next_installment": money(rebuilt[0].total)}, business_date=today)
+        return {**self._dump_extension(extension), "next_installment": money(rebuilt[0].total),
+                "installments": len(rebuilt)}
+
+    def _check_extension(self, loan, months):
+        lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
+                                         .order_by(Installment.no)).all()
+        try:
+            servicing.check_extension(months, loan.term_months, loan.extended_months, self._business_today(),
+                                      loan.maturity_date, [_due(line) for line in lines])
+        except servicing.Refused as exc:
+            raise self._refusal(exc) from None
+        return lines
+
+    @rpc
+    def list_extensions(self, loan_id):
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        rows = self.uow.session.scalars(select(LoanExtension).where(LoanExtension.loan_id == loan.id)
+                                        .order_by(LoanExtension.created_at)).all()
+        return [self._dump_extension(row) for row in rows]
+
+    @staticmethod
+    def _dump_extension(e):
+        return {"id": e.id, "loan_id": e.loan_id, "extra_months": e.months, "reason": e.reason, "status": e.status,
+                "requested_by": e.requested_by, "decided_by": e.decided_by, "decided_at": iso(e.decided_at),
+                "comment": e.comment, "maturity_before": e.maturity_before.isoformat(),
+                "maturity_after": iso(e.maturity_after), "created_at": e.created_at.isoformat()}
+
     # -- close of business (日終) ----------------------------------------------------------------
     @rpc
     def run_cob(self, data):
-        """Close the books for each business date after the last one closed, up to `business_date`: overdue
-        installments, DPD, daily penalty interest after grace; `loan.became_overdue`, `loan.dpd_changed`,
-        `loan.became_current`. Loans are committed in batches and marked with the date, so a run that dies is
-        simply run again: no loan is accrued twice for a date."""
+        """Close the books for each business date after the last one closed, up to `business_date`: advances
+        applied, penalty interest after grace, DPD, with `loan.became_overdue`, `loan.dpd_changed` and
+        `loan.became_current` (see `services/loan/cob.py`). Each date is closed in loan-id ranges, each range in
+        one transaction, shared with every replica that joins; a run that dies is simply run again."""
         day = load(CobIn(), data)["business_date"]
         last = self.uow.session.scalars(select(CobRun).order_by(CobRun.business_date.desc())).first()
         if last is not None and day < last.business_date:
@@ -675,12 +842,14 @@ class LoanService(ServiceBase):
         if last is not None and last.status == "done" and day == last.business_date:
             return self._dump_cob(last)
         first = day if last is None or last.status == "running" else last.business_date + dt.timedelta(days=1)
-        if first < day and (day - first).days > 366:
+        if (day - first).days > 366:
             raise field_error("business_date", "close at most a year of business dates at once",
                               code="COB_RANGE_TOO_LONG")
         run = None
         while first <= day:
             run = self._close(first)
+            if run.status != "done":
+                break  # other replicas still hold ranges of this date past the wait: call again to go on
             first += dt.timedelta(days=1)
         return self._dump_cob(run)
 
@@ -688,6 +857,20 @@ class LoanService(ServiceBase):
     def cob_status(self):
         last = self.uow.session.scalars(select(CobRun).order_by(CobRun.business_date.desc())).first()
         return last and self._dump_cob(last)
+
+    @timer(interval=config.env_float("CARLOAN_COB_TICK_SECONDS", 10))
+    def cob_tick(self):
+        """Every replica, every few seconds: join a close of business in progress (claiming loan-id ranges no
+        one holds), or start tonight's when `CARLOAN_COB_AT` (local time, e.g. 00:30) has passed."""
+        running = self.uow.session.scalars(select(CobRun.business_date).where(CobRun.status == "running")
+                                           .order_by(CobRun.business_date)).first()
+        if running is not None:
+            self._close(running, wait=False)
+            return
+        last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
+        day = cob.scheduled_date(dt.datetime.now(clock.zone()), config.env("CARLOAN_COB_AT", ""), last)
+        if day is not None:
+            self._close(day)
 
     # -- helpers: other services ---------------------------------------------------------------
     def _customer(self, customer_id):
@@ -704,79 +887,81 @@ class LoanService(ServiceBase):
             raise Refused("VEHICLE_NOT_FOUND", "no such vehicle", "vehicle_id") from None
 
     # -- helpers: close of business -----------------------------------------------------------
-    def _close(self, day):
-        batch = config.env_int("CARLOAN_COB_BATCH", 200)
-        run = self.uow.session.get(CobRun, day)
+    def _close(self, day, wait=True):
+        """Close `day`: claim its pending loan-id ranges one by one and close each in its own transaction; then,
+        when every range is done (by this replica or others), the date is done."""
+        session = self.uow.session
+        run = session.get(CobRun, day)
         if run is None:
+            ranges = cob.partitions(config.env_int("CARLOAN_COB_PARTITIONS", 16))
             run = CobRun(business_date=day, status="running", started_by=self.uow.actor.user_id)
-            self.uow.session.add(run)
-        run.status = "running"
-        self.uow.session.commit()
-        while True:
-            ids = self.uow.session.scalars(
-                select(Loan.id).where(Loan.status == "active", Loan.disbursed_on < day,
-                                      or_(Loan.cob_date.is_(None), Loan.cob_date < day))
-                .order_by(Loan.id).limit(batch)).all()
-            if not ids:
+            try:
+                session.add(run)
+                session.flush()  # the run first: its ranges refer to it
+                session.add_all(CobPartition(business_date=day, part=k, low_id=low, high_id=high, status="pending")
+                                for k, (low, high) in enumerate(ranges))
+                session.commit()
+            except IntegrityError:  # another replica started the date at the same moment
+                session.rollback()
+                run = session.get(CobRun, day)
+                if run is None:
+                    raise
+        deadline = time.monotonic() + config.env_float("CARLOAN_COB_WAIT_SECONDS", 300)
+        while run.status != "done":
+            part = session.scalars(select(CobPartition).where(
+                CobPartition.business_date == day, CobPartition.status == "pending")
+                .order_by(CobPartition.part).limit(1).with_for_update(skip_locked=True)).first()
+            if part is not None:
+                counts = cob.RangeClose(self.uow, day, part.low_id, part.high_id, self._apply_advance).run()
+                part.status, part.worker, part.finished_at = "done", cob.WORKER, utcnow()
+                part.loans, part.overdue, part.events = counts["loans"], counts["overdue"], counts["events"]
+                part.seconds = Decimal(f"{counts['seconds']:.3f}")
+                session.commit()  # this range is closed for the date, whatever happens next
+                continue
+            session.rollback()
+            left = session.scalar(select(func.count()).select_from(CobPartition).where(
+                CobPartition.business_date == day, CobPartition.status != "done"))
+            if left == 0:
+                self._finish(day)
+                run = session.get(CobRun, day)
                 break
-            for loan_id in ids:
-                loan = self.uow.session.get(Loan, loan_id, with_for_update=True)
-                if loan.cob_date is not None and loan.cob_date >= day:
-                    continue  # another replica closed it meanwhile
-                run.loans += 1
-                run.events += self._close_loan(loan, day)
-                run.overdue += 1 if loan.dpd else 0
-            self.uow.session.commit()  # each batch is durable: a crash resumes after it
+            if not wait or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)  # ranges held by other replicas
+        session.commit()
+        return run
+
+    def _finish(self, day):
+        run = self.uow.session.get(CobRun, day, with_for_update=True)
+        if run.status == "done":
+            return
+        loans, overdue, events = self.uow.session.execute(select(
+            func.sum(CobPartition.loans), func.sum(CobPartition.overdue), func.sum(CobPartition.events))
+            .where(CobPartition.business_date == day)).one()
+        run.loans, run.overdue, run.events = loans or 0, overdue or 0, events or 0
         run.status, run.finished_at = "done", utcnow()
         self.uow.audit("close_of_business", "cob_run", day.isoformat(), {"loans": run.loans})
         self.uow.session.commit()
-        return run
-
-    def _close_loan(self, loan, day):
-        """Penalty for the days not accrued yet on installments past grace, then DPD; returns events emitted."""
-        lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
-                                         .order_by(Installment.no)).all()
-        for line in lines:
-            due = _due(line)
-            base = due.principal + (due.interest if loan.compound_penalty else engine.ZERO)
-            if line.due_date >= day or base <= 0:
-                continue
-            days = servicing.penalty_days(day, line.due_date, line.penalty_through, loan.grace_days)
-            if days:
-                line.penalty += servicing.daily_penalty(base, loan.annual_rate, loan.penalty_markup) * days
-                line.penalty_through = day
-                line.status = "overdue"
-        loan.cob_date = day
-        return self._set_dpd(loan, servicing.days_past_due(day, [_due(line) for line in lines]), day)
 
     def _set_dpd(self, loan, dpd, day):
         """Record a new DPD and tell the others: dpd_changed, and became_overdue / became_current."""
-        previous = loan.dpd
-        if dpd == previous:
-            return 0
+        if dpd == loan.dpd:
+            return
+        for event_type, payload in cob.dpd_events(cob.loan_facts(loan), loan.dpd, dpd, day):
+            self.uow.emit(event_type, payload, business_date=day)
         loan.dpd = dpd
-        facts = {"loan_id": loan.id, "customer_id": loan.customer_id, "department_id": loan.department_id,
-                 "officer_id": loan.officer_id, "contract_no": loan.contract_no}
-        self.uow.emit("dpd_changed", {**facts, "dpd": dpd, "previous_dpd": previous,
-                                      "outstanding_principal": money(loan.outstanding_principal)}, business_date=day)
-        if previous == 0:
-            self.uow.emit("became_overdue", {**facts, "dpd": dpd}, business_date=day)
-            return 2
-        if dpd == 0:
-            self.uow.emit("became_current", facts, business_date=day)
-            return 2
-        return 1
 
     def _business_today(self):
         """Today, or the last business date closed if close of business ran ahead (as tests do)."""
         last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
         return max(clock.today(), last) if last else clock.today()
 
-    @staticmethod
-    def _dump_cob(run):
+    def _dump_cob(self, run):
+        parts = self.uow.session.execute(select(CobPartition.status, func.count()).where(
+            CobPartition.business_date == run.business_date).group_by(CobPartition.status)).all()
         return {"business_date": run.business_date.isoformat(), "status": run.status, "loans": run.loans,
                 "overdue": run.overdue, "events": run.events, "started_by": run.started_by,
-                "finished_at": iso(run.finished_at)}
+                "finished_at": iso(run.finished_at), "partitions": dict(parts)}
 
     # -- helpers: rules on this service's data -------------------------------------------------
     def _check_vehicle_free(self, vehicle_id):
@@ -1011,7 +1196,8 @@ class LoanService(ServiceBase):
                 "status": loan.status, "status_label": rules.LOAN_STATUSES[loan.status],
                 "outstanding_principal": money(loan.outstanding_principal),
                 "advance_balance": money(loan.advance_balance), "settled_on": iso(loan.settled_on), "dpd": loan.dpd,
-                "classification": loan.classification, "created_at": loan.created_at.isoformat()}
+                "classification": loan.classification, "restructured": loan.restructured,
+                "extended_months": loan.extended_months, "created_at": loan.created_at.isoformat()}
 
     @staticmethod
     def _dump_repayment(repayment, loan):

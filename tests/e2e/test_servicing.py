@@ -1,5 +1,7 @@
-"""Servicing through the gateway (issue 7, first part): repayments allocated to the fen and posted by finance,
-replays under one Idempotency-Key, over-payment refused, and a paid-off loan settled and its car released."""
+"""Servicing through the gateway (issue 7): repayments allocated to the fen and posted by finance, replays under
+one Idempotency-Key, over-payment refused, a paid-off loan settled and its car released, early repayment in full
+and in part, extension within the 貸款通則 limits, debt transfer, and close of business (penalty to the fen, the
+advance applied at the due date)."""
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -128,8 +130,6 @@ def test_an_early_repayment_is_quoted_then_settles_the_loan_at_that_figure(staff
     interest = (Decimal("80000.00") * Decimal("0.0888") / 360 * 20).quantize(Decimal("0.01"), "ROUND_HALF_UP")
     assert (quote["principal"], quote["interest"], quote["fee"]) == ("80000.00", str(interest), "1600.00")
     assert quote["amount"] == str(Decimal("81600.00") + interest) and quote["accrued_days"] == 20
-    assert_problem(clerk.post(f"{path}/prepayments", json={**body, "full": False, "amount": "1000.00"}), 422,
-                   "PARTIAL_PREPAYMENT_NOT_AVAILABLE")
     done = clerk.post(f"{path}/prepayments", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
     assert done.status_code == 200 and done.json()["amount"] == quote["amount"], done.text
     assert done.json()["loan_status"] == "settled" and clerk.get(path).json()["outstanding_principal"] == "0.00"
@@ -142,6 +142,95 @@ def test_an_early_repayment_is_quoted_then_settles_the_loan_at_that_figure(staff
         ("6021", "0.00", "1600.00")}
     wait_until(lambda: staff["collateral"].get("/api/v1/releases", params={"loan_id": loan["id"]}).json()["total"],
                message="the release task")
+
+
+def annuity(balance, months, rate="0.0888"):
+    """等額本息 installment, computed here independently of the service's engine."""
+    r = Decimal(rate) / 12
+    growth = (1 + r) ** months
+    return (balance * r * growth / (growth - 1)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+@pytest.mark.parametrize("mode", ["reduce_installment", "shorten_term"])
+def test_a_partial_early_repayment_rebuilds_the_schedule_as_quoted(staff, product, mode):
+    loan, _, _ = disbursed_loan(staff, product, "80000.00", 24, days_ago=20)  # nothing due yet
+    clerk, path = staff["clerk"], f"/api/v1/loans/{loan['id']}"
+    before = clerk.get(f"{path}/schedule").json()["installments"]
+    body = {"paid_on": TODAY.isoformat(), "full": False, "amount": "20000.00", "mode": mode}
+    assert_problem(clerk.post(f"{path}/prepayment-quote", json={**body, "amount": None}), 422, "AMOUNT_REQUIRED")
+    assert_problem(clerk.post(f"{path}/prepayment-quote", json={**body, "amount": "80000.00"}), 422,
+                   "PARTIAL_COVERS_ALL")
+    quote = clerk.post(f"{path}/prepayment-quote", json=body)
+    assert quote.status_code == 200, quote.text
+    quote = quote.json()
+    # the full figure for the part: 20 days of interest on 20,000.00, and the 2 % fee on it
+    interest = (Decimal("20000.00") * Decimal("0.0888") / 360 * 20).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    assert (quote["principal"], quote["interest"], quote["fee"]) == ("20000.00", str(interest), "400.00")
+    assert quote["amount"] == str(Decimal("20400.00") + interest)
+    after = quote["schedule_after"]
+    assert sum(Decimal(line["principal"]) for line in after["lines"]) == Decimal("60000.00")
+    assert after["lines"][0]["due_date"] == before[0]["due_date"]
+    if mode == "reduce_installment":  # the same 24 months, a smaller installment
+        assert after["installments"] == 24 and after["maturity_date"] == before[-1]["due_date"]
+        assert after["next_installment"] == str(annuity(Decimal("60000.00"), 24))
+    else:  # the same installment (at most), fewer months
+        old = Decimal(before[0]["total"])
+        assert after["installments"] == 18 and Decimal(after["next_installment"]) <= old
+        assert annuity(Decimal("60000.00"), 17) > old  # 17 months would need more than the old installment
+        assert after["lines"][-1]["due_date"] == before[17]["due_date"]
+
+    done = clerk.post(f"{path}/prepayments", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert done.status_code == 200, done.text
+    assert done.json()["amount"] == quote["amount"] and done.json()["loan_status"] == "active"
+    detail = clerk.get(path).json()
+    assert detail["outstanding_principal"] == "60000.00" and detail["maturity_date"] == after["maturity_date"]
+    schedule = clerk.get(f"{path}/schedule").json()["installments"]
+    assert [(line["due_date"], line["principal"], line["interest"]) for line in schedule] == [
+        (line["due_date"], line["principal"], line["interest"]) for line in after["lines"]]
+    posted = wait_until(lambda: [e for e in clerk.get("/api/v1/finance/journal-entries", params={
+        "loan_id": loan["id"]}).json()["items"] if e["source_type"] == "loan.prepaid"], message="the posting")
+    assert {(l["account"], l["debit"], l["credit"]) for l in posted[0]["lines"]} == {
+        ("1002", quote["amount"], "0.00"), ("1301", "0.00", "20000.00"), ("6011", "0.00", str(interest)),
+        ("6021", "0.00", "400.00")}
+
+
+def test_an_extension_is_approved_within_the_loan_rules_limits(staff, product):
+    loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=10)
+    officer, approver, path = staff["officer"], staff["approver"], f"/api/v1/loans/{loan['id']}"
+    before = officer.get(f"{path}/schedule").json()["installments"]
+    # a 24-month loan (one to five years) may be extended by half its term: 12 months in all
+    refused = officer.post(f"{path}/extensions", json={"extra_months": 13, "reason": "經營周轉困難"})
+    assert_problem(refused, 422, "EXTENSION_LIMIT")
+    assert refused.json()["max_months"] == "12"
+    asked = officer.post(f"{path}/extensions", json={"extra_months": 8, "reason": "經營周轉困難"})
+    assert asked.status_code == 201 and asked.json()["status"] == "pending", asked.text
+    extension = asked.json()
+    assert_problem(officer.post(f"{path}/extensions", json={"extra_months": 1, "reason": "again"}), 409,
+                   "EXTENSION_PENDING")
+    assert_problem(officer.post(f"/api/v1/extensions/{extension['id']}/decision", json={"approve": True}), 403)
+    approved = approver.post(f"/api/v1/extensions/{extension['id']}/decision", json={"approve": True,
+                                                                                    "comment": "同意展期"})
+    assert approved.status_code == 200, approved.text
+    schedule = officer.get(f"{path}/schedule").json()["installments"]
+    # the whole principal re-amortised over the 24 months left + 8, same method, same due day
+    assert len(schedule) == 32 and schedule[0]["due_date"] == before[0]["due_date"]
+    assert schedule[0]["total"] == str(annuity(Decimal("120000.00"), 32))
+    assert sum(Decimal(line["principal"]) for line in schedule) == Decimal("120000.00")
+    detail = officer.get(path).json()
+    assert detail["restructured"] is True and detail["extended_months"] == 8
+    assert detail["maturity_date"] == schedule[-1]["due_date"] == approved.json()["maturity_after"]
+    # cumulative: 4 more months at most
+    again = officer.post(f"{path}/extensions", json={"extra_months": 5, "reason": "再次展期"})
+    assert_problem(again, 422, "EXTENSION_LIMIT")
+    assert again.json()["max_months"] == "4"
+    assert [e["status"] for e in officer.get(f"{path}/extensions").json()] == ["approved"]
+
+
+def test_an_extension_waits_for_what_is_overdue(staff, product):
+    loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=40)  # the first installment is late
+    refused = staff["officer"].post(f"/api/v1/loans/{loan['id']}/extensions", json={"extra_months": 3,
+                                                                                   "reason": "周轉困難"})
+    assert_problem(refused, 422, "INSTALLMENTS_DUE")
 
 
 def test_an_early_repayment_waits_for_what_is_due(staff, product):
@@ -200,6 +289,13 @@ def test_close_of_business_makes_loans_overdue_with_exact_penalty(admin, staff, 
     late_1 = (TODAY - dt.date.fromisoformat(first["due_date"])).days   # about 40 days
     late_2 = (TODAY - dt.date.fromisoformat(second["due_date"])).days  # about 10 days, past the 3 grace days
     assert late_1 > late_2 > 3
+    # another loan holds an advance (預收款) for its first installment, due in a week or so
+    saver, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=20)
+    saver_path = f"/api/v1/loans/{saver['id']}"
+    saver_first = clerk.get(f"{saver_path}/schedule").json()["installments"][0]
+    held = clerk.post(f"{saver_path}/repayments", json={"amount": saver_first["total"], "paid_on": TODAY.isoformat(),
+                                                        "channel": "bank_transfer"})
+    assert held.json()["allocation"]["advance"] == saver_first["total"], held.text
 
     assert_problem(clerk.post("/api/v1/cob", json={"business_date": TODAY.isoformat()}), 403)
     run = admin.post("/api/v1/cob", json={"business_date": TODAY.isoformat()})
@@ -232,3 +328,19 @@ def test_close_of_business_makes_loans_overdue_with_exact_penalty(admin, staff, 
     assert lines[1]["penalty"] == str(expected_2b) and lines[0]["penalty"] == str(expected_1)
     assert clerk.get(path).json()["dpd"] == late_2 + 1
     assert_problem(admin.post("/api/v1/cob", json={"business_date": TODAY.isoformat()}), 409, "COB_DATE_PASSED")
+
+    # Past the saver's due date: the advance paid the installment at its due date, so it never went late.
+    due = dt.date.fromisoformat(saver_first["due_date"])
+    assert admin.post("/api/v1/cob", json={"business_date": (due + dt.timedelta(days=2)).isoformat()}).json()[
+        "status"] == "done"
+    detail = clerk.get(saver_path).json()
+    assert (detail["advance_balance"], detail["dpd"]) == ("0.00", 0)
+    assert clerk.get(f"{saver_path}/schedule").json()["installments"][0]["status"] == "paid"
+    applied = [r for r in clerk.get(f"{saver_path}/repayments").json()["items"] if r["channel"] == "advance"]
+    assert [(r["amount"], r["paid_on"]) for r in applied] == [(saver_first["total"], due.isoformat())]
+    posted = wait_until(lambda: [e for e in clerk.get("/api/v1/finance/journal-entries", params={
+        "loan_id": saver["id"]}).json()["items"] if e["source_type"] == "loan.advance_applied"],
+        message="the advance posting")
+    assert {(l["account"], l["debit"], l["credit"]) for l in posted[0]["lines"]} == {
+        ("2241", saver_first["total"], "0.00"), ("1301", "0.00", saver_first["principal"]),
+        ("6011", "0.00", saver_first["interest"])}

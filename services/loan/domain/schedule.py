@@ -77,14 +77,16 @@ def add_months(day, months, anchor_day=None):
     return dt.date(year, month, min(anchor_day or day.day, last))
 
 
-def due_dates(start_date, count, first_due_date=None):
+def due_dates(start_date, count, first_due_date=None, anchor_day=None):
     """Installment k falls due `k-1` months after the first due date, on the anchor day clamped to the month's
-    last day. Default: the first due date is one month after `start_date`, anchored on `start_date`'s day."""
+    last day. Default: the first due date is one month after `start_date`, anchored on `start_date`'s day
+    (a rebuilt schedule passes its loan's original `anchor_day`, so a due date clamped to 28 February does
+    not pull the later ones back to the 28th)."""
     if first_due_date is None:
-        anchor = start_date.day
+        anchor = anchor_day or start_date.day
         first_due_date = add_months(start_date, 1, anchor)
     else:
-        anchor = first_due_date.day
+        anchor = anchor_day or first_due_date.day
     return [add_months(first_due_date, k, anchor) for k in range(count)]
 
 
@@ -128,22 +130,27 @@ def _lines(amount, monthly_rate, term, method):
         raise ValueError(f"unknown repayment method {method!r}")
 
 
-def build(amount, annual_rate, term_months, method, start_date, first_due_date=None, upfront_fee=ZERO):
-    """The schedule of a loan of `amount` disbursed on `start_date`, with its APR."""
-    amount, annual_rate, upfront_fee = Decimal(amount), Decimal(annual_rate), Decimal(upfront_fee or 0)
-    monthly_rate = annual_rate / 12
-    lines = list(_lines(amount, monthly_rate, term_months, method))
+def plan(amount, annual_rate, term_months, method, start_date, first_due_date=None, first_no=1, anchor_day=None):
+    """The installments of `amount` over `term_months` from `start_date` (no APR): a new loan's, or a balance
+    re-amortised after a partial early repayment or an extension (numbered from `first_no`)."""
+    amount, annual_rate = Decimal(amount), Decimal(annual_rate)
+    lines = _lines(amount, annual_rate / 12, term_months, method)
+    dates = due_dates(start_date, term_months, first_due_date, anchor_day)
     if method == "bullet":
-        dates = due_dates(start_date, term_months, first_due_date)[-1:]
-        periods = [term_months]
-    else:
-        dates = due_dates(start_date, term_months, first_due_date)
-        periods = list(range(1, term_months + 1))
+        dates = dates[-1:]
     balance = amount
     installments = []
-    for no, ((principal, interest), due) in enumerate(zip(lines, dates), start=1):
+    for no, ((principal, interest), due) in enumerate(zip(lines, dates), start=first_no):
         balance -= principal
         installments.append(Installment(no, due, principal, interest, balance))
+    return installments
+
+
+def build(amount, annual_rate, term_months, method, start_date, first_due_date=None, upfront_fee=ZERO):
+    """The schedule of a loan of `amount` disbursed on `start_date`, with its APR."""
+    amount, upfront_fee = Decimal(amount), Decimal(upfront_fee or 0)
+    installments = plan(amount, annual_rate, term_months, method, start_date, first_due_date)
+    periods = [term_months] if method == "bullet" else list(range(1, term_months + 1))
     net = amount - upfront_fee
     flows = [(period, line.total) for period, line in zip(periods, installments)]
     return Schedule(tuple(installments), apr(net, flows), net)

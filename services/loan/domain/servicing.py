@@ -8,10 +8,10 @@ Only what is due on the payment date is paid; money beyond it is held as an adva
 next due date; money beyond everything the loan still owes is refused.
 """
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from services.loan.domain.origination import Refused
-from services.loan.domain.schedule import ZERO, fen
+from services.loan.domain.schedule import ZERO, annuity_payment, fen, plan
 
 PARTS = ("fees", "penalty", "interest", "principal")  # the order within an installment
 ALLOCATIONS = ("installment_first", "type_first")
@@ -150,3 +150,82 @@ def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed
     fee = ZERO if free else fen(outstanding_principal * fee_rate)
     used = min(held_advance, outstanding_principal + interest + fee)
     return PrepaymentQuote(outstanding_principal, interest, fee, used, days)
+
+
+def partial_prepayment(paid_on, dues, outstanding_principal, part, annual_rate, disbursed_on, fee_rate,
+                       fee_free_after_months, held_advance=ZERO):
+    """DOMAIN.md: a partial early repayment is the full figure for the part: the part + interest accrued on it
+    since the last due date + the fee on it. The part is less than the outstanding principal (all of it is a
+    full early repayment)."""
+    if part <= 0:
+        raise Refused("AMOUNT_INVALID", "the principal to repay early is a positive amount", field="principal")
+    if part >= outstanding_principal:
+        raise Refused("PARTIAL_COVERS_ALL", f"{part} covers the whole outstanding principal "
+                      f"({outstanding_principal}); repay in full instead", field="principal")
+    return full_prepayment(paid_on, dues, part, annual_rate, disbursed_on, fee_rate, fee_free_after_months,
+                           held_advance)
+
+
+# -- rebuilding the schedule (partial early repayment, extension) ----------------------------------------
+PREPAYMENT_MODES = ("reduce_installment", "shorten_term")
+
+
+def reamortise(balance, annual_rate, method, start_date, periods, anchor_day, first_no, mode="reduce_installment",
+               installment=None, principal_part=None):
+    """The rest of a schedule for `balance` from `start_date` (the last due date passed, or disbursement).
+
+    `reduce_installment`: the same `periods` (months), a smaller installment. `shorten_term`: about the same
+    installment, fewer periods: for 等額本息 the fewest whole periods whose installment is no more than
+    `installment`; for 等額本金 / 等本等息 the same principal per period (`principal_part`). Other methods pay
+    principal at the end and have no installment to keep: only `reduce_installment` applies to them."""
+    if mode == "shorten_term":
+        periods = shortened_periods(balance, annual_rate, method, periods, installment, principal_part)
+    return plan(balance, annual_rate, periods, method, start_date, first_no=first_no, anchor_day=anchor_day)
+
+
+def shortened_periods(balance, annual_rate, method, periods, installment, principal_part):
+    monthly_rate = annual_rate / 12
+    if method == "equal_installment" and monthly_rate > 0:
+        for n in range(1, periods + 1):
+            if annuity_payment(balance, monthly_rate, n) <= installment:
+                return n
+        return periods
+    if method in ("equal_principal", "flat") or method == "equal_installment":
+        part = principal_part if method != "equal_installment" else installment
+        return min(periods, max(1, int((balance / part).to_integral_value(rounding=ROUND_CEILING))))  # last takes rest
+    raise Refused("MODE_NOT_AVAILABLE", f"a {method} loan repays its principal at the end: shorten_term does not "
+                  "apply to it; use reduce_installment", field="mode")
+
+
+# -- extension (展期) ----------------------------------------------------------------------------------
+def extension_limit(original_term_months):
+    """《貸款通則》 art. 12, cumulative: a loan of up to a year may be extended by at most its original term, one
+    of one to five years by at most half of it, a longer one by at most three years."""
+    if original_term_months <= 12:
+        return original_term_months
+    if original_term_months <= 60:
+        return original_term_months // 2
+    return 36
+
+
+def check_extension(months, original_term_months, extended_so_far, today, maturity_date, dues):
+    """An extension is asked before maturity, with nothing overdue, within the cumulative limit."""
+    if months <= 0:
+        raise Refused("EXTENSION_INVALID", "extend by at least one month", field="months")
+    if today >= maturity_date:
+        raise Refused("LOAN_MATURED", f"an extension is requested before maturity ({maturity_date})")
+    if any(due.due_date < today and due.total > 0 for due in dues):
+        raise Refused("INSTALLMENTS_DUE", "pay the overdue installments (and their penalty) before an extension")
+    limit = extension_limit(original_term_months)
+    if extended_so_far + months > limit:
+        left = max(limit - extended_so_far, 0)
+        raise Refused("EXTENSION_LIMIT", f"a {original_term_months}-month loan may be extended by {limit} months "
+                      f"in all (貸款通則 art. 12); {extended_so_far} granted, at most {left} more",
+                      field="months", max_months=left)
+
+
+# -- advances (預收款) ----------------------------------------------------------------------------------
+def advance_to_apply(held_advance, dues, on):
+    """How much of the advance held goes to the installments due by `on` (at most what they owe)."""
+    owed_now = sum((due.total for due in dues if due.due_date <= on), ZERO)
+    return min(held_advance, owed_now)
