@@ -92,15 +92,18 @@ def loan_facts(loan):
 class RangeClose:
     """Closes `day` for the active loans with ids in [low, high): the caller owns the transaction."""
 
-    def __init__(self, unit, day, low, high, apply_advance):
+    def __init__(self, unit, day, low, high, apply_advance, set_based=None):
         self.unit, self.session, self.day, self.low, self.high = unit, unit.session, day, low, high
         self.apply_advance = apply_advance  # the service's advance application (it also settles and emits)
+        if set_based is None:
+            set_based = self.session.get_bind().dialect.name == "postgresql"
+        self.set_based = set_based  # False on PostgreSQL only to measure or check against the per-loan walk
         self.events = []
 
     def run(self):
         started = time.monotonic()
         self._advances()
-        if self.session.get_bind().dialect.name == "postgresql":
+        if self.set_based:
             self._penalty_in_sql()
             self._dpd_in_sql()
         else:
@@ -141,6 +144,7 @@ class RangeClose:
                status = 'overdue'
           FROM loan AS l
          WHERE l.id = i.loan_id AND l.status = 'active' AND l.id >= :low AND l.id < :high
+           AND i.loan_id >= :low AND i.loan_id < :high
            AND i.status NOT IN ('paid', 'prepaid') AND i.due_date < :day
            AND CAST(:day AS date) - i.due_date > l.grace_days
            AND COALESCE(i.penalty_through, i.due_date) < :day

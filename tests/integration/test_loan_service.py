@@ -18,6 +18,7 @@ from services.common.errors import Conflict, RuleViolated
 from services.common.outbox import events_exchange
 from services.common.runner import migrate
 from services.customer.service import CustomerService
+from services.loan import cob
 from services.loan.seed import seed
 from services.loan.service import LoanService
 from tests.e2e.test_collateral import new_vin
@@ -41,12 +42,13 @@ def rpc(config, user_id):
 @pytest.fixture
 def platform(container_factory, rabbit_config, pg_database):
     key = secrets.token_urlsafe(32)
+    urls = {}
     for cls in (CustomerService, CollateralService, LoanService):
-        url = pg_database(f"carloan_{cls.name}")
+        url = urls[cls.name] = pg_database(f"carloan_{cls.name}")
         migrate(cls, ROOT / cls.name, seed=seed if cls is LoanService else None, url=url,
                 amqp_uri=rabbit_config["AMQP_URI"])
         container_factory(cls, {**rabbit_config, "DATABASE_URL": url, "PII_KEY": key}).start()
-    return rabbit_config
+    return {**rabbit_config, "PII_KEY": key, "LOAN_DATABASE_URL": urls["loan"]}
 
 
 def valued_cars(config, customer_id, count):
@@ -211,30 +213,71 @@ def overdue_loans(config, count, days_ago=45):
     return loans
 
 
+def expected_penalty(config, loan_id, today):
+    """One accrual per day late on the first installment, computed here: principal × 8.88 % × 1.5 / 360."""
+    with rpc(config, "officer") as officer:
+        first = officer.loan.get_schedule(loan_id)["installments"][0]
+    daily = (Decimal(first["principal"]) * Decimal("0.0888") * Decimal("1.5") / 360).quantize(Decimal("0.0001"),
+                                                                                             "ROUND_HALF_UP")
+    late = (today - dt.date.fromisoformat(first["due_date"])).days
+    return str((daily * late).quantize(Decimal("0.01"), "ROUND_HALF_UP")), late
+
+
 def test_a_close_of_business_that_dies_midway_is_run_again_without_accruing_twice(platform, monkeypatch):
-    loans = overdue_loans(platform, 5)
-    monkeypatch.setenv("CARLOAN_COB_BATCH", "2")  # commit every two loans
+    loans = overdue_loans(platform, 6)
+    monkeypatch.setenv("CARLOAN_COB_PARTITIONS", "4")  # four loan-id ranges, each closed in one transaction
     closed = []
-    original = LoanService._close_loan
+    original = cob.RangeClose.run
 
-    def dies_on_the_fourth(self, loan, day):
-        if len(closed) == 3:
+    def dies_after_the_first_range(self):
+        if closed:
             raise RuntimeError("the machine went down")
-        closed.append(loan.id)
-        return original(self, loan, day)
+        closed.append((self.low, self.high))
+        return original(self)
 
-    monkeypatch.setattr(LoanService, "_close_loan", dies_on_the_fourth)
-    today = clock.today().isoformat()
+    monkeypatch.setattr(cob.RangeClose, "run", dies_after_the_first_range)
+    today = clock.today()
     with rpc(platform, "admin") as admin:
         with pytest.raises(Exception, match="machine went down"):
-            admin.loan.run_cob({"business_date": today})
-        assert admin.loan.cob_status()["status"] == "running"
+            admin.loan.run_cob({"business_date": today.isoformat()})
+        status = admin.loan.cob_status()
+        assert status["status"] == "running" and status["partitions"] == {"done": 1, "pending": 3}
+        low, high = closed[0]
         penalties = {loan: admin.loan.get_loan(loan)["accrued_penalty"] for loan in loans}
-        assert sorted(p != "0.00" for p in penalties.values()) == [False] * 3 + [True] * 2  # the first batch
-        monkeypatch.setattr(LoanService, "_close_loan", original)
-        result = admin.loan.run_cob({"business_date": today})
-        assert result["status"] == "done" and result["loans"] == 5
+        # the first range is wholly closed, the others not at all
+        assert {loan for loan, p in penalties.items() if p != "0.00"} == {l for l in loans if low <= l < high}
+        monkeypatch.setattr(cob.RangeClose, "run", original)
+        result = admin.loan.run_cob({"business_date": today.isoformat()})
+        assert result["status"] == "done" and result["loans"] == 6 and result["partitions"] == {"done": 4}
         after = {loan: admin.loan.get_loan(loan) for loan in loans}
-    # every loan carries exactly one accrual for the date: the same penalty, the same DPD
-    assert len({detail["accrued_penalty"] for detail in after.values()}) == 1
-    assert len({detail["dpd"] for detail in after.values()}) == 1 and after[loans[0]]["dpd"] > 0
+    # every loan carries exactly one accrual for the date: the penalty and DPD computed here
+    penalty, late = expected_penalty(platform, loans[0], today)
+    assert {detail["accrued_penalty"] for detail in after.values()} == {penalty}
+    assert {detail["dpd"] for detail in after.values()} == {late}
+
+
+def test_two_replicas_share_one_date_and_each_range_is_closed_once(platform, container_factory, monkeypatch):
+    loans = overdue_loans(platform, 8)
+    monkeypatch.setenv("CARLOAN_COB_PARTITIONS", "16")
+    replica = container_factory(LoanService, {**platform, "DATABASE_URL": platform["LOAN_DATABASE_URL"]})
+    replica.start()
+    ranges = []
+    original = cob.RangeClose.run
+
+    def slow_range(self):
+        ranges.append((self.low, self.high, id(self.unit)))
+        eventlet.sleep(0.05)  # long enough for both replicas to be closing at once
+        return original(self)
+
+    monkeypatch.setattr(cob.RangeClose, "run", slow_range)
+    today = clock.today()
+    with rpc(platform, "admin") as first, rpc(platform, "admin") as second:
+        calls = [eventlet.spawn(proxy.loan.run_cob, {"business_date": today.isoformat()}) for proxy in (first, second)]
+        results = [call.wait() for call in calls]
+        assert {r["status"] for r in results} == {"done"} and results[0]["partitions"] == {"done": 16}
+        assert results[0]["loans"] == 8
+        details = [first.loan.get_loan(loan) for loan in loans]
+    assert len({(low, high) for low, high, _ in ranges}) == len(ranges) == 16  # no range closed twice
+    assert len({worker for _, _, worker in ranges}) >= 2  # both replicas closed some
+    penalty, late = expected_penalty(platform, loans[0], today)
+    assert {d["accrued_penalty"] for d in details} == {penalty} and {d["dpd"] for d in details} == {late}
