@@ -26,7 +26,7 @@ LOAN_COLUMNS = ("id", "contract_no", "application_id", "customer_id", "customer_
                 "penalty_markup", "grace_days", "prepayment_fee_rate", "allocation", "compound_penalty", "fees",
                 "fees_total", "net_amount", "apr", "signed_on", "disbursed_on", "first_due_date", "maturity_date",
                 "status", "outstanding_principal", "advance_balance", "dpd", "restructured", "extended_months",
-                "created_at")
+                "next_due_date", "created_at")
 LINE_COLUMNS = ("loan_id", "no", "due_date", "principal", "interest", "total", "balance_after", "paid_principal",
                 "paid_interest", "penalty", "penalty_through", "paid_penalty", "fees", "paid_fees", "status")
 APPLICATION_COLUMNS = ("id", "customer_id", "customer_name", "product_id", "vehicle_id", "amount", "term_months",
@@ -70,7 +70,8 @@ def make_loan(rng, today, overdue_share=0.10, first=None):
             "annual_rate": rate, "penalty_markup": rng.choice((Decimal("0.5"), Decimal("0.3"))),
             "grace_days": rng.choice((0, 0, 3)), "compound_penalty": rng.random() < 0.1,
             "disbursed_on": disbursed, "first_due_date": lines[0].due_date, "maturity_date": lines[-1].due_date,
-            "outstanding_principal": principal - paid_principal}
+            "outstanding_principal": principal - paid_principal,
+            "next_due_date": min(row["due_date"] for row in rows if row["status"] != "paid")}
     return loan, rows
 
 
@@ -91,7 +92,7 @@ def write_book(engine_, loans, product_id, seq=0):
             loan["penalty_markup"], loan["grace_days"], "0.02", "installment_first",
             "t" if loan["compound_penalty"] else "f", "[]", "0.00", loan["principal"], loan["annual_rate"],
             loan["disbursed_on"], loan["disbursed_on"], loan["first_due_date"], loan["maturity_date"], "active",
-            loan["outstanding_principal"], "0.00", 0, "f", 0, now])
+            loan["outstanding_principal"], "0.00", 0, "f", 0, loan["next_due_date"], now])
         for row in rows:
             writers["installment"].writerow([loan["id"], *(
                 "" if row[column] is None else row[column] for column in LINE_COLUMNS[1:])])

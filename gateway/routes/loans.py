@@ -8,8 +8,8 @@ from gateway.app import call
 from gateway.auth import requires
 from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
-                             ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema, LprSchema,
-                             OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
+                             ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema,
+                             LprSchema, OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
                              ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
                              ScheduleSchema, TransferSchema, page_of)
 from services.common.errors import field_error

@@ -1,6 +1,6 @@
 """Tables of the loan service: products, LPR, credit lines, applications, loans, schedules, disbursements."""
-from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, PrimaryKeyConstraint,
-                        String, Text, false, text, true)
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Integer, MetaData, Numeric, PrimaryKeyConstraint, String,
+                        Text, false, true)
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.db import utcnow
@@ -166,6 +166,8 @@ class Loan(Base):
     advance_balance = Column(MONEY, nullable=False, default=0)  # 預收款 held for the next due date
     settled_on = Column(Date)
     dpd = Column(Integer, nullable=False, default=0)
+    # servicing.oldest_unpaid_due, kept by every payment: close of business reads late loans, and DPD, from it
+    next_due_date = Column(Date)
     classification = Column(String(20))
     restructured = Column(Boolean, nullable=False, default=False, server_default=false())  # 重組: after 展期
     extended_months = Column(Integer, nullable=False, default=0, server_default="0")  # 展期 granted so far
@@ -190,13 +192,7 @@ class Installment(Base):
     fees = Column(MONEY, nullable=False, default=0)
     paid_fees = Column(MONEY, nullable=False, default=0)
     status = Column(String(20), nullable=False, default="pending")  # pending | partial | overdue | paid | prepaid
-    __table_args__ = (
-        PrimaryKeyConstraint("loan_id", "no"),
-        # close of business reads only the installments still open: a small slice of a large book
-        Index("ix_installment_open", "due_date", "loan_id",
-              postgresql_where=text("status NOT IN ('paid', 'prepaid')"),
-              sqlite_where=text("status NOT IN ('paid', 'prepaid')")),
-    )
+    __table_args__ = (PrimaryKeyConstraint("loan_id", "no"),)
 
 
 class Disbursement(Base):

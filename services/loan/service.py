@@ -497,6 +497,7 @@ class LoanService(ServiceBase):
     def _after_payment(self, loan, lines, paid_on, business_today):
         """Paying what was late makes the loan current (or less late) at once; paying everything settles it."""
         dues = [_due(line) for line in lines]
+        loan.next_due_date = servicing.oldest_unpaid_due(dues)
         if loan.dpd:
             self._set_dpd(loan, servicing.days_past_due(business_today, dues), business_today)
         if servicing.is_settled(dues, loan.outstanding_principal):
@@ -569,7 +570,7 @@ class LoanService(ServiceBase):
                 else:  # interest of periods that will not run is not owed
                     line.interest = line.paid_interest
                 line.paid_principal, line.status = line.principal, "prepaid"
-            loan.status, loan.settled_on = "settled", data["paid_on"]
+            loan.status, loan.settled_on, loan.next_due_date = "settled", data["paid_on"], None
         else:
             self._replace_future(loan, future, rebuilt)
         record = Prepayment(loan_id=loan.id, paid_on=data["paid_on"], amount=quote.amount, principal=quote.principal,
@@ -651,6 +652,9 @@ class LoanService(ServiceBase):
             paid_interest=engine.ZERO, penalty=engine.ZERO, paid_penalty=engine.ZERO, fees=engine.ZERO,
             paid_fees=engine.ZERO, status="pending") for line in rebuilt)
         loan.maturity_date = rebuilt[-1].due_date
+        self.uow.session.flush()
+        loan.next_due_date = servicing.oldest_unpaid_due([_due(line) for line in self.uow.session.scalars(
+            select(Installment).where(Installment.loan_id == loan.id))])
 
     @staticmethod
     def _refusal(exc):
@@ -1032,6 +1036,7 @@ class LoanService(ServiceBase):
         disbursement.disbursed_on = disbursed_on
         loan.status, loan.disbursed_on, loan.apr = "active", disbursed_on, schedule.apr
         loan.first_due_date, loan.maturity_date = schedule.first_due_date, schedule.maturity_date
+        loan.next_due_date = schedule.first_due_date
         loan.outstanding_principal = loan.principal
         draw = self.uow.session.scalars(select(CreditDraw).where(
             CreditDraw.application_id == loan.application_id)).first()

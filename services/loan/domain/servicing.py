@@ -111,6 +111,13 @@ def days_past_due(business_date, dues):
     return (business_date - min(late)).days if late else 0
 
 
+def oldest_unpaid_due(dues):
+    """The earliest due date with anything unpaid (the next one for a loan that is current), or None: kept on the
+    loan, so that DPD on any date is that date − it, when positive."""
+    unpaid = [due.due_date for due in dues if due.total > 0]
+    return min(unpaid) if unpaid else None
+
+
 # -- early repayment (提前還款) -----------------------------------------------------------------------
 def months_between(start, end):
     """Whole calendar months from `start` to `end` (a month is complete on the same day-of-month or later)."""

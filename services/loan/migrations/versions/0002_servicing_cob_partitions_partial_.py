@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-29 01:43:45.336560
+Create Date: 2026-11-29 01:57:22.745336
 """
 from alembic import op
 import sqlalchemy as sa
@@ -51,13 +51,15 @@ def upgrade():
     with op.batch_alter_table('loan_extension', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_extension_loan_id'), ['loan_id'], unique=False)
 
-    with op.batch_alter_table('installment', schema=None) as batch_op:
-        batch_op.create_index('ix_installment_open', ['due_date', 'loan_id'], unique=False, postgresql_where=sa.text("status NOT IN ('paid', 'prepaid')"), sqlite_where=sa.text("status NOT IN ('paid', 'prepaid')"))
-
     with op.batch_alter_table('loan', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('next_due_date', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('restructured', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('extended_months', sa.Integer(), server_default='0', nullable=False))
         batch_op.drop_column('cob_date')
+
+    # loans made before: the earliest installment still open (paid and prepaid ones owe nothing)
+    op.execute("UPDATE loan SET next_due_date = (SELECT min(i.due_date) FROM installment i WHERE i.loan_id = loan.id "
+               "AND i.status NOT IN ('paid', 'prepaid')) WHERE status = 'active'")
 
     with op.batch_alter_table('prepayment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('full', sa.Boolean(), server_default=sa.true(), nullable=False))
@@ -74,9 +76,7 @@ def downgrade():
         batch_op.add_column(sa.Column('cob_date', sa.DATE(), nullable=True))
         batch_op.drop_column('extended_months')
         batch_op.drop_column('restructured')
-
-    with op.batch_alter_table('installment', schema=None) as batch_op:
-        batch_op.drop_index('ix_installment_open', postgresql_where=sa.text("status NOT IN ('paid', 'prepaid')"), sqlite_where=sa.text("status NOT IN ('paid', 'prepaid')"))
+        batch_op.drop_column('next_due_date')
 
     with op.batch_alter_table('loan_extension', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_extension_loan_id'))
