@@ -281,3 +281,33 @@ def test_two_replicas_share_one_date_and_each_range_is_closed_once(platform, con
     assert len({worker for _, _, worker in ranges}) >= 2  # both replicas closed some
     penalty, late = expected_penalty(platform, loans[0], today)
     assert {d["accrued_penalty"] for d in details} == {penalty} and {d["dpd"] for d in details} == {late}
+
+
+def test_ten_concurrent_repayments_under_one_key_record_one(platform):
+    [loan_id] = overdue_loans(platform, 1, days_ago=40)
+    key = uuid.uuid4().hex
+
+    def repay(_):
+        with rpc(platform, "clerk") as clerk:
+            return clerk.loan.record_repayment(loan_id, {"amount": "100.00", "paid_on": clock.today().isoformat(),
+                                                         "channel": "cash"}, idempotency_key=key)
+
+    answers = list(eventlet.GreenPool(10).imap(repay, range(10)))
+    assert len({answer["id"] for answer in answers}) == 1  # every caller gets the first answer
+    with rpc(platform, "officer") as officer:
+        assert officer.loan.list_repayments(loan_id)["total"] == 1
+        line = officer.loan.get_schedule(loan_id)["installments"][0]
+        assert Decimal(line["paid_interest"]) + Decimal(line["paid_principal"]) == Decimal("100.00")
+
+
+def test_the_nightly_close_starts_by_itself_once_its_time_has_passed(platform, monkeypatch):
+    [loan_id] = overdue_loans(platform, 1)
+    monkeypatch.setenv("CARLOAN_COB_AT", "00:00")  # any time today is past midnight
+    today = clock.today()
+    with rpc(platform, "admin") as admin:
+        run = wait_until(lambda: (status := admin.loan.cob_status()) and status["status"] == "done" and status,
+                         timeout=30, message="the scheduled close of business")
+        assert run["business_date"] == today.isoformat() and run["started_by"] == "system:loan"
+        penalty, late = expected_penalty(platform, loan_id, today)
+        detail = admin.loan.get_loan(loan_id)
+        assert (detail["accrued_penalty"], detail["dpd"]) == (penalty, late)
