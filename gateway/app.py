@@ -81,13 +81,14 @@ def create_app(settings=None, start_listener=True):
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
 
-    from gateway.routes import auth as auth_routes, collateral, customers, finance, loans, ops, org
+    from gateway.routes import auth as auth_routes, collateral, collection, customers, finance, loans, ops, org
     api.register_blueprint(auth_routes.blp)
     api.register_blueprint(org.blp)
     api.register_blueprint(customers.blp)
     api.register_blueprint(collateral.blp)
     api.register_blueprint(loans.blp)
     api.register_blueprint(finance.blp)
+    api.register_blueprint(collection.blp)
     ops.register(app)
     metrics.register(app)
 

@@ -3,6 +3,9 @@ from dataclasses import dataclass
 
 from services.common import config
 
+# The services `/readyz` asks when CARLOAN_SERVICES is not set.
+DEFAULT_SERVICES = "org,customer,collateral,loan,finance,collection"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -25,7 +28,7 @@ class Settings:
             principal_ttl_seconds=config.env_float("CARLOAN_PRINCIPAL_TTL_SECONDS", 5.0),
             rpc_timeout_seconds=config.env_float("CARLOAN_RPC_TIMEOUT_SECONDS", 10.0),
             amqp_uri=config.amqp_uri(),
-            services=tuple(s for s in config.env("CARLOAN_SERVICES", "org,customer,collateral,loan,finance").split(",") if s),
+            services=tuple(s for s in config.env("CARLOAN_SERVICES", DEFAULT_SERVICES).split(",") if s),
         )
         values.update(overrides)
         return cls(**values)

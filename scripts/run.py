@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ["org", "customer", "collateral", "loan", "finance"]
+SERVICES = ["org", "customer", "collateral", "loan", "finance", "collection"]
 PYTHON = sys.executable
 
 

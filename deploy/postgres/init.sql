@@ -5,3 +5,4 @@ CREATE DATABASE customer;
 CREATE DATABASE collateral;
 CREATE DATABASE loan;
 CREATE DATABASE finance;
+CREATE DATABASE collection;

@@ -273,17 +273,21 @@ class Repayments(MethodView):
 class CloseOfBusiness(MethodView):
     @blp.arguments(CobRequestSchema)
     @blp.response(200, CobSchema)
+    @blp.alt_response(202, schema=CobSchema, description="the dates are queued and being closed: `GET /cob` "
+                                                          "shows the progress")
     @requires("loan.cob.run")
     def post(self, data):
-        """日終批處理: close every business date up to `business_date`: overdue installments, DPD, penalty interest
-        (after grace), and their events. Running a closed date again changes nothing; 409 for a date before the
-        last one closed."""
-        return call("loan", "run_cob", data)
+        """日終批處理: close every business date up to `business_date`: advances applied, overdue installments, DPD,
+        penalty interest (after grace), and their events. 200 when closed within the call; 202 when more dates
+        remain, which the loan service's replicas go on closing. Running a closed date again changes nothing;
+        409 for a date before the last one closed."""
+        result = call("loan", "run_cob", data)
+        return result, 200 if result["status"] == "done" else 202
 
     @blp.response(200, CobSchema)
     @requires("loan.view")
     def get(self):
-        """The last close of business."""
+        """The date being closed, or the last one closed."""
         return call("loan", "cob_status") or {}
 
 

@@ -74,7 +74,9 @@ def dpd_events(loan, previous, dpd, day):
     """The events a change of DPD publishes: (type, payload) pairs."""
     facts = {"loan_id": loan["id"], "customer_id": loan["customer_id"], "department_id": loan["department_id"],
              "officer_id": loan["officer_id"], "contract_no": loan["contract_no"]}
-    events = [("dpd_changed", {**facts, "dpd": dpd, "previous_dpd": previous,
+    oldest = loan["next_due_date"]
+    events = [("dpd_changed", {**facts, "dpd": dpd, "previous_dpd": previous, "grace_days": loan["grace_days"],
+                               "oldest_unpaid_due_date": oldest.isoformat() if dpd and oldest else None,
                                "outstanding_principal": money(loan["outstanding_principal"])})]
     if previous == 0:
         events.append(("became_overdue", {**facts, "dpd": dpd}))
@@ -86,7 +88,8 @@ def dpd_events(loan, previous, dpd, day):
 def loan_facts(loan):
     return {"id": loan.id, "customer_id": loan.customer_id, "department_id": loan.department_id,
             "officer_id": loan.officer_id, "contract_no": loan.contract_no,
-            "outstanding_principal": loan.outstanding_principal}
+            "outstanding_principal": loan.outstanding_principal, "grace_days": loan.grace_days,
+            "next_due_date": loan.next_due_date}
 
 
 class RangeClose:
@@ -165,7 +168,7 @@ class RangeClose:
           FROM target
          WHERE l.id = target.id AND l.dpd <> target.dpd
         RETURNING l.id, l.customer_id, l.department_id, l.officer_id, l.contract_no, l.outstanding_principal,
-                  target.previous, target.dpd
+                  l.grace_days, l.next_due_date, target.previous, target.dpd
     """)
 
     def _bounds(self):

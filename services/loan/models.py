@@ -241,7 +241,7 @@ class CobRun(Base):
     """日終批處理: one row per business date closed; `running` until every active loan is done."""
     __tablename__ = "cob_run"
     business_date = Column(Date, primary_key=True)
-    status = Column(String(20), nullable=False)  # running | done
+    status = Column(String(20), nullable=False)  # queued | running | done
     loans = Column(Integer, nullable=False, default=0)
     overdue = Column(Integer, nullable=False, default=0)
     events = Column(Integer, nullable=False, default=0)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, config, jsonutil
+from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
@@ -34,6 +35,8 @@ from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineI
 
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
+GRADE_LABELS = {"normal": "正常", "special_mention": "關注", "substandard": "次級", "doubtful": "可疑", "loss": "損失"}
+GRADES = tuple(GRADE_LABELS)  # 五級分類, as the collection service grades (its domain owns the rules)
 
 
 def rate(value, places="0.000001"):
@@ -832,49 +835,64 @@ class LoanService(ServiceBase):
                 "comment": e.comment, "maturity_before": e.maturity_before.isoformat(),
                 "maturity_after": iso(e.maturity_after), "created_at": e.created_at.isoformat()}
 
+    # -- the grade post-loan gives (五級分類) -----------------------------------------------------
+    @subscribe("collection.classification_changed")
+    def on_classification_changed(self, event):
+        """The collection service grades loans; the loan shows the grade it was last given."""
+        loan = self.uow.session.get(Loan, event.payload["loan_id"], with_for_update=True)
+        if loan is None:
+            raise LookupError(f"no loan {event.payload['loan_id']}")
+        grade = event.payload["classification"]
+        if grade not in GRADES:
+            raise ValueError(f"unknown grade {grade!r}")
+        loan.classification = grade
+
     # -- close of business (日終) ----------------------------------------------------------------
     @rpc
     def run_cob(self, data):
         """Close the books for each business date after the last one closed, up to `business_date`: advances
         applied, penalty interest after grace, DPD, with `loan.became_overdue`, `loan.dpd_changed` and
-        `loan.became_current` (see `services/loan/cob.py`). Each date is closed in loan-id ranges, each range in
-        one transaction, shared with every replica that joins; a run that dies is simply run again."""
+        `loan.became_current` (see `services/loan/cob.py`). The dates are queued, then closed in order, each in
+        loan-id ranges (one transaction each) shared with every replica that joins. The call closes what it can
+        within `CARLOAN_COB_SYNC_SECONDS` (8) and answers; the replicas' timers close the rest. A run that dies is
+        simply run again."""
         day = load(CobIn(), data)["business_date"]
-        last = self.uow.session.scalars(select(CobRun).order_by(CobRun.business_date.desc())).first()
-        if last is not None and day < last.business_date:
-            raise Conflict(f"business date {last.business_date} is already closed", code="COB_DATE_PASSED")
-        if last is not None and last.status == "done" and day == last.business_date:
-            return self._dump_cob(last)
-        first = day if last is None or last.status == "running" else last.business_date + dt.timedelta(days=1)
-        if (day - first).days > 366:
+        session = self.uow.session
+        done = session.scalars(select(CobRun).where(CobRun.status == "done")
+                               .order_by(CobRun.business_date.desc())).first()
+        if done is not None and day <= done.business_date:
+            if day == done.business_date:
+                return self._dump_cob(done)
+            raise Conflict(f"business date {done.business_date} is already closed", code="COB_DATE_PASSED")
+        start = done.business_date + dt.timedelta(days=1) if done is not None else day
+        if (day - start).days > 366:
             raise field_error("business_date", "close at most a year of business dates at once",
                               code="COB_RANGE_TOO_LONG")
-        run = None
-        while first <= day:
-            run = self._close(first)
-            if run.status != "done":
-                break  # other replicas still hold ranges of this date past the wait: call again to go on
-            first += dt.timedelta(days=1)
-        return self._dump_cob(run)
+        self._queue_dates(day)
+        deadline = time.monotonic() + config.env_float("CARLOAN_COB_SYNC_SECONDS", 8)
+        self._close_queued(day, deadline)
+        return self._dump_cob(session.get(CobRun, day))
 
     @rpc
     def cob_status(self):
-        last = self.uow.session.scalars(select(CobRun).order_by(CobRun.business_date.desc())).first()
+        """The date being closed, or the last one closed."""
+        last = self.uow.session.scalars(select(CobRun).where(CobRun.status != "queued")
+                                        .order_by(CobRun.business_date.desc())).first()
         return last and self._dump_cob(last)
 
     @timer(interval=config.env_float("CARLOAN_COB_TICK_SECONDS", 10))
     def cob_tick(self):
-        """Every replica, every few seconds: join a close of business in progress (claiming loan-id ranges no
-        one holds), or start tonight's when `CARLOAN_COB_AT` (local time, e.g. 00:30) has passed."""
-        running = self.uow.session.scalars(select(CobRun.business_date).where(CobRun.status == "running")
-                                           .order_by(CobRun.business_date)).first()
-        if running is not None:
-            self._close(running, wait=False)
-            return
-        last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
-        day = cob.scheduled_date(dt.datetime.now(clock.zone()), config.env("CARLOAN_COB_AT", ""), last)
-        if day is not None:
-            self._close(day)
+        """Every replica, every few seconds: go on with the dates queued and not closed yet (claiming loan-id
+        ranges no one holds), or start tonight's close when `CARLOAN_COB_AT` (local time, e.g. 00:30) passed."""
+        pending = self.uow.session.scalar(select(func.count()).select_from(CobRun).where(CobRun.status != "done"))
+        if not pending:
+            last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
+            day = cob.scheduled_date(dt.datetime.now(clock.zone()), config.env("CARLOAN_COB_AT", ""), last)
+            if day is None:
+                return
+            self._queue_dates(day)
+        self._close_queued(None, time.monotonic() + config.env_float("CARLOAN_COB_TICK_BUDGET_SECONDS", 120),
+                           wait=False)
 
     # -- helpers: other services ---------------------------------------------------------------
     def _customer(self, customer_id):
@@ -891,30 +909,63 @@ class LoanService(ServiceBase):
             raise Refused("VEHICLE_NOT_FOUND", "no such vehicle", "vehicle_id") from None
 
     # -- helpers: close of business -----------------------------------------------------------
-    def _close(self, day, wait=True):
+    def _queue_dates(self, day):
+        """Queue every business date after the last one known up to `day`."""
+        session = self.uow.session
+        latest = session.scalar(select(func.max(CobRun.business_date)))
+        first = latest + dt.timedelta(days=1) if latest is not None else day
+        if first > day:
+            return
+        try:
+            session.add_all(CobRun(business_date=first + dt.timedelta(days=n), status="queued",
+                                   started_by=self.uow.actor.user_id) for n in range((day - first).days + 1))
+            session.commit()
+        except IntegrityError:  # another replica queued them at the same moment
+            session.rollback()
+
+    def _close_queued(self, until, deadline, wait=True):
+        """Close the dates not closed yet, oldest first (up to `until`), until one cannot be finished now (its
+        remaining ranges held by other replicas) or the deadline passes."""
+        while time.monotonic() < deadline:
+            query = select(CobRun.business_date).where(CobRun.status != "done").order_by(CobRun.business_date)
+            if until is not None:
+                query = query.where(CobRun.business_date <= until)
+            day = self.uow.session.scalars(query).first()
+            if day is None or self._close(day, wait=wait, deadline=deadline).status != "done":
+                return
+
+    def _start(self, day):
+        """The date's run with its loan-id ranges, created once (by whichever replica gets there first)."""
+        session = self.uow.session
+        run = session.get(CobRun, day)
+        if run is not None and run.status != "queued":
+            return run
+        ranges = cob.partitions(config.env_int("CARLOAN_COB_PARTITIONS", 16))
+        try:
+            if run is None:
+                run = CobRun(business_date=day, status="running", started_by=self.uow.actor.user_id)
+                session.add(run)
+            run.status, run.started_at = "running", utcnow()
+            session.flush()  # the run first: its ranges refer to it
+            session.add_all(CobPartition(business_date=day, part=k, low_id=low, high_id=high, status="pending")
+                            for k, (low, high) in enumerate(ranges))
+            session.commit()
+        except IntegrityError:  # another replica started the date at the same moment
+            session.rollback()
+        return session.get(CobRun, day)
+
+    def _close(self, day, wait=True, deadline=None):
         """Close `day`: claim its pending loan-id ranges one by one and close each in its own transaction; then,
         when every range is done (by this replica or others), the date is done."""
         session = self.uow.session
-        run = session.get(CobRun, day)
-        if run is None:
-            ranges = cob.partitions(config.env_int("CARLOAN_COB_PARTITIONS", 16))
-            run = CobRun(business_date=day, status="running", started_by=self.uow.actor.user_id)
-            try:
-                session.add(run)
-                session.flush()  # the run first: its ranges refer to it
-                session.add_all(CobPartition(business_date=day, part=k, low_id=low, high_id=high, status="pending")
-                                for k, (low, high) in enumerate(ranges))
-                session.commit()
-            except IntegrityError:  # another replica started the date at the same moment
-                session.rollback()
-                run = session.get(CobRun, day)
-                if run is None:
-                    raise
-        deadline = time.monotonic() + config.env_float("CARLOAN_COB_WAIT_SECONDS", 300)
+        run = self._start(day)
+        deadline = deadline or time.monotonic() + config.env_float("CARLOAN_COB_WAIT_SECONDS", 300)
         while run.status != "done":
-            part = session.scalars(select(CobPartition).where(
-                CobPartition.business_date == day, CobPartition.status == "pending")
-                .order_by(CobPartition.part).limit(1).with_for_update(skip_locked=True)).first()
+            part = None
+            if time.monotonic() < deadline:
+                part = session.scalars(select(CobPartition).where(
+                    CobPartition.business_date == day, CobPartition.status == "pending")
+                    .order_by(CobPartition.part).limit(1).with_for_update(skip_locked=True)).first()
             if part is not None:
                 counts = cob.RangeClose(self.uow, day, part.low_id, part.high_id, self._apply_advance).run()
                 part.status, part.worker, part.finished_at = "done", cob.WORKER, utcnow()
@@ -957,7 +1008,7 @@ class LoanService(ServiceBase):
 
     def _business_today(self):
         """Today, or the last business date closed if close of business ran ahead (as tests do)."""
-        last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
+        last = self.uow.session.scalar(select(func.max(CobRun.business_date)).where(CobRun.status != "queued"))
         return max(clock.today(), last) if last else clock.today()
 
     def _dump_cob(self, run):
@@ -1036,7 +1087,7 @@ class LoanService(ServiceBase):
         disbursement.disbursed_on = disbursed_on
         loan.status, loan.disbursed_on, loan.apr = "active", disbursed_on, schedule.apr
         loan.first_due_date, loan.maturity_date = schedule.first_due_date, schedule.maturity_date
-        loan.next_due_date = schedule.first_due_date
+        loan.next_due_date, loan.classification = schedule.first_due_date, "normal"
         loan.outstanding_principal = loan.principal
         draw = self.uow.session.scalars(select(CreditDraw).where(
             CreditDraw.application_id == loan.application_id)).first()
@@ -1201,7 +1252,8 @@ class LoanService(ServiceBase):
                 "status": loan.status, "status_label": rules.LOAN_STATUSES[loan.status],
                 "outstanding_principal": money(loan.outstanding_principal),
                 "advance_balance": money(loan.advance_balance), "settled_on": iso(loan.settled_on), "dpd": loan.dpd,
-                "classification": loan.classification, "restructured": loan.restructured,
+                "classification": loan.classification,
+                "classification_label": GRADE_LABELS.get(loan.classification), "restructured": loan.restructured,
                 "extended_months": loan.extended_months, "created_at": loan.created_at.isoformat()}
 
     @staticmethod

@@ -18,7 +18,7 @@ from tests.conftest import PG_ADMIN_URL
 from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("org", "customer", "collateral", "loan", "finance")
+SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection")
 MANAGEMENT = os.environ.get("CARLOAN_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
 
 
@@ -154,7 +154,8 @@ def admin(platform):
 PROBLEM = "application/problem+json"
 ROLES = {"officer": "loan_officer", "appraiser_a": "appraiser", "appraiser_b": "appraiser",
          "reviewer_1": "risk_reviewer", "reviewer_2": "risk_reviewer", "approver": "approver",
-         "clerk": "finance_clerk", "checker": "finance_reviewer", "collateral": "collateral_clerk"}
+         "clerk": "finance_clerk", "checker": "finance_reviewer", "collateral": "collateral_clerk",
+         "collector": "collector", "post_loan": "post_loan_manager"}
 
 
 def unique(prefix):
@@ -183,7 +184,7 @@ def assert_problem(response, status, code=None):
 @pytest.fixture(scope="module")
 def staff(platform, admin):
     """A branch with one employee per role of the loan's life: officer, two appraisers, two risk reviewers,
-    an approver, a finance clerk and reviewer, a collateral clerk."""
+    an approver, a finance clerk and reviewer, a collateral clerk, a collector and a post-loan manager."""
     department = admin.post("/api/v1/departments", json={"code": unique("FS"), "name": "佛山分公司"}).json()
     people = {"department_id": department["id"]}
     for name, role in ROLES.items():

@@ -10,13 +10,14 @@ from sqlalchemy import create_engine, inspect
 
 from services.common.migrations import alembic_config, upgrade
 from services.collateral.models import Base as CollateralBase
+from services.collection.models import Base as CollectionBase
 from services.customer.models import Base as CustomerBase
 from services.finance.models import Base as FinanceBase
 from services.loan.models import Base as LoanBase
 from services.org.models import Base as OrgBase
 
 SERVICES = {"org": OrgBase.metadata, "customer": CustomerBase.metadata, "collateral": CollateralBase.metadata,
-            "loan": LoanBase.metadata, "finance": FinanceBase.metadata}
+            "loan": LoanBase.metadata, "finance": FinanceBase.metadata, "collection": CollectionBase.metadata}
 ROOT = Path(__file__).resolve().parents[2] / "services"
 
 

@@ -24,7 +24,7 @@ IMAGE = "carloan:0.1.0"
 NAMESPACE = "carloan"
 SECRET_NAME = "carloan-secrets"
 # compose service -> (k8s kind, k8s name): the application components both deployments run
-SERVICES = ("org", "customer", "collateral", "loan", "finance")
+SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection")
 DEPLOYMENTS = SERVICES + ("gateway",)
 COMPONENTS = {
     **{f"{service}-migrate": ("Job", f"{service}-migrate") for service in SERVICES},
@@ -240,6 +240,17 @@ def test_compose_and_k8s_give_the_same_non_secret_configuration():
                                                   f"{value!r} in k8s"
 
 
+def test_every_service_has_its_database_and_is_asked_by_readiness():
+    created = set(re.findall(r"CREATE DATABASE (\w+);", (ROOT / "deploy" / "postgres" / "init.sql").read_text()))
+    assert set(SERVICES) <= created, f"init.sql creates no database for {sorted(set(SERVICES) - created)}"
+    config_map = k8s_object("ConfigMap", "carloan-config")["data"]
+    for service in SERVICES:
+        url = compose_environment(compose_service(service))[f"{service.upper()}_DATABASE_URL"]
+        assert urlsplit(url).path == f"/{service}", f"{service}: {url}"
+    for env in (config_map, compose_environment(compose_service("gateway"))):
+        assert env["CARLOAN_SERVICES"].split(",") == list(SERVICES)
+
+
 # ---------------------------------------------------------------- (c) workloads are production-shaped
 
 @pytest.mark.parametrize("name", DEPLOYMENTS)
@@ -320,7 +331,7 @@ def wsgi_status(app, path):
 
 
 @pytest.mark.parametrize("service, default_port", [("org", 9101), ("customer", 9102), ("collateral", 9105),
-                                                       ("loan", 9103), ("finance", 9104)])
+                                                       ("loan", 9103), ("finance", 9104), ("collection", 9106)])
 def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, service, default_port):
     from services.common import config
     from services.common.metrics import metrics_app
@@ -342,7 +353,7 @@ def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, ser
 
 
 @pytest.mark.parametrize("name,port", [("org", 9101), ("customer", 9102), ("collateral", 9105), ("loan", 9103),
-                                       ("finance", 9104), ("gateway", 8000)])
+                                       ("finance", 9104), ("collection", 9106), ("gateway", 8000)])
 def test_scrape_annotations_point_at_the_metrics_port(name, port):
     annotations = k8s_object("Deployment", name)["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
@@ -437,7 +448,8 @@ def test_prometheus_scrapes_the_gateway_and_the_org_service():
     config = load_yaml(PROMETHEUS_DIR / "prometheus.yml")
     targets = {target for job in config["scrape_configs"] for static in job.get("static_configs", [])
                for target in static["targets"]}
-    assert {"gateway:8000", "org:9101", "customer:9102", "collateral:9105", "loan:9103", "finance:9104"} <= targets
+    assert {"gateway:8000", "org:9101", "customer:9102", "collateral:9105", "loan:9103", "finance:9104",
+            "collection:9106"} <= targets
     assert all(job.get("metrics_path", "/metrics") == "/metrics" for job in config["scrape_configs"])
 
 
