@@ -100,6 +100,7 @@ def platform(tmp_path_factory):
         "CARLOAN_SERVICES": ",".join(SERVICES),
         "PYTHONWARNINGS": "ignore",
         "CARLOAN_COLLATERAL_GAUGE_SECONDS": "1",
+        "CARLOAN_COLLECTION_GAUGE_SECONDS": "1",
     }
     for service in SERVICES:
         env[f"{service.upper()}_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{databases[service]}"

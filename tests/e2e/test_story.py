@@ -8,7 +8,10 @@ closed → early repayment in full → settled → release task.
 It moves the business date about four months ahead, so it runs after every other module (pytest takes the
 files in order of name)."""
 import datetime as dt
+import re
 from decimal import Decimal
+
+import requests
 
 from services.common import clock
 from tests.e2e.conftest import unique
@@ -161,3 +164,71 @@ def test_a_car_loan_from_application_to_release(platform, admin, staff, product)
                           .json()["items"], message="the release task")
     assert releases[0]["vin"] == car["vin"]
     assert clerk.get("/api/v1/finance/trial-balance").json()["balanced"]
+
+
+def test_post_loan_staff_work_tasks_warnings_and_grades_through_the_gateway(platform, admin, staff, product):
+    """After the story (the business date is months ahead): a new loan is over 90 days late at the next close."""
+    from tests.e2e.test_servicing import disbursed_loan
+    officer, collector, manager = staff["officer"], staff["collector"], staff["post_loan"]
+    loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=20)
+    closed = dt.date.fromisoformat(admin.get("/api/v1/cob").json()["business_date"])
+    due = dt.date.fromisoformat(officer.get(f"/api/v1/loans/{loan['id']}/schedule").json()["installments"][0][
+        "due_date"])
+    day = max(closed + dt.timedelta(days=1), due + dt.timedelta(days=92))
+    assert admin.post("/api/v1/cob", json={"business_date": day.isoformat()}).status_code in (200, 202)
+    task = wait_until(lambda: manager.get("/api/v1/collection/tasks", params={
+        "loan_id": loan["id"], "status": "open"}).json()["items"], timeout=120, message="the task")[0]
+    assert task["stage"] == "legal" and task["stage_label"] == "法務/收車"
+
+    # assignment is a manager's: a collector is refused, an unknown collector is a field error
+    path = f"/api/v1/collection/tasks/{task['id']}"
+    assert collector.post(f"{path}/assign", json={"collector_id": collector.id}).status_code == 403
+    refused = manager.post(f"{path}/assign", json={"collector_id": "nobody"})
+    assert refused.status_code == 422 and refused.json()["code"] == "COLLECTOR_INVALID", refused.text
+    assert manager.post(f"{path}/assign", json={"collector_id": collector.id}).json()["assignee_id"] == collector.id
+    bad = collector.post(f"{path}/records", json={"channel": "pigeon", "result": "x"})
+    assert bad.status_code == 422 and "channel" in bad.json()["errors"], bad.text
+    promise = collector.post(f"{path}/records", json={
+        "channel": "visit", "result": "上門, 客戶承諾月底前還款", "promised_amount": "5000.00",
+        "promised_on": day.isoformat()})
+    assert promise.status_code == 201, promise.text
+    detail = collector.get(path).json()
+    assert detail["promise"]["status"] == "pending" and detail["records"][0]["channel_label"] == "外訪"
+
+    # warnings: first overdue and past 30 days, resolved by the manager
+    def open_warnings():
+        return {w["kind"]: w for w in manager.get("/api/v1/warnings", params={"loan_id": loan["id"]}).json()[
+            "items"]}
+
+    warnings = wait_until(lambda: (found := open_warnings()) and {"first_overdue", "dpd_over_30"} <= set(found)
+                          and found, message="first overdue and DPD over 30")
+    resolved = manager.post(f"/api/v1/warnings/{warnings['first_overdue']['id']}/resolve",
+                            json={"resolution": "已電話提醒"})
+    assert resolved.status_code == 200 and resolved.json()["status"] == "resolved", resolved.text
+    assert collector.post(f"/api/v1/warnings/{warnings['dpd_over_30']['id']}/resolve",
+                          json={"resolution": "x1"}).status_code == 403
+
+    # grades: 次級 from DPD; a better manual grade is refused, a worse one needs a second person
+    wait_until(lambda: manager.get("/api/v1/classifications", params={"loan_id": loan["id"]}).json()["items"][0][
+        "grade"] == "substandard", message="次級")
+    below = manager.post(f"/api/v1/classifications/{loan['id']}/adjustments",
+                         json={"grade": "special_mention", "reason": "客戶還款意愿強"})
+    assert below.status_code == 422 and below.json()["code"] == "GRADE_BELOW_FLOOR", below.text
+    assert officer.post(f"/api/v1/classifications/{loan['id']}/adjustments",
+                        json={"grade": "doubtful", "reason": "x1"}).status_code == 403
+    asked = manager.post(f"/api/v1/classifications/{loan['id']}/adjustments",
+                         json={"grade": "doubtful", "reason": "借款人失聯, 車輛下落不明"})
+    assert asked.status_code == 201, asked.text
+    decision = f"/api/v1/classification-adjustments/{asked.json()['id']}/decision"
+    assert manager.post(decision, json={"approve": True}).status_code == 403  # not the one who asked
+    assert admin.post(decision, json={"approve": True, "comment": "同意"}).json()["status"] == "approved"
+    wait_until(lambda: officer.get(f"/api/v1/loans/{loan['id']}").json()["classification"] == "doubtful",
+               message="the loan shows 可疑")
+
+    def doubtful_loans():
+        text = requests.get(platform.metrics_urls["collection"], timeout=5).text
+        found = re.search(r'^carloan_collection_loans\{grade="doubtful"\} (\S+)$', text, re.MULTILINE)
+        return found and float(found.group(1)) >= 1 and text
+
+    metrics = wait_until(doubtful_loans, timeout=40, message="the grade gauge")
+    assert re.search(r'^carloan_collection_tasks_open\{stage="legal"\} [1-9]', metrics, re.MULTILINE)
