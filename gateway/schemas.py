@@ -874,20 +874,11 @@ class PrepaymentSchema(Strict):
         ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
 
 
-class RebuiltLineSchema(Schema):
-    no = fields.Integer()
-    due_date = fields.String(metadata=DATE)
-    principal = fields.String()
-    interest = fields.String()
-    total = fields.String()
-    balance_after = fields.String()
-
-
 class RebuiltScheduleSchema(Schema):
     installments = fields.Integer()
     next_installment = fields.String()
     maturity_date = fields.String(metadata=DATE)
-    lines = fields.List(fields.Nested(RebuiltLineSchema))
+    lines = fields.List(fields.Nested(InstallmentSchema))
 
 
 class PrepaymentQuoteSchema(Schema):

@@ -16,10 +16,10 @@ from services.collection.models import (AssignmentCursor, Base, CollectionRecord
 from services.collection.schemas import (AdjustmentIn, Amounts, AssignIn, CustomerBlacklisted, DecisionIn,
                                          DpdChanged, GpsAlert, LoanDisbursed, LoanExtended, LoanTransferred,
                                          RecordIn, ResolveIn, ValuationApproved)
-from services.common import clock, config
+from services.common import clock, config, makerchecker
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
-from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, field_error
+from services.common.errors import Conflict, NotFound, RuleViolated, field_error
 from services.common.jsonutil import money
 from services.common.pagination import paginate
 from services.common.rpc import ask, rpc
@@ -306,15 +306,7 @@ class CollectionService(ServiceBase):
     def decide_adjustment(self, adjustment_id, data):
         data = load(DecisionIn(), data)
         adjustment = self._visible(GradeAdjustment, adjustment_id, "ADJUSTMENT_NOT_FOUND", lock=True)
-        if adjustment.status != "pending":
-            raise Conflict(f"this adjustment was already {adjustment.status}", code="ADJUSTMENT_ALREADY_DECIDED")
-        if adjustment.requested_by == self.uow.actor.user_id:
-            raise Forbidden("an adjustment is approved by someone other than who asked for it",
-                            code="SEGREGATION_OF_DUTIES")
-        adjustment.decided_by, adjustment.decided_at = self.uow.actor.user_id, utcnow()
-        adjustment.comment = data["comment"]
-        if not data["approve"]:
-            adjustment.status = "rejected"
+        if not makerchecker.decide(adjustment, self.uow.actor, data, "grade adjustment", "ADJUSTMENT"):
             self.uow.audit("reject_grade_adjustment", "grade_adjustment", adjustment.id, data)
             return self._dump_adjustment(adjustment)
         loan = self.uow.session.get(LoanFile, adjustment.loan_id, with_for_update=True)

@@ -10,7 +10,7 @@ from nameko.timer import timer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common import clock, config, jsonutil
+from services.common import clock, config, jsonutil, makerchecker
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.jsonutil import money
@@ -716,14 +716,7 @@ class LoanService(ServiceBase):
         publishes `loan.transferred`: the collateral service moves the car and opens a new registration."""
         data = load(DecisionIn(), data)
         transfer = self._visible(LoanTransfer, transfer_id, "TRANSFER_NOT_FOUND", lock=True)
-        if transfer.status != "pending":
-            raise Conflict(f"this transfer was already {transfer.status}", code="TRANSFER_ALREADY_DECIDED")
-        if transfer.requested_by == self.uow.actor.user_id:
-            raise Forbidden("a transfer is approved by someone other than who requested it",
-                            code="SEGREGATION_OF_DUTIES")
-        transfer.decided_by, transfer.decided_at, transfer.comment = self.uow.actor.user_id, utcnow(), data["comment"]
-        if not data["approve"]:
-            transfer.status = "rejected"
+        if not makerchecker.decide(transfer, self.uow.actor, data, "transfer", "TRANSFER"):
             self.uow.audit("reject_transfer", "loan_transfer", transfer.id, {"comment": data["comment"]})
             return self._dump_transfer(transfer)
         loan = self.uow.session.get(Loan, transfer.loan_id, with_for_update=True)
@@ -778,15 +771,7 @@ class LoanService(ServiceBase):
         marks the loan restructured (重組) and publishes `loan.extended`."""
         data = load(DecisionIn(), data)
         extension = self._visible(LoanExtension, extension_id, "EXTENSION_NOT_FOUND", lock=True)
-        if extension.status != "pending":
-            raise Conflict(f"this extension was already {extension.status}", code="EXTENSION_ALREADY_DECIDED")
-        if extension.requested_by == self.uow.actor.user_id:
-            raise Forbidden("an extension is approved by someone other than who requested it",
-                            code="SEGREGATION_OF_DUTIES")
-        extension.decided_by, extension.decided_at = self.uow.actor.user_id, utcnow()
-        extension.comment = data["comment"]
-        if not data["approve"]:
-            extension.status = "rejected"
+        if not makerchecker.decide(extension, self.uow.actor, data, "extension", "EXTENSION"):
             self.uow.audit("reject_extension", "loan_extension", extension.id, {"comment": data["comment"]})
             return self._dump_extension(extension)
         loan = self.uow.session.get(Loan, extension.loan_id, with_for_update=True)
