@@ -127,6 +127,8 @@ def test_a_car_loan_from_application_to_release(platform, admin, staff, product)
                and status["status"] == "done", timeout=120, message="the close of business up to day 2")
     assert clerk.get(loan_path).json()["dpd"] == 95
     wait_until(lambda: clerk.get(loan_path).json()["classification"] == "substandard", message="次級")
+    wait_until(lambda: officer.get(f"/api/v1/customers/{customer['id']}").json()["credit"][
+        "worst_classification"] == "substandard", message="次級 in the customer's credit summary")
     warnings = {w["kind"] for w in post_loan.get("/api/v1/warnings", params={"loan_id": loan["id"]}).json()[
         "items"]}
     assert {"first_overdue", "dpd_over_30"} <= warnings
