@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
+from prometheus_client import Gauge, Histogram
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +34,10 @@ from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineI
                                    DisbursementReviewIn, ExtensionIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn,
                                    ProductIn, RepaymentIn, ScheduleIn, TransferIn)
 
+COB_CLOSED = Gauge("carloan_cob_closed_business_date_seconds",
+                   "The last business date closed (日終), as the Unix time of its midnight in CARLOAN_TIMEZONE")
+COB_SECONDS = Histogram("carloan_cob_date_seconds", "Seconds from starting a business date's close to finishing it",
+                        buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800))
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
 GRADE_LABELS = {"normal": "正常", "special_mention": "關注", "substandard": "次級", "doubtful": "可疑", "loss": "損失"}
@@ -869,6 +874,9 @@ class LoanService(ServiceBase):
     def cob_tick(self):
         """Every replica, every few seconds: go on with the dates queued and not closed yet (claiming loan-id
         ranges no one holds), or start tonight's close when `CARLOAN_COB_AT` (local time, e.g. 00:30) passed."""
+        closed = self.uow.session.scalar(select(func.max(CobRun.business_date)).where(CobRun.status == "done"))
+        if closed is not None:
+            self._show_closed(closed)
         pending = self.uow.session.scalar(select(func.count()).select_from(CobRun).where(CobRun.status != "done"))
         if not pending:
             last = self.uow.session.scalar(select(func.max(CobRun.business_date)))
@@ -982,6 +990,12 @@ class LoanService(ServiceBase):
         run.status, run.finished_at = "done", utcnow()
         self.uow.audit("close_of_business", "cob_run", day.isoformat(), {"loans": run.loans})
         self.uow.session.commit()
+        COB_SECONDS.observe((run.finished_at - run.started_at).total_seconds())
+        self._show_closed(day)
+
+    @staticmethod
+    def _show_closed(day):
+        COB_CLOSED.set(dt.datetime.combine(day, dt.time(), tzinfo=clock.zone()).timestamp())
 
     def _set_dpd(self, loan, dpd, day):
         """Record a new DPD and tell the others: dpd_changed, and became_overdue / became_current."""

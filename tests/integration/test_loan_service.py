@@ -11,6 +11,7 @@ import eventlet
 import pytest
 from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
+from prometheus_client import REGISTRY
 
 from services.collateral.service import CollateralService
 from services.common import clock
@@ -308,6 +309,8 @@ def test_the_nightly_close_starts_by_itself_once_its_time_has_passed(platform, m
         run = wait_until(lambda: (status := admin.loan.cob_status()) and status["status"] == "done" and status,
                          timeout=30, message="the scheduled close of business")
         assert run["business_date"] == today.isoformat() and run["started_by"] == "system:loan"
+        midnight = dt.datetime.combine(today, dt.time(), tzinfo=clock.zone()).timestamp()
+        assert REGISTRY.get_sample_value("carloan_cob_closed_business_date_seconds") == midnight  # for the alert
         penalty, late = expected_penalty(platform, loan_id, today)
         detail = admin.loan.get_loan(loan_id)
         assert (detail["accrued_penalty"], detail["dpd"]) == (penalty, late)
