@@ -75,6 +75,7 @@ class CollectionService(ServiceBase):
         if loan.dpd_as_of is not None and occurred < loan.dpd_as_of:
             return  # older news than what the file already holds
         day = event.business_day
+        previous = loan.dpd  # what this file held: events of several dates may arrive in any order
         loan.dpd, loan.dpd_as_of, loan.grace_days = data["dpd"], occurred, data["grace_days"]
         if data["outstanding_principal"] is not None:
             loan.outstanding_principal = data["outstanding_principal"]
@@ -83,7 +84,7 @@ class CollectionService(ServiceBase):
             if not loan.ever_overdue:
                 loan.ever_overdue = True
                 self._warn(loan, "first_overdue", f"首次逾期, 逾期 {data['dpd']} 天", day, event)
-            if domain.crossed_30(data["previous_dpd"], data["dpd"]):
+            if domain.crossed_30(previous, data["dpd"]):
                 self._warn(loan, "dpd_over_30", f"逾期 {data['dpd']} 天", day, event)
             late = [dt.date.fromisoformat(d) for d in json.loads(loan.late_due_dates)]
             if domain.repeatedly_late(late, day):
@@ -109,11 +110,21 @@ class CollectionService(ServiceBase):
         loan = self._file(data["loan_id"])
         if data["outstanding_principal"] is not None:
             loan.outstanding_principal = data["outstanding_principal"]
-        task = self._open_task(loan.loan_id)
+        # the task may have closed already (the loan current again, an event read first): the promise still counts
+        task = self.uow.session.scalars(select(CollectionTask).where(
+            CollectionTask.loan_id == loan.loan_id, CollectionTask.promise_status == "pending")
+            .order_by(CollectionTask.created_at.desc()).with_for_update()).first()
         paid_on = data["paid_on"] or event.business_day
-        if task is not None and task.promise_status == "pending" and paid_on <= task.promised_on:
+        if task is not None and paid_on <= task.promised_on:
             task.promise_paid += data["amount"] or ZERO
             self._judge_promise(task, event.business_day)
+
+    @subscribe("loan.advance_applied")
+    def on_advance_applied(self, event):
+        data = load(Amounts(), event.payload)
+        loan = self._file(data["loan_id"])
+        if data["outstanding_principal"] is not None:
+            loan.outstanding_principal = data["outstanding_principal"]
 
     @subscribe("loan.prepaid")
     def on_prepaid(self, event):
@@ -319,6 +330,18 @@ class CollectionService(ServiceBase):
         return self._dump_adjustment(adjustment)
 
     # -- operations ----------------------------------------------------------------------------
+    @timer(interval=config.env_float("CARLOAN_COLLECTION_REGRADE_SECONDS", 3600))
+    def regrade_observed(self):
+        """A restructured loan that performs sends no event when its observation year ends: regrade those whose
+        year is over and still carry the restructuring floor."""
+        today = clock.today()
+        ended = self.uow.session.scalars(select(LoanFile).where(
+            LoanFile.status == "active", LoanFile.restructured_on.is_not(None),
+            LoanFile.restructured_on <= domain.add_months(today, -domain.OBSERVATION_MONTHS),
+            LoanFile.grade != "normal").with_for_update()).all()
+        for loan in ended:
+            self._regrade(loan, today)
+
     @timer(interval=config.env_float("CARLOAN_COLLECTION_GAUGE_SECONDS", 30))
     def refresh_gauges(self):
         """Open tasks by stage, open warnings by kind, active loans and their balance by grade."""

@@ -53,9 +53,11 @@ def scheduled_date(now_local, at, last_closed):
 
 
 def open_due(line):
-    """What is still unpaid of an installment row."""
+    """What is still unpaid of an installment row. Penalty accrues to 4 decimals and is owed to the fen: the
+    accrued total is rounded first, then what was paid comes off (0.5050 accrued is 0.51 owed, and 0.51 paid
+    leaves nothing, not −0.01)."""
     return servicing.Due(line.no, line.due_date, line.principal - line.paid_principal,
-                         line.interest - line.paid_interest, line.penalty - line.paid_penalty,
+                         line.interest - line.paid_interest, servicing.fen(line.penalty) - line.paid_penalty,
                          line.fees - line.paid_fees)
 
 
@@ -174,10 +176,20 @@ class RangeClose:
     def _bounds(self):
         return {"day": self.day, "low": self.low, "high": self.high}
 
+    # The loans the two statements change, locked first and in id order, as a repayment locks its loan before its
+    # installments: a repayment during the close waits for the range (or the range for it), never both at once,
+    # and the DPD statement then reads the `next_due_date` the repayment left.
+    LOCK = text("""
+        SELECT id FROM loan
+         WHERE id >= :low AND id < :high AND status = 'active' AND (dpd > 0 OR next_due_date < :day)
+         ORDER BY id FOR UPDATE
+    """)
+
     def _penalty_in_sql(self):
         self.session.flush()
         # These statements are short: compiling them (PostgreSQL's JIT) would cost more than it saves.
         self.session.execute(text("SET LOCAL jit = off"))
+        self.session.execute(self.LOCK, self._bounds())
         self.session.execute(self.PENALTY, self._bounds())
 
     def _dpd_in_sql(self):

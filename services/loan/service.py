@@ -477,7 +477,8 @@ class LoanService(ServiceBase):
             select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
         dues = [due for due in map(_due, lines.values()) if due.total > 0]
         try:
-            allocation = servicing.allocate(data["amount"], dues, data["paid_on"], loan.allocation,
+            # what is due now (at the business date) is paid first, even by money dated earlier
+            allocation = servicing.allocate(data["amount"], dues, business_today, loan.allocation,
                                             held_advance=loan.advance_balance)
         except servicing.Refused as exc:
             raise RuleViolated(exc.message, code=exc.code, errors={"amount": [exc.message]}, extra=exc.extra) from None
@@ -569,7 +570,7 @@ class LoanService(ServiceBase):
         if replay is not None:
             return replay
         quote, lines, rebuilt = self._prepayment(loan, data)
-        future = [line for line in lines if line.due_date > data["paid_on"] and _due(line).total > 0]
+        future = [line for line in lines if self._untouched(line, data["paid_on"])]
         if data["full"]:
             for index, line in enumerate(future):
                 if index == 0:  # the interest accrued since the last due date is earned on the next installment
@@ -583,7 +584,7 @@ class LoanService(ServiceBase):
             self._replace_future(loan, future, rebuilt)
         record = Prepayment(loan_id=loan.id, paid_on=data["paid_on"], amount=quote.amount, principal=quote.principal,
                             interest=quote.interest, fee=quote.fee, advance_used=quote.advance_used,
-                            full=data["full"], mode=None if data["full"] else data["mode"],
+                            full=data["full"], mode=None if data["full"] else data["mode"] or "reduce_installment",
                             channel=data["channel"], recorded_by=self.uow.actor.user_id)
         self.uow.session.add(record)
         loan.outstanding_principal -= quote.principal
@@ -612,20 +613,23 @@ class LoanService(ServiceBase):
         if loan.status != "active":
             raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
         business_today = self._business_today()
-        if not loan.disbursed_on <= data["paid_on"] <= business_today:
-            raise field_error("paid_on", f"must be between disbursement ({loan.disbursed_on}) and the business "
-                              f"date ({business_today})", code="PAID_ON_INVALID")
+        closed = self.uow.session.scalar(select(func.max(CobRun.business_date)).where(CobRun.status == "done"))
+        earliest = max(loan.disbursed_on, closed or loan.disbursed_on)
+        if not earliest <= data["paid_on"] <= business_today:
+            raise field_error("paid_on", f"must be between {earliest} (disbursement, or the last business date "
+                              f"closed: penalty is accrued to it) and the business date ({business_today})",
+                              code="PAID_ON_INVALID")
         lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
                                          .order_by(Installment.no)).all()
         dues = [_due(line) for line in lines]
         terms = (loan.annual_rate, loan.disbursed_on, loan.prepayment_fee_rate, loan.prepayment_fee_free_after_months,
-                 loan.advance_balance)
+                 loan.advance_balance, business_today)
         try:
             if data["full"]:
                 return servicing.full_prepayment(data["paid_on"], dues, loan.outstanding_principal, *terms), lines, []
             quote = servicing.partial_prepayment(data["paid_on"], dues, loan.outstanding_principal, data["amount"],
                                                  *terms)
-            future = [line for line in lines if line.due_date > data["paid_on"] and _due(line).total > 0]
+            future = [line for line in lines if self._untouched(line, data["paid_on"])]
             rebuilt = self._reamortised(loan, future, loan.outstanding_principal - quote.principal,
                                         data["mode"] or "reduce_installment")
         except servicing.Refused as exc:
@@ -634,14 +638,24 @@ class LoanService(ServiceBase):
 
     def _reamortised(self, loan, future, balance, mode, extra_months=0):
         """The future installments again, for `balance`: re-amortised from the last due date passed over the
-        months left (+ `extra_months` for an extension), by `mode`."""
-        first = future[0]
-        start = engine.add_months(first.due_date, -1, self._anchor(loan)) if first.no > 1 else loan.disbursed_on
-        months = len(future) if loan.repayment_method != "bullet" else servicing.months_between(
-            loan.disbursed_on, first.due_date)
-        return servicing.reamortise(balance, loan.annual_rate, loan.repayment_method, start, months + extra_months,
-                                    self._anchor(loan), first.no, mode, installment=first.principal + first.interest,
-                                    principal_part=first.principal)
+        months left (+ `extra_months` for an extension), by `mode`, the first still due when it was."""
+        first, anchor = future[0], self._anchor(loan)
+        if loan.repayment_method == "bullet":  # interest from disbursement for the whole (extended) term
+            months = loan.term_months + loan.extended_months + extra_months
+            return servicing.reamortise(balance, loan.annual_rate, "bullet", loan.disbursed_on, months, anchor,
+                                        first.no, mode, first_due_date=engine.add_months(first.due_date,
+                                                                                         extra_months, anchor))
+        start = engine.add_months(first.due_date, -1, anchor) if first.no > 1 else loan.disbursed_on
+        return servicing.reamortise(balance, loan.annual_rate, loan.repayment_method, start,
+                                    len(future) + extra_months, anchor, first.no, mode,
+                                    installment=first.principal + first.interest, principal_part=first.principal,
+                                    first_due_date=first.due_date)
+
+    @staticmethod
+    def _untouched(line, after):
+        """An installment due after `after` with nothing paid on it: one a rebuilt schedule may replace."""
+        return line.due_date > after and not (line.paid_principal or line.paid_interest or line.paid_penalty
+                                              or line.paid_fees)
 
     @staticmethod
     def _anchor(loan):
@@ -784,7 +798,7 @@ class LoanService(ServiceBase):
             raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
         lines = self._check_extension(loan, extension.months)
         today = self._business_today()
-        future = [line for line in lines if line.due_date >= today and _due(line).total > 0]
+        future = [line for line in lines if self._untouched(line, today - dt.timedelta(days=1))]
         rebuilt = self._reamortised(loan, future, loan.outstanding_principal, "reduce_installment", extension.months)
         self._replace_future(loan, future, rebuilt)
         loan.extended_months += extension.months
@@ -858,7 +872,12 @@ class LoanService(ServiceBase):
         if (day - start).days > 366:
             raise field_error("business_date", "close at most a year of business dates at once",
                               code="COB_RANGE_TOO_LONG")
-        self._queue_dates(day)
+        for _ in range(3):  # another replica may queue a shorter range at the same moment: queue the rest after it
+            if session.get(CobRun, day) is not None:
+                break
+            self._queue_dates(day)
+        else:
+            raise Conflict("the business dates are being queued by another request; try again", code="COB_BUSY")
         deadline = time.monotonic() + config.env_float("CARLOAN_COB_SYNC_SECONDS", 8)
         self._close_queued(day, deadline)
         return self._dump_cob(session.get(CobRun, day))

@@ -241,3 +241,33 @@ def test_a_broken_promise_raises_the_task_and_a_kept_one_does_not(platform, depa
     with rpc(platform) as cluster:
         inbox = cluster.collection.list_tasks(status="open")["items"]
     assert inbox[0]["loan_id"] == broken  # high priority first
+
+
+def test_news_out_of_order_still_warns_and_a_promise_kept_after_the_task_closed_counts(platform, department):
+    loan = disburse(platform, department["id"])
+    wait_until(lambda: graded(platform, loan), message="the loan file")
+    # a catch-up close publishes one DPD event per date; the later one may be read first
+    dpd(platform, loan, 10, 0)
+    wait_until(lambda: open_tasks(platform, loan), message="the task")
+    dpd(platform, loan, 32, 31)  # the 30 → 31 event never arrives (or arrives after, and is older news)
+
+    def kinds():
+        with rpc(platform) as cluster:
+            return {w["kind"] for w in cluster.collection.list_warnings(loan_id=loan)["items"]}
+
+    wait_until(lambda: "dpd_over_30" in kinds(), message="the DPD-over-30 warning")
+    with rpc(platform, "collector") as collector:
+        collector.collection.add_record(open_tasks(platform, loan)[0]["id"], {
+            "channel": "call", "result": "承諾今天還清", "promised_amount": "5000.00",
+            "promised_on": TODAY.isoformat()})
+    # the payment makes the loan current; its became_current is read before its repayment_received
+    publish_event(platform["AMQP_URI"], "loan", "became_current", {"loan_id": loan})
+    wait_until(lambda: not open_tasks(platform, loan), message="the task closed")
+    publish_event(platform["AMQP_URI"], "loan", "repayment_received", {
+        "loan_id": loan, "amount": "5000.00", "paid_on": TODAY.isoformat(), "outstanding_principal": "85000.00"})
+
+    def promise():
+        with rpc(platform) as cluster:
+            return cluster.collection.list_tasks(loan_id=loan)["items"][0]["promise"]["status"]
+
+    wait_until(lambda: promise() == "kept", message="the promise kept")

@@ -125,6 +125,48 @@ def test_no_early_repayment_while_anything_due_is_unpaid():
 
 
 def test_whole_months():
-    assert servicing.months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 0
+    # a month is complete on the same day, or on the last day of a month too short for it (as due dates clamp)
+    assert servicing.months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 1
+    assert servicing.months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 27)) == 0
+    assert servicing.months_between(dt.date(2028, 1, 31), dt.date(2028, 2, 28)) == 0  # 29 February exists
+    assert servicing.months_between(dt.date(2026, 8, 31), dt.date(2027, 2, 28)) == 6
     assert servicing.months_between(dt.date(2026, 1, 15), dt.date(2026, 2, 15)) == 1
     assert servicing.months_between(dt.date(2026, 1, 15), dt.date(2027, 1, 14)) == 11
+
+
+def test_a_penalty_accrued_on_a_half_fen_is_owed_and_paid_to_the_fen_and_then_settled():
+    from types import SimpleNamespace
+
+    from services.loan.cob import open_due
+    # 1,010.00 overdue one day at 12 % × 1.5 / 360 = 0.5050 accrued: 0.51 owed; paying 0.51 leaves nothing
+    accrued = servicing.daily_penalty(D("1010.00"), D("0.12"), D("0.5"))
+    assert accrued == D("0.5050")
+    line = SimpleNamespace(no=1, due_date=dt.date(2026, 1, 15), principal=D("1010.00"),
+                           paid_principal=D("0"), interest=D("10.10"), paid_interest=D("0"),
+                           penalty=accrued, paid_penalty=D("0"), fees=D("0"), paid_fees=D("0"))
+    assert open_due(line).total == D("1020.61")
+    allocation = servicing.allocate(D("1020.61"), [open_due(line)], dt.date(2026, 1, 16))
+    line.paid_penalty, line.paid_interest, line.paid_principal = (allocation.lines[1]["penalty"],
+                                                                  allocation.lines[1]["interest"],
+                                                                  allocation.lines[1]["principal"])
+    assert open_due(line).total == 0 and servicing.is_settled([open_due(line)], D("0"))
+
+
+def test_an_early_repayment_dated_back_is_refused_while_anything_is_late_at_the_business_date():
+    late = servicing.Due(3, dt.date(2026, 3, 10), D("3000.00"), D("500.00"))
+    with pytest.raises(servicing.Refused) as refused:
+        servicing.full_prepayment(dt.date(2026, 3, 9), [late], D("60000.00"), D("0.0888"),
+                                  dt.date(2025, 12, 10), D("0.02"), None, business_date=dt.date(2026, 3, 20))
+    assert refused.value.code == "INSTALLMENTS_DUE"
+
+
+def test_a_rebuilt_schedule_keeps_its_next_due_date_and_a_bullet_its_maturity():
+    # disbursed 10 January with the first installment asked for 5 March: the rebuild keeps 5 March
+    lines = servicing.reamortise(D("60000.00"), D("0.0888"), "equal_installment",
+                                 dt.date(2026, 1, 10), 12, 5, 1, first_due_date=dt.date(2026, 3, 5))
+    assert [line.due_date for line in lines[:2]] == [dt.date(2026, 3, 5), dt.date(2026, 4, 5)]
+    # a one-month bullet from 31 January: one line, due 28 February, one month's interest
+    [line] = servicing.reamortise(D("10000.00"), D("0.12"), "bullet", dt.date(2026, 1, 31), 1, 31, 1,
+                                  first_due_date=dt.date(2026, 2, 28))
+    assert (line.due_date, line.principal, line.interest) == (dt.date(2026, 2, 28), D("10000.00"),
+                                                             D("100.00"))

@@ -7,7 +7,8 @@ Allocation (DOMAIN.md § Servicing):
 Only what is due on the payment date is paid; money beyond it is held as an advance (預收款), applied at the
 next due date; money beyond everything the loan still owes is refused.
 """
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from services.loan.domain.origination import Refused
@@ -120,9 +121,11 @@ def oldest_unpaid_due(dues):
 
 # -- early repayment (提前還款) -----------------------------------------------------------------------
 def months_between(start, end):
-    """Whole calendar months from `start` to `end` (a month is complete on the same day-of-month or later)."""
+    """Whole calendar months from `start` to `end`: a month is complete on the same day-of-month or later, or on
+    the last day of a month too short for that day (31 January → 28 February is one month)."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    return months - (1 if end.day < start.day else 0)
+    month_end = (end + dt.timedelta(days=1)).month != end.month
+    return months - (1 if end.day < start.day and not month_end else 0)
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,11 @@ class PrepaymentQuote:
 
 
 def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed_on, fee_rate,
-                    fee_free_after_months, held_advance=ZERO):
+                    fee_free_after_months, held_advance=ZERO, business_date=None):
     """DOMAIN.md: outstanding principal + interest accrued since the last due date (actual days × daily rate ×
     outstanding principal) + prepayment fee (rate × principal, waived after the free period). Refused while
-    anything due on or before `paid_on` is unpaid."""
-    if any(due.due_date <= paid_on and due.total > 0 for due in dues):
+    anything due on or before `paid_on`, or before the business date, is unpaid."""
+    if any(due.due_date <= max(paid_on, business_date or paid_on) and due.total > 0 for due in dues):
         raise Refused("INSTALLMENTS_DUE", "pay the installments already due (and their penalty) first; an early "
                       "repayment settles only what is not due yet")
     if outstanding_principal <= 0:
@@ -160,7 +163,7 @@ def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed
 
 
 def partial_prepayment(paid_on, dues, outstanding_principal, part, annual_rate, disbursed_on, fee_rate,
-                       fee_free_after_months, held_advance=ZERO):
+                       fee_free_after_months, held_advance=ZERO, business_date=None):
     """DOMAIN.md: a partial early repayment is the full figure for the part: the part + interest accrued on it
     since the last due date + the fee on it. The part is less than the outstanding principal (all of it is a
     full early repayment)."""
@@ -170,7 +173,7 @@ def partial_prepayment(paid_on, dues, outstanding_principal, part, annual_rate, 
         raise Refused("PARTIAL_COVERS_ALL", f"{part} covers the whole outstanding principal "
                       f"({outstanding_principal}); repay in full instead", field="principal")
     return full_prepayment(paid_on, dues, part, annual_rate, disbursed_on, fee_rate, fee_free_after_months,
-                           held_advance)
+                           held_advance, business_date)
 
 
 # -- rebuilding the schedule (partial early repayment, extension) ----------------------------------------
@@ -178,16 +181,21 @@ PREPAYMENT_MODES = ("reduce_installment", "shorten_term")
 
 
 def reamortise(balance, annual_rate, method, start_date, periods, anchor_day, first_no, mode="reduce_installment",
-               installment=None, principal_part=None):
+               installment=None, principal_part=None, first_due_date=None):
     """The rest of a schedule for `balance` from `start_date` (the last due date passed, or disbursement).
 
     `reduce_installment`: the same `periods` (months), a smaller installment. `shorten_term`: about the same
     installment, fewer periods: for 等額本息 the fewest whole periods whose installment is no more than
     `installment`; for 等額本金 / 等本等息 the same principal per period (`principal_part`). Other methods pay
-    principal at the end and have no installment to keep: only `reduce_installment` applies to them."""
+    principal at the end and have no installment to keep: only `reduce_installment` applies to them. The first
+    line falls due on `first_due_date` when given (the schedule's own next due date), the rest a month apart on
+    `anchor_day`; a bullet loan's one line falls due on it, with interest for all `periods` from `start_date`."""
     if mode == "shorten_term":
         periods = shortened_periods(balance, annual_rate, method, periods, installment, principal_part)
-    return plan(balance, annual_rate, periods, method, start_date, first_no=first_no, anchor_day=anchor_day)
+    if method == "bullet":  # one line: interest for `periods` months from `start_date`, due on `first_due_date`
+        [line] = plan(balance, annual_rate, periods, method, start_date, first_no=first_no, anchor_day=anchor_day)
+        return [replace(line, due_date=first_due_date)] if first_due_date else [line]
+    return plan(balance, annual_rate, periods, method, start_date, first_due_date, first_no, anchor_day)
 
 
 def shortened_periods(balance, annual_rate, method, periods, installment, principal_part):
