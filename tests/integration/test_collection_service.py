@@ -271,3 +271,24 @@ def test_news_out_of_order_still_warns_and_a_promise_kept_after_the_task_closed_
             return cluster.collection.list_tasks(loan_id=loan)["items"][0]["promise"]["status"]
 
     wait_until(lambda: promise() == "kept", message="the promise kept")
+
+
+def test_a_restructured_loan_is_regraded_once_its_observation_year_is_over(container_factory, rabbit_config,
+                                                                           pg_database):
+    from nameko.testing.services import entrypoint_hook
+    url = pg_database("carloan_collection_alone")
+    migrate(CollectionService, ROOT / "collection", None, url=url, amqp_uri=rabbit_config["AMQP_URI"])
+    container = container_factory(CollectionService, {**rabbit_config, "DATABASE_URL": url})
+    container.start()
+    loan = disburse(rabbit_config, "dept-regrade")
+    wait_until(lambda: graded(rabbit_config, loan), message="the loan file")
+    extended_on = TODAY - dt.timedelta(days=400)  # more than a year ago, and performing since: no other event
+    publish_event(rabbit_config["AMQP_URI"], "loan", "extended", {"loan_id": loan},
+                  business_date=extended_on.isoformat())
+    wait_until(lambda: graded(rabbit_config, loan)["grade"] == "special_mention", message="關注 while observed")
+    with entrypoint_hook(container, "regrade_observed") as regrade:  # the hourly timer
+        regrade()
+    current = graded(rabbit_config, loan)
+    assert current["grade"] == "normal" and current["restructured"] is True
+    assert [(h["grade"], h["business_date"]) for h in current["history"]][-2:] == [
+        ("special_mention", extended_on.isoformat()), ("normal", TODAY.isoformat())]
