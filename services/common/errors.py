@@ -1,8 +1,11 @@
 """Domain errors with a stable code, serialisable across Nameko RPC and mapped to HTTP by the gateway.
 
 Each error travels as its constructor arguments (Nameko's `deserialize_to_instance`), so the gateway
-receives the same class with the same `code`, `detail` and field `errors`.
+receives the same class with the same `code`, `detail` and field `errors`. Nameko turns every value that is not
+a string, dict or list into its `str()`, so the `extra` members travel as one JSON text: a number stays a number.
 """
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -14,7 +17,9 @@ class DomainError(Exception):
     def __init__(self, detail=None, code=None, errors=None, extra=None):
         detail = detail or self.title
         code = code or type(self).code
-        super().__init__(detail, code, errors or {}, extra or {})
+        if isinstance(extra, str):  # as it arrives over RPC
+            extra = json.loads(extra)
+        super().__init__(detail, code, errors or {}, json.dumps(extra or {}, ensure_ascii=False, default=str))
         self.detail = detail
         self.code = code
         self.errors = errors or {}
