@@ -34,6 +34,8 @@ OPEN_WARNINGS = Gauge("carloan_collection_warnings_open", "Open early warnings b
 GRADED_LOANS = Gauge("carloan_collection_loans", "Active loans by five-level grade", ["grade"])
 GRADED_BALANCE = Gauge("carloan_collection_outstanding_yuan", "Outstanding principal by five-level grade", ["grade"])
 FOLLOW_UP_DAYS = 3
+OWNERS = {CollectionTask: "assignee_id", RiskWarning: "owner_id", LoanFile: "officer_id",
+          GradeAdjustment: "requested_by"}
 
 
 def iso(value):
@@ -71,14 +73,12 @@ class CollectionService(ServiceBase):
         """DPD moved (close of business, or a repayment): grade, task, stage, promise and warnings follow."""
         data = load(DpdChanged(), event.payload)
         loan = self._file(data["loan_id"])
-        occurred = dt.datetime.fromisoformat(event.occurred_at)
-        if loan.dpd_as_of is not None and occurred < loan.dpd_as_of:
-            return  # older news than what the file already holds
-        day = event.business_day
         previous = loan.dpd  # what this file held: events of several dates may arrive in any order
-        loan.dpd, loan.dpd_as_of, loan.grace_days = data["dpd"], occurred, data["grace_days"]
-        if data["outstanding_principal"] is not None:
-            loan.outstanding_principal = data["outstanding_principal"]
+        if not self._set_dpd(loan, data["dpd"], event):
+            return
+        day = event.business_day
+        loan.grace_days = data["grace_days"]
+        self._keep_balance(loan, data)
         if data["dpd"] > 0:
             self._note_late(loan, data["oldest_unpaid_due_date"] or day - dt.timedelta(days=data["dpd"]))
             if not loan.ever_overdue:
@@ -96,20 +96,15 @@ class CollectionService(ServiceBase):
     @subscribe("loan.became_current")
     def on_became_current(self, event):
         loan = self._file(event.payload["loan_id"])
-        occurred = dt.datetime.fromisoformat(event.occurred_at)
-        if loan.dpd_as_of is not None and occurred < loan.dpd_as_of:
+        if not self._set_dpd(loan, 0, event):
             return
-        loan.dpd, loan.dpd_as_of = 0, occurred
         self._close_task(loan, event.business_day, "current")
         self._regrade(loan, event.business_day)
 
     @subscribe("loan.repayment_received")
     def on_repayment(self, event):
         """Money received counts towards a promise to pay made before, if paid by the promised date."""
-        data = load(Amounts(), event.payload)
-        loan = self._file(data["loan_id"])
-        if data["outstanding_principal"] is not None:
-            loan.outstanding_principal = data["outstanding_principal"]
+        data, loan = self._balance(event)
         # the task may have closed already (the loan current again, an event read first): the promise still counts
         task = self.uow.session.scalars(select(CollectionTask).where(
             CollectionTask.loan_id == loan.loan_id, CollectionTask.promise_status == "pending")
@@ -121,17 +116,11 @@ class CollectionService(ServiceBase):
 
     @subscribe("loan.advance_applied")
     def on_advance_applied(self, event):
-        data = load(Amounts(), event.payload)
-        loan = self._file(data["loan_id"])
-        if data["outstanding_principal"] is not None:
-            loan.outstanding_principal = data["outstanding_principal"]
+        self._balance(event)
 
     @subscribe("loan.prepaid")
     def on_prepaid(self, event):
-        data = load(Amounts(), event.payload)
-        loan = self._file(data["loan_id"])
-        if data["outstanding_principal"] is not None:
-            loan.outstanding_principal = data["outstanding_principal"]
+        self._balance(event)
 
     @subscribe("loan.settled")
     def on_settled(self, event):
@@ -145,8 +134,7 @@ class CollectionService(ServiceBase):
         data = load(LoanExtended(), event.payload)
         loan = self._file(data["loan_id"])
         loan.restructured_on = event.business_day
-        if data["outstanding_principal"] is not None:
-            loan.outstanding_principal = data["outstanding_principal"]
+        self._keep_balance(loan, data)
         self._regrade(loan, event.business_day)
 
     @subscribe("loan.transferred")
@@ -204,7 +192,7 @@ class CollectionService(ServiceBase):
 
     @rpc
     def get_task(self, task_id):
-        task = self._visible_task(task_id)
+        task = self._visible(CollectionTask, task_id, "TASK_NOT_FOUND")
         records = self.uow.session.scalars(select(CollectionRecord).where(CollectionRecord.task_id == task.id)
                                            .order_by(CollectionRecord.recorded_at)).all()
         return {**self._dump_task(task, {}), "records": [self._dump_record(r) for r in records]}
@@ -213,7 +201,7 @@ class CollectionService(ServiceBase):
     def assign_task(self, task_id, data):
         """A manager gives a task to another collector of the loan's department."""
         data = load(AssignIn(), data)
-        task = self._visible_task(task_id, lock=True)
+        task = self._visible(CollectionTask, task_id, "TASK_NOT_FOUND", lock=True)
         if task.status != "open":
             raise Conflict("the task is closed", code="TASK_CLOSED")
         collectors = ask(self.org, "role_members", "collector", task.department_id)
@@ -231,7 +219,7 @@ class CollectionService(ServiceBase):
         if (data["promised_amount"] is None) != (data["promised_on"] is None):
             raise field_error("promised_on" if data["promised_on"] is None else "promised_amount",
                               "a promise to pay has both an amount and a date", code="PROMISE_INCOMPLETE")
-        task = self._visible_task(task_id, lock=True)
+        task = self._visible(CollectionTask, task_id, "TASK_NOT_FOUND", lock=True)
         if task.status != "open":
             raise Conflict("the task is closed", code="TASK_CLOSED")
         today = clock.today()
@@ -360,7 +348,7 @@ class CollectionService(ServiceBase):
         for grade in domain.GRADES:
             count, balance = grades.get(grade, (0, None))
             GRADED_LOANS.labels(grade).set(count)
-            GRADED_BALANCE.labels(grade).set(float(balance or 0))  # a gauge, not money: Prometheus has floats only
+            GRADED_BALANCE.labels(grade).set(balance or ZERO)
 
     # -- helpers -------------------------------------------------------------------------------
     def _file(self, loan_id):
@@ -368,6 +356,27 @@ class CollectionService(ServiceBase):
         if loan is None:  # its disbursement has not reached us yet: retried, then parked
             raise LookupError(f"loan {loan_id} has no file yet")
         return loan
+
+    def _balance(self, event):
+        """A money event: the outstanding principal it reports, on the loan's file."""
+        data = load(Amounts(), event.payload)
+        loan = self._file(data["loan_id"])
+        self._keep_balance(loan, data)
+        return data, loan
+
+    @staticmethod
+    def _keep_balance(loan, data):
+        if data["outstanding_principal"] is not None:
+            loan.outstanding_principal = data["outstanding_principal"]
+
+    @staticmethod
+    def _set_dpd(loan, dpd, event):
+        """Apply a DPD unless the file holds newer news (by when it was published): whether it was applied."""
+        occurred = dt.datetime.fromisoformat(event.occurred_at)
+        if loan.dpd_as_of is not None and occurred < loan.dpd_as_of:
+            return False
+        loan.dpd, loan.dpd_as_of = dpd, occurred
+        return True
 
     @staticmethod
     def _note_late(loan, due_date):
@@ -466,26 +475,12 @@ class CollectionService(ServiceBase):
         self.uow.session.flush()
 
     def _visible(self, model, object_id, code, lock=False):
+        """A row the actor's data scope covers: by department, or as its owner (a task's collector, a warning's
+        owner, a loan's officer, an adjustment's requester)."""
         row = self.uow.session.get(model, object_id, with_for_update=lock)
-        if row is None or not self._in_scope(row):
-            raise NotFound("not found", code=code)
+        if row is None or not self.uow.actor.can_see(getattr(row, OWNERS[model]), row.department_id):
+            raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
         return row
-
-    def _visible_task(self, task_id, lock=False):
-        task = self.uow.session.get(CollectionTask, task_id, with_for_update=lock)
-        if task is None or not self._in_scope(task):
-            raise NotFound("no such collection task", code="TASK_NOT_FOUND")
-        return task
-
-    def _in_scope(self, row):
-        actor = self.uow.actor
-        if actor.department_ids is None:
-            return True
-        owner = getattr(row, "assignee_id", None) or getattr(row, "owner_id", None) or getattr(row, "officer_id",
-                                                                                                None)
-        if actor.data_scope == "own":
-            return owner == actor.user_id
-        return row.department_id in actor.department_ids or owner == actor.user_id
 
     def _loan_of(self, loan_id, files):
         if loan_id not in files:
