@@ -70,30 +70,16 @@ class Unit:
 
     def emit(self, event_type, payload, business_date=None):
         """Add an event to the outbox in this transaction; returns its envelope."""
-        now = utcnow()
-        business_date = business_date or clock.today()
-        envelope = {
-            "event_id": str(uuid.uuid4()),
-            "type": f"{self.service_name}.{event_type}",
-            "occurred_at": now.isoformat(),
-            "business_date": business_date if isinstance(business_date, str) else business_date.isoformat(),
-            "source": self.service_name,
-            "correlation_id": self.correlation_id,
-            "actor": {"user_id": self.actor.user_id, "username": self.actor.username},
-            "payload": jsonutil.to_jsonable(payload),
-        }
-        self.session.execute(insert(self.tables["outbox"]).values(
-            event_id=envelope["event_id"], event_type=event_type, envelope=jsonutil.dumps(envelope),
-            created_at=now, attempts=0))
-        self.emitted.append(envelope)
-        return envelope
+        return self.emit_many([(event_type, payload)], business_date)[0]
 
     def emit_many(self, events, business_date=None):
-        """Add many events of this transaction to the outbox in one statement: `events` are (type, payload)."""
+        """Add events of this transaction to the outbox in one statement: `events` are (type, payload) pairs, all
+        of one business date (a date or its ISO text; default today). Returns their envelopes."""
         if not events:
             return []
         now = utcnow()
-        business_date = (business_date or clock.today()).isoformat()
+        business_date = business_date or clock.today()
+        business_date = business_date if isinstance(business_date, str) else business_date.isoformat()
         actor = {"user_id": self.actor.user_id, "username": self.actor.username}
         envelopes = [{"event_id": str(uuid.uuid4()), "type": f"{self.service_name}.{event_type}",
                       "occurred_at": now.isoformat(), "business_date": business_date, "source": self.service_name,
