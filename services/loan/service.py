@@ -664,15 +664,8 @@ class LoanService(ServiceBase):
         return requested.day if requested is not None and requested > loan.disbursed_on else loan.disbursed_on.day
 
     def _replace_future(self, loan, future, rebuilt):
-        """Swap the installments not yet due for the rebuilt ones; the maturity follows."""
-        for line in future:
-            self.uow.session.delete(line)
-        self.uow.session.flush()
-        self.uow.session.add_all(Installment(
-            loan_id=loan.id, no=line.no, due_date=line.due_date, principal=line.principal, interest=line.interest,
-            total=line.total, balance_after=line.balance_after, paid_principal=engine.ZERO,
-            paid_interest=engine.ZERO, penalty=engine.ZERO, paid_penalty=engine.ZERO, fees=engine.ZERO,
-            paid_fees=engine.ZERO, status="pending") for line in rebuilt)
+        """Swap the installments not yet due for the rebuilt ones; the maturity and the next due date follow."""
+        self._put_lines(loan, future, rebuilt)
         loan.maturity_date = rebuilt[-1].due_date
         self.uow.session.flush()
         loan.next_due_date = servicing.oldest_unpaid_due([_due(line) for line in self.uow.session.scalars(
@@ -1132,14 +1125,19 @@ class LoanService(ServiceBase):
         }, business_date=disbursed_on)
 
     def _store_schedule(self, loan, schedule):
-        for line in self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)):
+        self._put_lines(loan, self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)),
+                        schedule.installments)
+
+    def _put_lines(self, loan, old, new):
+        """Installment rows `old` out, schedule lines `new` in (nothing paid on them yet)."""
+        for line in old:
             self.uow.session.delete(line)
-        self.uow.session.flush()
+        self.uow.session.flush()  # the new rows may reuse the old numbers
         self.uow.session.add_all(Installment(
             loan_id=loan.id, no=line.no, due_date=line.due_date, principal=line.principal, interest=line.interest,
             total=line.total, balance_after=line.balance_after, paid_principal=engine.ZERO,
             paid_interest=engine.ZERO, penalty=engine.ZERO, paid_penalty=engine.ZERO, fees=engine.ZERO,
-            paid_fees=engine.ZERO, status="pending") for line in schedule.installments)
+            paid_fees=engine.ZERO, status="pending") for line in new)
 
     def _replay(self, key, operation, data):
         if not key:
