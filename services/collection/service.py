@@ -187,8 +187,7 @@ class CollectionService(ServiceBase):
         query = query.order_by(case((CollectionTask.priority == "high", 0), else_=1),
                                case((CollectionTask.due_on.is_(None), 1), else_=0), CollectionTask.due_on,
                                CollectionTask.opened_on, CollectionTask.id)
-        files = {}
-        return paginate(self.uow.session, query, page, page_size, lambda task: self._dump_task(task, files))
+        return self._page(query, page, page_size, self._dump_task)
 
     @rpc
     def get_task(self, task_id):
@@ -249,8 +248,7 @@ class CollectionService(ServiceBase):
         query = query.order_by(case((RiskWarning.status == "open", 0), else_=1),
                                case((RiskWarning.level == "high", 0), (RiskWarning.level == "medium", 1), else_=2),
                                RiskWarning.raised_on.desc(), RiskWarning.id)
-        files = {}
-        return paginate(self.uow.session, query, page, page_size, lambda w: self._dump_warning(w, files))
+        return self._page(query, page, page_size, self._dump_warning)
 
     @rpc
     def resolve_warning(self, warning_id, data):
@@ -482,10 +480,16 @@ class CollectionService(ServiceBase):
             raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
         return row
 
+    def _page(self, query, page, page_size, dump):
+        """A page of tasks or warnings, their loans' files read in one query."""
+        result = paginate(self.uow.session, query, page, page_size)
+        ids = {row.loan_id for row in result["items"]}
+        files = {f.loan_id: f for f in self.uow.session.scalars(select(LoanFile).where(LoanFile.loan_id.in_(ids)))}
+        result["items"] = [dump(row, files) for row in result["items"]]
+        return result
+
     def _loan_of(self, loan_id, files):
-        if loan_id not in files:
-            files[loan_id] = self.uow.session.get(LoanFile, loan_id)
-        return files[loan_id]
+        return files.get(loan_id) or self.uow.session.get(LoanFile, loan_id)
 
     def _dump_task(self, task, files):
         loan = self._loan_of(task.loan_id, files)
