@@ -1,5 +1,7 @@
 """Small helpers shared by integration and end-to-end tests."""
+import json
 import time
+import uuid
 
 
 def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
@@ -26,7 +28,8 @@ def publish_event(amqp_uri, source, event_type, payload, times=2, business_date=
     from services.common.outbox import events_exchange
 
     envelope = {"event_id": event_id or str(uuid.uuid4()), "type": f"{source}.{event_type}",
-                "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat(), "business_date": business_date or clock.today().isoformat(),
+                "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                "business_date": business_date or clock.today().isoformat(),
                 "source": source, "correlation_id": "test", "payload": payload}
     with Connection(amqp_uri) as connection:
         producer = Producer(connection.channel(), exchange=events_exchange(source))
@@ -34,3 +37,33 @@ def publish_event(amqp_uri, source, event_type, payload, times=2, business_date=
             producer.publish(json.dumps(envelope), routing_key=event_type, content_type="application/json",
                              content_encoding="utf-8", delivery_mode=2)
     return envelope
+
+
+class EventTap:
+    """What `source` publishes from now on (events matching `routing_key`), on a queue of the test's own:
+    `tap()` returns every event seen so far, `tap("disbursed")` those of one type."""
+
+    def __init__(self, amqp_uri, source, routing_key="#"):
+        from kombu import Connection, Queue
+
+        from services.common.outbox import events_exchange
+        self.source, self.seen = source, []
+        self.connection = Connection(amqp_uri)
+        self.queue = Queue(f"test-{source}-{uuid.uuid4().hex[:6]}", events_exchange(source), routing_key=routing_key,
+                           auto_delete=True)
+        self.queue(self.connection.channel()).declare()
+
+    def __call__(self, event_type=None):
+        simple = self.connection.SimpleQueue(self.queue)
+        while True:
+            try:
+                message = simple.get(block=True, timeout=0.2)
+            except simple.Empty:
+                break
+            self.seen.append(json.loads(message.body))
+            message.ack()
+        return [e for e in self.seen if event_type is None or e["type"] == f"{self.source}.{event_type}"]
+
+    def close(self):
+        self.connection.release()
+

@@ -1,23 +1,20 @@
 """The collateral service on the real broker and PostgreSQL: valuation review, the task book opened by loan
 events (delivered twice), GPS installation, alerts recorded and published once, release after settlement."""
 import datetime as dt
-import json
 import secrets
 import uuid
 from pathlib import Path
 
 import pytest
-from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 from prometheus_client import REGISTRY
 
 from services.collateral.service import CollateralService
 from services.common import clock
 from services.common.errors import Conflict, Forbidden, Unavailable, ValidationFailed
-from services.common.outbox import events_exchange
 from services.common.runner import migrate
 from services.customer.service import CustomerService
-from tests.helpers import publish_event, wait_until
+from tests.helpers import EventTap, publish_event, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 COLLATERAL_PERMISSIONS = ["customer.view", "collateral.view", "collateral.vehicle.manage",
@@ -52,25 +49,9 @@ def platform(container_factory, rabbit_config, pg_database):
 @pytest.fixture
 def events(platform):
     """Every event the collateral service publishes, as they arrive on a queue bound to its exchange."""
-    connection = Connection(platform["AMQP_URI"])
-    queue = Queue(f"test-collateral-{uuid.uuid4().hex[:6]}", events_exchange("collateral"),
-                  routing_key="#", auto_delete=True)
-    queue(connection.channel()).declare()
-    seen = []
-
-    def received(event_type=None):
-        simple = connection.SimpleQueue(queue)
-        while True:
-            try:
-                message = simple.get(block=True, timeout=0.2)
-            except simple.Empty:
-                break
-            seen.append(json.loads(message.body))
-            message.ack()
-        return [e for e in seen if event_type is None or e["type"] == f"collateral.{event_type}"]
-
-    yield received
-    connection.release()
+    tap = EventTap(platform["AMQP_URI"], "collateral")
+    yield tap
+    tap.close()
 
 
 def handled(event_type, outcome):

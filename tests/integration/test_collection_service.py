@@ -3,23 +3,20 @@ each delivered twice: tasks opened past grace and given round-robin to the depar
 the organisation service), closed when the loan is current or settled; warnings once per cause; grades from DPD
 published as `collection.classification_changed`; manual grades by maker-checker, never better than the floor."""
 import datetime as dt
-import json
 import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.collection.service import CollectionService
 from services.common import clock
 from services.common.errors import Forbidden, RuleViolated
-from services.common.outbox import events_exchange
 from services.common.runner import migrate
 from services.org.seed import seed as seed_org
 from services.org.service import OrgService
-from tests.helpers import publish_event, wait_until
+from tests.helpers import EventTap, publish_event, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 TODAY = clock.today()
@@ -66,25 +63,9 @@ def department(platform):
 @pytest.fixture
 def published(platform):
     """What the collection service publishes."""
-    connection = Connection(platform["AMQP_URI"])
-    queue = Queue(f"test-collection-{uuid.uuid4().hex[:6]}", events_exchange("collection"), routing_key="#",
-                  auto_delete=True)
-    queue(connection.channel()).declare()
-    seen = []
-
-    def received():
-        simple = connection.SimpleQueue(queue)
-        while True:
-            try:
-                message = simple.get(block=True, timeout=0.2)
-            except simple.Empty:
-                break
-            seen.append(json.loads(message.body))
-            message.ack()
-        return seen
-
-    yield received
-    connection.release()
+    tap = EventTap(platform["AMQP_URI"], "collection")
+    yield tap
+    tap.close()
 
 
 def disburse(config, department_id, customer_id=None, vehicle_id=None, principal="100000.00"):

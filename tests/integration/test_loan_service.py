@@ -1,7 +1,6 @@
 """The loan service with the customer and collateral services on the real broker and PostgreSQL: concurrent draws
 on one credit line never pass its limit; two concurrent approvals of one disbursement pay it out once."""
 import datetime as dt
-import json
 import secrets
 import uuid
 from decimal import Decimal
@@ -9,14 +8,12 @@ from pathlib import Path
 
 import eventlet
 import pytest
-from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 from prometheus_client import REGISTRY
 
 from services.collateral.service import CollateralService
 from services.common import clock
 from services.common.errors import Conflict, RuleViolated
-from services.common.outbox import events_exchange
 from services.common.runner import migrate
 from services.customer.service import CustomerService
 from services.loan import cob
@@ -24,7 +21,7 @@ from services.loan.seed import seed
 from services.loan.service import LoanService
 from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import new_id_number, new_phone
-from tests.helpers import wait_until
+from tests.helpers import EventTap, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collateral.vehicle.manage",
@@ -101,22 +98,7 @@ def test_concurrent_draws_on_one_credit_line_never_exceed_its_limit(platform):
 
 
 def events_of(config, event_type):
-    connection = Connection(config["AMQP_URI"])
-    queue = Queue(f"test-loan-{uuid.uuid4().hex[:6]}", events_exchange("loan"), routing_key=event_type,
-                  auto_delete=True)
-    queue(connection.channel()).declare()
-    seen = []
-
-    def received():
-        simple = connection.SimpleQueue(queue)
-        while True:
-            try:
-                message = simple.get(block=True, timeout=0.2)
-            except simple.Empty:
-                return seen
-            seen.append(json.loads(message.body))
-            message.ack()
-    return received
+    return EventTap(config["AMQP_URI"], "loan", routing_key=event_type)
 
 
 def test_two_concurrent_approvals_of_one_disbursement_pay_it_out_once(platform):
