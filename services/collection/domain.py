@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.common.clock import add_months
+
 # -- five-level classification (五級分類) -------------------------------------------------------------
 GRADES = {"normal": "正常", "special_mention": "關注", "substandard": "次級", "doubtful": "可疑", "loss": "損失"}
 ORDER = tuple(GRADES)  # best to worst
@@ -29,17 +31,6 @@ def rank(grade):
 def worse(*grades):
     """The worst of the grades given (None ignored)."""
     return max((g for g in grades if g), key=rank)
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def dpd_floor(dpd, thresholds=DEFAULT_THRESHOLDS):

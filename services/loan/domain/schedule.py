@@ -3,10 +3,11 @@
 Pure Python and `Decimal` throughout: amounts are rounded to the fen (ROUND_HALF_UP) at each schedule line,
 intermediate values keep full precision, and no float ever touches a figure.
 """
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from services.common.clock import add_months
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
@@ -68,15 +69,6 @@ class Schedule:
 
 
 # -- due dates -------------------------------------------------------------------------------------
-def add_months(day, months, anchor_day=None):
-    """The date `months` months after `day`, on `anchor_day` (default `day.day`) clamped to the month's end."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(anchor_day or day.day, last))
-
-
 def due_dates(start_date, count, first_due_date=None, anchor_day=None):
     """Installment k falls due `k-1` months after the first due date, on the anchor day clamped to the month's
     last day. Default: the first due date is one month after `start_date`, anchored on `start_date`'s day
