@@ -2,7 +2,12 @@
 
 RabbitMQ from the machine (started if installed but stopped), one SQLite file per service under
 CARLOAN_DATA_DIR (default ./var), every service migrated and seeded, then the services and the gateway.
-Ctrl-C stops everything.
+
+It supervises them: a process that dies is logged and started again after a back-off (1 s, doubling up to
+CARLOAN_RESTART_MAX_SECONDS, back to 1 s once it has stayed up CARLOAN_RESTART_RESET_SECONDS). Each child runs
+in a process group of its own. Ctrl-C or SIGTERM stops everything: the gateway, then the services, each group
+asked with SIGTERM, what is left after CARLOAN_STOP_GRACE_SECONDS killed; a second signal kills at once.
+Either way every child is reaped before this script exits.
 """
 import os
 import shutil
@@ -64,12 +69,123 @@ def admin_password(data_dir):
     return os.environ.get("CARLOAN_ADMIN_PASSWORD") or (data_dir / "admin-password").read_text().strip()
 
 
-def wait_ready(url, processes, timeout=60):
+def env_seconds(name, default):
+    return float(os.environ.get(name) or default)
+
+
+RESTART_MAX_SECONDS = env_seconds("CARLOAN_RESTART_MAX_SECONDS", 30)
+RESTART_RESET_SECONDS = env_seconds("CARLOAN_RESTART_RESET_SECONDS", 60)
+STOP_GRACE_SECONDS = env_seconds("CARLOAN_STOP_GRACE_SECONDS", 15)
+
+
+def _die_with_parent():
+    """In the child, before exec: SIGTERM it if this script dies without stopping it (kill -9 of the script)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the stop below is then the only guard
+
+
+def group_alive(pgid):
+    """Whether any process of the group still runs (zombies do not count: nobody here may reap them)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+            return True
+        except (ProcessLookupError, PermissionError):
+            return False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+class Child:
+    """One supervised process (and its process group: the gateway's workers are in its master's)."""
+
+    def __init__(self, name, command, log_path):
+        self.name, self.command, self.log_path = name, command, log_path
+        self.process = None
+        self.started_at = 0.0
+        self.failures = 0  # deaths in a row without staying up RESTART_RESET_SECONDS
+        self.restart_at = None
+
+    def start(self):
+        # A session (and process group) of its own: Ctrl-C reaches only this script, which stops the children in
+        # order, and a signal to the group reaches whatever the child started.
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True, preexec_fn=_die_with_parent)
+        self.started_at, self.restart_at = time.monotonic(), None
+
+    @property
+    def pgid(self):
+        return self.process.pid if self.process else None
+
+    def signal(self, signum):
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.pgid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def running(self):
+        """Reaps the leader if it exited; true while anything of its group is left."""
+        if self.process is None:
+            return False
+        self.process.poll()
+        return group_alive(self.pgid)
+
+    def exited(self):
+        return self.process is not None and self.process.poll() is not None
+
+    def schedule_restart(self, now):
+        """After an unexpected exit: kill what the child left, and start it again after the back-off."""
+        code, up = self.process.returncode, now - self.started_at
+        self.signal(signal.SIGKILL)
+        if up >= RESTART_RESET_SECONDS:
+            self.failures = 0
+        delay = min(2 ** self.failures, RESTART_MAX_SECONDS)
+        self.failures += 1
+        how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+        say(f"{self.name} {how} after {up:.0f} s; restarting it in {delay:g} s (log: {self.log_path})")
+        self.restart_at = now + delay
+
+
+class Stop:
+    """Ctrl-C / SIGTERM: the first asks for a stop, the second for an immediate one."""
+
+    def __init__(self):
+        self.count = 0
+        self.announced = False
+
+    def __call__(self, _signum, _frame):
+        self.count += 1  # nothing else here: the handler may interrupt a print of the main loop
+
+    @property
+    def requested(self):
+        return self.count > 0
+
+    @property
+    def urgent(self):
+        return self.count > 1
+
+
+def wait_ready(url, children, stop, timeout=60):
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with code {process.returncode}")
+    while time.monotonic() < deadline and not stop.requested:
+        for child in children:
+            if child.exited():
+                raise RuntimeError(f"{child.name} exited with code {child.process.returncode} while starting")
         try:
             with urllib.request.urlopen(url + "/readyz", timeout=2) as response:
                 if response.status == 200:
@@ -77,29 +193,47 @@ def wait_ready(url, processes, timeout=60):
         except OSError:
             pass
         time.sleep(0.5)
-    raise RuntimeError("the platform did not become ready in time")
+    if not stop.requested:
+        raise RuntimeError("the platform did not become ready in time")
 
 
-def stop(processes):
-    """Gateway first, then the services, each asked to finish its work (SIGTERM), killed after 15 s."""
-    for _, process in reversed(processes):
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+def supervise(children, stop):
+    while not stop.requested:
+        now = time.monotonic()
+        for child in children:
+            if child.restart_at is None and child.exited():
+                child.schedule_restart(now)
+            elif child.restart_at is not None and now >= child.restart_at and not child.running():
+                child.start()
+                say(f"{child.name} started again (pid {child.process.pid})")
+        time.sleep(0.2)
 
 
-def start(name, command, log_path):
-    # A session of its own: Ctrl-C reaches only this script, which then stops the children in order.
-    log = open(log_path, "a")
-    return name, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def interrupt(*_):
-    raise KeyboardInterrupt
+def stop_all(children, stop):
+    """The gateway first (no new requests), then the services: SIGTERM to each group, SIGKILL to what is left
+    after the grace period, or at once on a second signal; then every leader is reaped."""
+    gateway = [child for child in children if child.name == "gateway"]
+    for phase in (gateway, [child for child in children if child not in gateway]):
+        for child in phase:
+            if child.running():
+                child.signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while any(child.running() for child in phase) and time.monotonic() < deadline and not stop.urgent:
+            time.sleep(0.1)
+        if stop.urgent and not stop.announced:
+            stop.announced = True
+            say("second signal: killing what is left")
+        for child in phase:
+            if child.running():
+                if not stop.urgent:
+                    say(f"{child.name} did not stop within {STOP_GRACE_SECONDS:g} s; killing it")
+                child.signal(signal.SIGKILL)
+    for child in children:
+        if child.process is not None:
+            child.process.wait()
+    deadline = time.monotonic() + 10  # leaders are reaped; what they left dies of the SIGKILL above
+    while any(child.running() for child in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def main():
@@ -119,37 +253,35 @@ def main():
                 say(f"migration of {service} failed; see {logs / (service + '-migrate.log')}")
                 sys.exit(1)
 
-    processes = []
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
+    children = [Child(service, [PYTHON, "-m", f"services.{service}", "run"], logs / f"{service}.log")
+                for service in SERVICES]
+    children.append(Child("gateway", [str(Path(PYTHON).parent / "gunicorn"), "-c", "python:gateway.gunicorn_conf",
+                                      "gateway.wsgi:app"], logs / "gateway.log"))
+    stop = Stop()
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    failed = False
     try:
-        for service in SERVICES:
-            processes.append(start(service, [PYTHON, "-m", f"services.{service}", "run"],
-                                   logs / f"{service}.log"))
-        processes.append(start("gateway", [str(Path(PYTHON).parent / "gunicorn"), "-c",
-                                           "python:gateway.gunicorn_conf", "gateway.wsgi:app"],
-                               logs / "gateway.log"))
+        for child in children:
+            child.start()
         url = f"http://127.0.0.1:{port}"
-        wait_ready(url, processes)
-        say("")
-        say(f"車貸管理系統(tǒng) is running at {url}")
-        say(f"  API docs:    {url}/api/docs")
-        say(f"  log in as:   admin / {admin_password(data_dir)}")
-        say(f"  logs:        {logs}/")
-        say("Press Ctrl-C to stop.")
-        while all(process.poll() is None for _, process in processes):
-            time.sleep(1)
-        dead = [name for name, process in processes if process.poll() is not None]
-        say(f"{', '.join(dead)} stopped unexpectedly; see {logs}/. Stopping the rest.")
-        sys.exit(1)
-    except KeyboardInterrupt:
+        wait_ready(url, children, stop)
+        if not stop.requested:
+            say("")
+            say(f"車貸管理系統(tǒng) is running at {url}")
+            say(f"  API docs:    {url}/api/docs")
+            say(f"  log in as:   admin / {admin_password(data_dir)}")
+            say(f"  logs:        {logs}/")
+            say("Press Ctrl-C to stop.")
+            supervise(children, stop)
         say("stopping...")
     except RuntimeError as exc:
         say(f"{exc}; see {logs}/")
-        sys.exit(1)
+        failed = True
     finally:
-        stop(processes)
+        stop_all(children, stop)
         say("stopped.")
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
