@@ -102,18 +102,21 @@ def create_app(settings=None, start_listener=True):
         if view is None:
             return None  # 404 / 405 answered by Flask
         permission = _required_permission(view, request.method)
-        if permission is None:
-            return None
-        g.actor, g.principal = auth.authenticate()
-        if permission is _UNDECLARED:
-            # Fail closed: a route that forgot to declare its permission serves nobody.
-            raise Forbidden("this route declares no permission", code="ROUTE_UNDECLARED")
-        auth.check_permission(g.actor, permission)
+        if permission is not None:
+            g.actor, g.principal = auth.authenticate()
+            if permission is _UNDECLARED:
+                # Fail closed: a route that forgot to declare its permission serves nobody.
+                raise Forbidden("this route declares no permission", code="ROUTE_UNDECLARED")
+            auth.check_permission(g.actor, permission)
+        problems.check_json_body(request)  # after authentication: a stranger learns nothing of the body
         return None
 
     @app.after_request
     def tag(response):
         response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        # Answers are personal data and money: never sniffed into something else, never kept by a cache.
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.teardown_request

@@ -1,4 +1,6 @@
-"""problem+json (RFC 9457) for every error the gateway returns, with a stable `code`."""
+"""problem+json (RFC 9457) for every error the gateway returns, with a stable `code`; and the JSON bodies it
+refuses before any view reads them."""
+import json as std_json
 import logging
 
 from flask import json, make_response
@@ -6,11 +8,16 @@ from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import ServiceUnavailable
-from services.common.errors import DomainError
+from services.common.errors import DomainError, ValidationFailed
+from services.common.schemas import bad_text
 
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/problem+json"
+
+# No body of this API nests deeper than a few levels; 32 leaves room and keeps every recursive reader (the
+# JSON decoder, marshmallow, the RPC serialiser) far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
 
 HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
               405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
@@ -63,6 +70,50 @@ def from_domain_error(exc: DomainError):
         headers["Retry-After"] = (errors.pop("retry_after", None) or ["60"])[0]
     return problem(exc.status, exc.title, exc.detail, code=exc.code, errors=errors or None,
                    headers=headers, extra=exc.extra)
+
+
+def _readable(key):
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_json_body(request):
+    """Refuse a JSON body no view can safely read, before one does: one that does not parse (or parses only
+    into something Python cannot hold, e.g. an integer of 5,000 digits), nests deeper than MAX_JSON_DEPTH
+    (400), or holds a NUL or a lone surrogate ("\\ud800") in any string or key (422, by field, as the
+    services' schemas report them). Such text cannot be encoded as UTF-8, so it would fail deep inside."""
+    if not request.is_json:
+        return
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    try:
+        body = std_json.loads(raw)
+    except RecursionError:
+        raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="JSON_TOO_DEEP") from None
+    except ValueError as exc:  # also UnicodeDecodeError, and a number Python refuses to convert
+        raise DomainError(f"the body is not valid JSON: {exc}", code="INVALID_JSON") from None
+    errors, stack = {}, [(body, "", 1)]
+    while stack:  # iterative: the walk itself must not recurse
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            message = bad_text(value)
+            if message:
+                errors.setdefault(path or "_schema", [message])
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="JSON_TOO_DEEP")
+            if isinstance(value, list):
+                stack.extend((item, path, depth + 1) for item in value)
+                continue
+            for key, item in value.items():
+                name = f"{path}.{_readable(key)}" if path else _readable(key)
+                message = bad_text(key)
+                if message:
+                    errors.setdefault(name, [message])
+                stack.append((item, name, depth + 1))
+    if errors:
+        raise ValidationFailed("; ".join(f"{field}: {' '.join(m)}" for field, m in sorted(errors.items())),
+                               errors=dict(sorted(errors.items())))
 
 
 def register(app):

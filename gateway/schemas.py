@@ -1,7 +1,8 @@
 """The HTTP contract's schemas (API.md); the OpenAPI document is generated from them."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import Strict
+from services.common import schemas as common_schemas
+from services.common.schemas import Strict, decimal_string
 
 TIMESTAMP = {"format": "date-time"}
 DATA_SCOPES = ("own", "department", "department_tree", "all")
@@ -135,10 +136,7 @@ class HealthSchema(Schema):
 # -- customers ---------------------------------------------------------------------------------
 def money(metadata=None, **kwargs):
     """Money in and out as a decimal string with at most 2 decimals ("150000.00"); never a float."""
-    return fields.String(validate=validate.Regexp(r"^\d{1,15}(\.\d{1,2})?$", error="a decimal string such as "
-                                                                                   "\"150000.00\""),
-                         metadata={"example": "150000.00", "pattern": r"^\d{1,15}(\.\d{1,2})?$", **(metadata or {})},
-                         **kwargs)
+    return decimal_string(15, 2, "150000.00", metadata=metadata or {}, **kwargs)
 
 
 class PersonSchema(Strict):
@@ -233,14 +231,14 @@ class BlacklistListArgs(PageArgs):
 DATE = {"format": "date"}
 
 
-class IsoDate(fields.Date):
+class IsoDate(common_schemas.IsoDate):
     """`YYYY-MM-DD` in (validated to a date) and out (services already answer with the ISO string)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
 
 
-class IsoDateTime(fields.AwareDateTime):
+class IsoDateTime(common_schemas.IsoTimestamp):
     """An ISO 8601 timestamp with offset, in and out."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -395,10 +393,7 @@ LOAN_STATUSES = ("signed", "active", "settled")
 
 def rate(metadata=None, **kwargs):
     """A rate as a decimal-string fraction ("0.120000" is 12 % a year), at most 6 decimals; never a float."""
-    return fields.String(validate=validate.Regexp(r"^\d{1,2}(\.\d{1,6})?$", error="a decimal string such as "
-                                                                                  "\"0.120000\""),
-                         metadata={"example": "0.120000", "pattern": r"^\d{1,2}(\.\d{1,6})?$", **(metadata or {})},
-                         **kwargs)
+    return decimal_string(2, 6, "0.120000", metadata=metadata or {}, **kwargs)
 
 
 class ScheduleRequestSchema(Strict):
@@ -443,9 +438,15 @@ class ScheduleSchema(Schema):
 
 
 class FeeSchema(Strict):
+    """An upfront fee: a fixed `amount` or a `rate` of the principal, exactly one of them."""
     name = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"example": "GPS費"})
     amount = money(allow_none=True)
     rate = rate(allow_none=True)
+
+    @validates_schema
+    def amount_or_rate(self, data, **kwargs):
+        if (data.get("amount") is None) == (data.get("rate") is None):
+            raise ValidationError("give either amount or rate", "amount")
 
 
 class AprRangeSchema(Schema):

@@ -4,7 +4,7 @@ import datetime as dt
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.collateral import domain
-from services.common.schemas import Strict, business_date, business_timestamp
+from services.common.schemas import Strict, StrictDecimal, business_date, business_timestamp
 
 OPTIONAL = {"load_default": None, "allow_none": True}
 
@@ -20,8 +20,8 @@ class VehicleIn(Strict):
 
 
 class ValuationIn(Strict):
-    appraised_value = fields.Decimal(required=True, places=2, as_string=True,
-                                     validate=validate.Range(min=0, max=10 ** 12, min_inclusive=False))
+    appraised_value = StrictDecimal(required=True, places=2, as_string=True,
+                                    validate=validate.Range(min=0, max=10 ** 12, min_inclusive=False))
     method = fields.String(required=True, validate=validate.Length(min=1, max=50))
     notes = fields.String(validate=validate.Length(max=1000), **OPTIONAL)
     valued_on = business_date(**OPTIONAL)

@@ -3,7 +3,7 @@ contract of their payloads: unknown fields are ignored, what it needs is require
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.collection import domain
-from services.common.schemas import Strict, business_date
+from services.common.schemas import IsoDate, Strict, StrictDecimal, business_date
 
 OPTIONAL = {"load_default": None, "allow_none": True}
 MONEY = {"places": 2, "as_string": True}
@@ -16,8 +16,8 @@ class AssignIn(Strict):
 class RecordIn(Strict):
     channel = fields.String(required=True, validate=validate.OneOf(tuple(domain.CHANNELS)))
     result = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    promised_amount = fields.Decimal(validate=validate.Range(min=0, max=10 ** 12, min_inclusive=False), **MONEY,
-                                     **OPTIONAL)
+    promised_amount = StrictDecimal(validate=validate.Range(min=0, max=10 ** 12, min_inclusive=False), **MONEY,
+                                    **OPTIONAL)
     promised_on = business_date(**OPTIONAL)
 
 
@@ -52,26 +52,26 @@ class LoanDisbursed(_LoanEvent):
     department_id = fields.String(**OPTIONAL)
     officer_id = fields.String(**OPTIONAL)
     vehicle_id = fields.String(**OPTIONAL)
-    principal = fields.Decimal(required=True, **MONEY)
-    disbursed_on = fields.Date(**OPTIONAL)
+    principal = StrictDecimal(required=True, **MONEY)
+    disbursed_on = IsoDate(**OPTIONAL)
 
 
 class DpdChanged(_LoanEvent):
     dpd = fields.Integer(required=True)
     previous_dpd = fields.Integer(load_default=0)
     grace_days = fields.Integer(load_default=0)
-    oldest_unpaid_due_date = fields.Date(**OPTIONAL)
-    outstanding_principal = fields.Decimal(**MONEY, **OPTIONAL)
+    oldest_unpaid_due_date = IsoDate(**OPTIONAL)
+    outstanding_principal = StrictDecimal(**MONEY, **OPTIONAL)
 
 
 class Amounts(_LoanEvent):
-    amount = fields.Decimal(load_default=None, allow_none=True, **MONEY)
-    paid_on = fields.Date(**OPTIONAL)
-    outstanding_principal = fields.Decimal(**MONEY, **OPTIONAL)
+    amount = StrictDecimal(load_default=None, allow_none=True, **MONEY)
+    paid_on = IsoDate(**OPTIONAL)
+    outstanding_principal = StrictDecimal(**MONEY, **OPTIONAL)
 
 
 class LoanExtended(_LoanEvent):
-    outstanding_principal = fields.Decimal(**MONEY, **OPTIONAL)
+    outstanding_principal = StrictDecimal(**MONEY, **OPTIONAL)
 
 
 class LoanTransferred(_LoanEvent):
@@ -94,5 +94,5 @@ class GpsAlert(_Event):
 
 class ValuationApproved(_Event):
     vehicle_id = fields.String(required=True)
-    appraised_value = fields.Decimal(required=True, **MONEY)
-    valued_on = fields.Date(**OPTIONAL)
+    appraised_value = StrictDecimal(required=True, **MONEY)
+    valued_on = IsoDate(**OPTIONAL)

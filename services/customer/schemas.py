@@ -1,7 +1,7 @@
 """Marshmallow schemas of the customer service's RPC boundary and the events it consumes."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.common.schemas import Strict
+from services.common.schemas import Strict, StrictDecimal
 
 NAME = validate.Length(min=1, max=100)
 MONEY = {"places": 2, "as_string": True, "validate": validate.Range(min=0, max=10 ** 15)}
@@ -13,7 +13,7 @@ class PersonIn(Strict):
     phone = fields.String(required=True, validate=validate.Length(max=30))
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     employer = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    monthly_income = fields.Decimal(load_default=None, allow_none=True, **MONEY)
+    monthly_income = StrictDecimal(load_default=None, allow_none=True, **MONEY)
 
 
 class EnterpriseIn(Strict):
@@ -23,7 +23,7 @@ class EnterpriseIn(Strict):
     legal_representative_id_number = fields.String(required=True, validate=validate.Length(max=30))
     phone = fields.String(required=True, validate=validate.Length(max=30))
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    registered_capital = fields.Decimal(load_default=None, allow_none=True, **MONEY)
+    registered_capital = StrictDecimal(load_default=None, allow_none=True, **MONEY)
     accept_uscc_warning = fields.Boolean(load_default=False)
 
 
@@ -51,7 +51,7 @@ class _LoanEvent(_Event):
 
 
 class ApplicationSubmitted(_ApplicationEvent):
-    amount = fields.Decimal(required=True)
+    amount = StrictDecimal(required=True)
 
 
 class ApplicationRejected(_ApplicationEvent):
@@ -59,7 +59,7 @@ class ApplicationRejected(_ApplicationEvent):
 
 
 class LoanDisbursed(_LoanEvent):
-    principal = fields.Decimal(required=True)
+    principal = StrictDecimal(required=True)
     application_id = fields.String(load_default=None)
 
 
@@ -69,7 +69,7 @@ class LoanSettled(_LoanEvent):
 
 class DpdChanged(_LoanEvent):
     dpd = fields.Integer(required=True)
-    outstanding_principal = fields.Decimal(load_default=None)
+    outstanding_principal = StrictDecimal(load_default=None)
 
 
 class LoanTransferred(_LoanEvent):

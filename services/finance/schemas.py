@@ -1,7 +1,7 @@
 """Marshmallow schemas of the finance service's RPC boundary and of the events it posts from."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.common.schemas import Strict, business_date
+from services.common.schemas import IsoDate, Strict, StrictDecimal, business_date
 from services.finance.domain import KINDS
 
 OPTIONAL = {"load_default": None, "allow_none": True}
@@ -19,8 +19,8 @@ class BankAccountIn(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     bank_name = fields.String(validate=validate.Length(max=100), **OPTIONAL)
     account_no = fields.String(validate=validate.Regexp(r"^\d{8,30}$", error="8 to 30 digits"), **OPTIONAL)
-    opening_balance = fields.Decimal(places=2, as_string=True, load_default=0,
-                                     validate=validate.Range(min=0, max=10 ** 13))
+    opening_balance = StrictDecimal(places=2, as_string=True, load_default=0,
+                                    validate=validate.Range(min=0, max=10 ** 13))
     opened_on = business_date(required=True)
     is_default = fields.Boolean(load_default=False)
 
@@ -50,10 +50,10 @@ class LoanDisbursed(_Event):
     customer_name = fields.String(**OPTIONAL)
     contract_no = fields.String(**OPTIONAL)
     department_id = fields.String(**OPTIONAL)
-    principal = fields.Decimal(required=True, **MONEY)
-    net_amount = fields.Decimal(required=True, **MONEY)
-    fees_total = fields.Decimal(load_default=0, **MONEY)
-    disbursed_on = fields.Date(**OPTIONAL)
+    principal = StrictDecimal(required=True, **MONEY)
+    net_amount = StrictDecimal(required=True, **MONEY)
+    fees_total = StrictDecimal(load_default=0, **MONEY)
+    disbursed_on = IsoDate(**OPTIONAL)
     voucher_no = fields.String(**OPTIONAL)
     payee_name = fields.String(**OPTIONAL)
 
@@ -62,17 +62,17 @@ class Allocation(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    principal = fields.Decimal(load_default=0, **MONEY)
-    interest = fields.Decimal(load_default=0, **MONEY)
-    penalty = fields.Decimal(load_default=0, **MONEY)
-    fees = fields.Decimal(load_default=0, **MONEY)
-    advance = fields.Decimal(load_default=0, **MONEY)
+    principal = StrictDecimal(load_default=0, **MONEY)
+    interest = StrictDecimal(load_default=0, **MONEY)
+    penalty = StrictDecimal(load_default=0, **MONEY)
+    fees = StrictDecimal(load_default=0, **MONEY)
+    advance = StrictDecimal(load_default=0, **MONEY)
 
 
 class RepaymentReceived(_Event):
-    amount = fields.Decimal(required=True, **MONEY)
+    amount = StrictDecimal(required=True, **MONEY)
     allocation = fields.Nested(Allocation, required=True)
-    paid_on = fields.Date(**OPTIONAL)
+    paid_on = IsoDate(**OPTIONAL)
     channel = fields.String(**OPTIONAL)
     voucher_no = fields.String(**OPTIONAL)
     payer_name = fields.String(**OPTIONAL)
@@ -80,18 +80,18 @@ class RepaymentReceived(_Event):
 
 
 class AdvanceApplied(_Event):
-    amount = fields.Decimal(required=True, **MONEY)
+    amount = StrictDecimal(required=True, **MONEY)
     allocation = fields.Nested(Allocation, required=True)
-    applied_on = fields.Date(**OPTIONAL)
+    applied_on = IsoDate(**OPTIONAL)
 
 
 class LoanPrepaid(_Event):
-    amount = fields.Decimal(required=True, **MONEY)
-    principal = fields.Decimal(required=True, **MONEY)
-    interest = fields.Decimal(load_default=0, **MONEY)
-    fee = fields.Decimal(load_default=0, **MONEY)
-    advance_used = fields.Decimal(load_default=0, **MONEY)
-    paid_on = fields.Date(**OPTIONAL)
+    amount = StrictDecimal(required=True, **MONEY)
+    principal = StrictDecimal(required=True, **MONEY)
+    interest = StrictDecimal(load_default=0, **MONEY)
+    fee = StrictDecimal(load_default=0, **MONEY)
+    advance_used = StrictDecimal(load_default=0, **MONEY)
+    paid_on = IsoDate(**OPTIONAL)
     voucher_no = fields.String(**OPTIONAL)
     payer_name = fields.String(**OPTIONAL)
     bank_account_code = fields.String(**OPTIONAL)

@@ -1,8 +1,8 @@
 """Marshmallow schemas of the loan service's RPC boundary."""
-from marshmallow import fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.errors import field_error
-from services.common.schemas import Strict, business_date
+from services.common.schemas import Strict, StrictDecimal, business_date
 from services.loan.domain.origination import ALLOCATIONS, DEFAULT_MAX_LTV, DEFAULT_PENALTY_MARKUP
 from services.loan.domain.schedule import METHODS
 
@@ -10,17 +10,17 @@ OPTIONAL = {"load_default": None, "allow_none": True}
 
 
 def money(**kwargs):
-    return fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=10 ** 13), **kwargs)
+    return StrictDecimal(places=2, as_string=True, validate=validate.Range(min=0, max=10 ** 13), **kwargs)
 
 
 def positive_money(**kwargs):
-    return fields.Decimal(places=2, as_string=True,
-                          validate=validate.Range(min=0, max=10 ** 13, min_inclusive=False), **kwargs)
+    return StrictDecimal(places=2, as_string=True,
+                         validate=validate.Range(min=0, max=10 ** 13, min_inclusive=False), **kwargs)
 
 
 def rate(**kwargs):
     """A fraction such as 0.120000 (12 %), at most 6 decimals."""
-    return fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **kwargs)
+    return StrictDecimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **kwargs)
 
 
 TERM = validate.Range(min=1, max=360)
@@ -56,6 +56,11 @@ class FeeIn(Strict):
     amount = money(**OPTIONAL)
     rate = rate(**OPTIONAL)
 
+    @validates_schema
+    def amount_or_rate(self, data, **kwargs):
+        if (data.get("amount") is None) == (data.get("rate") is None):
+            raise ValidationError("give either amount or rate", "amount")
+
 
 class ProductIn(_Exact):
     MONEY_FIELDS = ("min_amount", "max_amount")
@@ -68,12 +73,12 @@ class ProductIn(_Exact):
     max_term_months = fields.Integer(required=True, validate=TERM)
     min_amount = positive_money(required=True)
     max_amount = positive_money(required=True)
-    max_ltv = fields.Decimal(places=6, as_string=True, load_default=DEFAULT_MAX_LTV,
-                             validate=validate.Range(min=0, max=1, min_inclusive=False))
+    max_ltv = StrictDecimal(places=6, as_string=True, load_default=DEFAULT_MAX_LTV,
+                            validate=validate.Range(min=0, max=1, min_inclusive=False))
     penalty_markup = rate(load_default=DEFAULT_PENALTY_MARKUP)
     grace_days = fields.Integer(load_default=0, validate=validate.Range(min=0, max=30))
-    prepayment_fee_rate = fields.Decimal(places=6, as_string=True, load_default=0,
-                                         validate=validate.Range(min=0, max=0.1))
+    prepayment_fee_rate = StrictDecimal(places=6, as_string=True, load_default=0,
+                                        validate=validate.Range(min=0, max=0.1))
     prepayment_fee_free_after_months = fields.Integer(validate=validate.Range(min=0, max=360), **OPTIONAL)
     allocation = fields.String(load_default="installment_first", validate=validate.OneOf(tuple(ALLOCATIONS)))
     compound_penalty = fields.Boolean(load_default=False)
@@ -83,9 +88,9 @@ class ProductIn(_Exact):
 class LprIn(_Exact):
     RATE_FIELDS = ("one_year", "five_year")
     effective_on = business_date(required=True)
-    one_year = fields.Decimal(places=6, as_string=True, required=True,
-                              validate=validate.Range(min=0, max=1, min_inclusive=False))
-    five_year = fields.Decimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **OPTIONAL)
+    one_year = StrictDecimal(places=6, as_string=True, required=True,
+                             validate=validate.Range(min=0, max=1, min_inclusive=False))
+    five_year = StrictDecimal(places=6, as_string=True, validate=validate.Range(min=0, max=1), **OPTIONAL)
 
 
 class CreditLineIn(_Exact):

@@ -58,10 +58,12 @@ def product_problems(p):
         problems.append(("min_amount", "cannot exceed max_amount"))
     if p["repayment_method"] == "bullet" and p["max_term_months"] > 12:
         problems.append(("max_term_months", "一次性還本付息 loans run at most 12 months"))
+    fees_given = True
     for index, fee in enumerate(p.get("upfront_fees") or ()):
         if (fee.amount is None) == (fee.rate is None):
             problems.append((f"upfront_fees.{index}", "give either amount or rate"))
-    if p.get("upfront_fees"):
+            fees_given = False
+    if p.get("upfront_fees") and fees_given:  # a fee with neither cannot be charged, let alone summed
         _, most = fees_on(p["upfront_fees"], p["min_amount"])
         if most >= p["min_amount"]:
             problems.append(("upfront_fees", "the fees would swallow the smallest loan"))
