@@ -77,9 +77,13 @@ def metrics_app(registry=REGISTRY):
     return app
 
 
-def serve_metrics(port, host="0.0.0.0"):
-    """Serve metrics in a background (green) thread; returns the server."""
+def serve_metrics(port, host=None):
+    """Serve metrics in a background (green) thread on `host` (default `CARLOAN_METRICS_HOST`, 127.0.0.1: only
+    this machine; compose and Kubernetes set 0.0.0.0 so Prometheus can scrape); returns the server."""
     import threading
+
+    from services.common import config
+    host = host or config.env("CARLOAN_METRICS_HOST", "127.0.0.1")
     server = make_server(host, port, metrics_app(), handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True, name="metrics").start()
     return server
