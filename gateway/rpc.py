@@ -1,7 +1,8 @@
 """Nameko RPC from gunicorn threads: one standalone proxy per thread, reused, with a timeout.
 
-Nameko's standalone proxy is not thread-safe, so each thread keeps its own; the actor and correlation id
-of the current request are written into that proxy's context data before each call.
+Nameko's standalone proxy is not thread-safe, so each thread keeps its own; the actor of the current request,
+signed (or the gateway's own identity when no one is logged in), and its correlation id are written into that
+proxy's context data before each call.
 """
 import logging
 import threading
@@ -10,6 +11,7 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import services.common.errors  # noqa: F401  (registers domain errors for deserialisation)
+from services.common import context
 from services.common.context import ACTOR_KEY, CORRELATION_KEY
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ class RpcClient:
         standalone = self._standalone()
         data = standalone._worker_ctx.data
         data.clear()
-        data[ACTOR_KEY] = actor
+        data[ACTOR_KEY] = context.sign_actor(actor) if actor else context.sign_service("gateway")
         data[CORRELATION_KEY] = correlation_id
         try:
             return getattr(getattr(self._local.proxy, service), method)(*args, **kwargs)

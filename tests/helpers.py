@@ -69,7 +69,14 @@ class EventTap:
 
 
 
-def as_actor(actor):
+def as_actor(actor, keys=None):
     """Nameko context data that makes a direct RPC call act as `actor` (a dict with `user_id`, `permissions`…),
-    as the gateway would on behalf of a logged-in employee."""
-    return {"actor": actor}
+    signed as the gateway signs it for a logged-in employee (`keys`: the platform's `CARLOAN_ACTOR_KEYS`)."""
+    from services.common.context import ACTOR_KEY, sign_actor
+    return {ACTOR_KEY: sign_actor(actor, keys, ttl=3600)}  # a test may hold its proxy for minutes
+
+
+def as_service(service_name, keys=None):
+    """Nameko context data of a direct RPC call made by `service_name` on its own account."""
+    from services.common.context import ACTOR_KEY, sign_service
+    return {ACTOR_KEY: sign_service(service_name, keys, ttl=3600)}

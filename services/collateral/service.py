@@ -156,7 +156,7 @@ class CollateralService(ServiceBase):
         current = self._current_valuation(vehicle.id, on)
         return current and self._dump_valuation(current)
 
-    @rpc
+    @rpc(services=("loan",))
     def lending_value(self, vehicle_id, as_of=None):
         """For the loan service's application checks: the vehicle (its owner) and its current valuation
         (or None), without data scope: the loan service applies its own. 404 for an unknown vehicle."""
@@ -284,6 +284,8 @@ class CollateralService(ServiceBase):
         except IntegrityError:  # the same alert, delivered twice at once
             return {"alert": self._dump_alert(self._alert(imei, data["kind"], at)), "created": False}
         pledge = self.uow.session.get(Pledge, device.loan_id)
+        self.uow.audit("receive_gps_alert", "gps_alert", alert.id, {"device_imei": imei, "kind": alert.kind,
+                                                                     "at": at.isoformat()})
         self.uow.emit("gps_alert", {
             "alert_id": alert.id, "device_imei": imei, "kind": alert.kind, "at": at.isoformat(),
             "device_status": device.status, "vehicle_id": device.vehicle_id, "loan_id": device.loan_id,

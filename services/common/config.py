@@ -71,7 +71,17 @@ def secret(env_name, file_name, nbytes=48):
     if env("CARLOAN_ENV", "development") == "production":
         raise RuntimeError(f"{env_name} must be set in production")
     path = data_dir() / file_name
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(nbytes) + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:  # created once, atomically: processes starting together must not each write a different one
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(nbytes) + "\n")
+    for _ in range(50):  # another process may have created it a moment ago and be writing it
+        value = path.read_text().strip()
+        if value:
+            return value
+        import time
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty")

@@ -7,6 +7,7 @@ from nameko.rpc import Responder, Rpc, get_rpc_exchange
 from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER
 from sqlalchemy.exc import IntegrityError
 
+from services.common import context, faults
 from services.common.db import complete
 from services.common.errors import Conflict, DomainError
 
@@ -23,11 +24,22 @@ class _Responder(Responder):
 
 
 class TransactionalRpc(Rpc):
-    def __init__(self, expected_exceptions=DomainError, **kwargs):
+    """An RPC method that runs only for a caller with a valid signed actor: an employee (whose data scope the
+    method applies), or one of the `services` named here calling on its own account."""
+
+    def __init__(self, expected_exceptions=DomainError, services=(), **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+        self.services = frozenset(services)
+
+    def handle_message(self, body, message):
+        # Raised here, the refusal is the reply (Nameko's RpcConsumer answers it): no worker, no transaction.
+        caller = context.verify(self.unpack_message_headers(message).get(context.ACTOR_KEY))
+        context.authorise(caller, f"{self.container.service_name}.{self.method_name}", self.services)
+        super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         result, exc_info = complete(worker_ctx, result, exc_info)
+        faults.after_commit(self.method_name, exc_info)  # tests only: CARLOAN_FAULT_EXIT_AFTER_COMMIT
         if exc_info is not None and isinstance(exc_info[1], IntegrityError):
             # A uniqueness or reference check lost a race with another writer: the caller may retry.
             try:
@@ -46,6 +58,8 @@ class TransactionalRpc(Rpc):
 
 
 rpc = TransactionalRpc.decorator
+"""`@rpc` for employees' calls (through the gateway); `@rpc(services=("loan",))` also lets the loan service call
+the method on its own account, e.g. from an event handler."""
 
 
 def ask(proxy, method, *args, timeout=None, **kwargs):

@@ -99,7 +99,7 @@ class CustomerService(ServiceBase):
         result["blacklisted"] = bool(self._blacklist_hits(customer))
         return result
 
-    @rpc
+    @rpc(services=("collateral", "loan"))
     def customer_brief(self, customer_id):
         """For other services: who a customer is (no personal data), if the caller may see them; else 404."""
         customer = self._visible(customer_id)
@@ -152,7 +152,7 @@ class CustomerService(ServiceBase):
             query = query.where(BlacklistEntry.removed_at.is_(None))
         return paginate(self.uow.session, query, page, page_size, self._dump_entry)
 
-    @rpc
+    @rpc(services=("loan",))
     def may_borrow(self, customer_id=None, id_number=None, uscc=None):
         """For the loan service: may this person or enterprise (or its legal representative) borrow?"""
         hits = []

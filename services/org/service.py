@@ -21,7 +21,7 @@ class OrgService(ServiceBase):
     uow = UnitOfWork(Base.metadata)
 
     # -- authentication ------------------------------------------------------------------------
-    @rpc
+    @rpc(services=("gateway",))
     def authenticate(self, username, password):
         """Check a login; returns the principal. Failed attempts are throttled per username."""
         session, now = self.uow.session, utcnow()
@@ -54,7 +54,7 @@ class OrgService(ServiceBase):
         self.uow.audit("login", "employee", employee.id, {"username": username})
         return self._principal(employee)
 
-    @rpc
+    @rpc(services=("gateway",))
     def get_principal(self, employee_id):
         employee = self.uow.session.get(Employee, employee_id)
         if employee is None or employee.status != "active":
@@ -158,7 +158,7 @@ class OrgService(ServiceBase):
             query = query.where(Employee.status == status)
         return paginate(self.uow.session, query, page, page_size, EmployeeOut().dump)
 
-    @rpc
+    @rpc(services=("collection",))
     def role_members(self, role_code, department_id):
         """Active employees of a department holding a role (e.g. the collectors a collection task is given to,
         round-robin): their ids, sorted. A question between services: no data scope applies."""

@@ -20,6 +20,8 @@ from tests.helpers import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection")
 MANAGEMENT = os.environ.get("CARLOAN_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
+# The one address the platform's gateway takes to be a reverse proxy (its X-Forwarded-For is believed).
+TRUSTED_PROXY = "127.14.0.5"
 
 
 def free_port():
@@ -95,12 +97,14 @@ def platform(tmp_path_factory):
         "CARLOAN_ADMIN_PASSWORD": secrets.token_urlsafe(12),
         "CARLOAN_JWT_SECRET": secrets.token_urlsafe(48),
         "CARLOAN_PII_KEY": secrets.token_urlsafe(32),
+        "CARLOAN_ACTOR_KEYS": f"e2e:{secrets.token_urlsafe(32)}",
         "CARLOAN_GATEWAY_PORT": str(port),
         "CARLOAN_GATEWAY_WORKERS": "2",
         "CARLOAN_SERVICES": ",".join(SERVICES),
         "PYTHONWARNINGS": "ignore",
         "CARLOAN_COLLATERAL_GAUGE_SECONDS": "1",
         "CARLOAN_COLLECTION_GAUGE_SECONDS": "1",
+        "CARLOAN_TRUSTED_PROXIES": TRUSTED_PROXY,
     }
     for service in SERVICES:
         env[f"{service.upper()}_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{databases[service]}"

@@ -8,6 +8,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.e2e.conftest import assert_problem, create_employee, unique
+from tests.helpers import as_service
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -135,7 +136,8 @@ def test_a_blacklisted_id_number_stays_blacklisted_when_the_person_registers(pla
     customer_id = register(officer, id_number=id_number)[0].json()["id"]
     assert officer.get(f"/api/v1/customers/{customer_id}").json()["blacklisted"] is True
 
-    with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}) as cluster:
+    with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}, context_data=as_service(
+            "loan", platform.env["CARLOAN_ACTOR_KEYS"])) as cluster:
         verdict = cluster.customer.may_borrow(customer_id=customer_id)
         assert verdict == {"may_borrow": False, "reasons": ["id_number: 騙貸團伙成員"]}
         removed = admin.delete(f"/api/v1/blacklist/{entry.json()['id']}")
@@ -173,7 +175,8 @@ def test_a_risk_reviewer_blacklists_a_customer_and_the_enterprise_check_sees_its
     assert enterprise.status_code == 201, enterprise.text
     entry = reviewer.post("/api/v1/blacklist", json={"id_number": representative_id, "reason": "法人涉訴"})
     assert entry.status_code == 201
-    with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}) as cluster:
+    with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}, context_data=as_service(
+            "loan", platform.env["CARLOAN_ACTOR_KEYS"])) as cluster:
         verdict = cluster.customer.may_borrow(customer_id=enterprise.json()["id"])
     assert verdict == {"may_borrow": False, "reasons": ["id_number: 法人涉訴"]}
 

@@ -14,7 +14,7 @@ from services.common import clock
 from services.common.errors import Conflict, Forbidden, Unavailable, ValidationFailed
 from services.common.runner import migrate
 from services.customer.service import CustomerService
-from tests.helpers import EventTap, publish_event, wait_until
+from tests.helpers import EventTap, as_actor, publish_event, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 COLLATERAL_PERMISSIONS = ["customer.view", "collateral.view", "collateral.vehicle.manage",
@@ -60,7 +60,7 @@ def handled(event_type, outcome):
 
 
 def rpc(config, user_id):
-    return ClusterRpcProxy(config, context_data={"actor": actor(user_id)})
+    return ClusterRpcProxy(config, context_data=as_actor(actor(user_id)))
 
 
 def register_car(config, serial):

@@ -16,7 +16,7 @@ from services.common.errors import Forbidden, RuleViolated
 from services.common.runner import migrate
 from services.org.seed import seed as seed_org
 from services.org.service import OrgService
-from tests.helpers import EventTap, publish_event, wait_until
+from tests.helpers import EventTap, as_actor, as_service, publish_event, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 TODAY = clock.today()
@@ -30,7 +30,7 @@ def actor(user_id):
 
 
 def rpc(config, user_id="manager"):
-    return ClusterRpcProxy(config, context_data={"actor": actor(user_id)}, timeout=10)
+    return ClusterRpcProxy(config, context_data=as_actor(actor(user_id)), timeout=10)
 
 
 @pytest.fixture
@@ -46,9 +46,9 @@ def platform(container_factory, rabbit_config, pg_database, monkeypatch):
 @pytest.fixture
 def department(platform):
     """A branch with three collectors, and a disabled fourth who gets nothing."""
-    with ClusterRpcProxy(platform) as cluster:
+    with ClusterRpcProxy(platform, context_data=as_service("gateway")) as cluster:
         admin = cluster.org.authenticate("admin", "Admin-pass-1")
-    with ClusterRpcProxy(platform, context_data={"actor": {**admin, "user_id": admin["id"]}}) as cluster:
+    with ClusterRpcProxy(platform, context_data=as_actor({**admin, "user_id": admin["id"]})) as cluster:
         branch = cluster.org.create_department({"code": f"B{uuid.uuid4().hex[:6]}", "name": "東莞分公司"})
         collectors = []
         for n in range(4):

@@ -8,7 +8,7 @@ from nameko.testing.services import entrypoint_hook
 
 from services.common.runner import migrate
 from services.customer.service import CustomerService
-from tests.helpers import publish_event as publish, wait_until
+from tests.helpers import as_actor, publish_event as publish, wait_until
 
 CUSTOMER_DIR = Path(__file__).resolve().parents[2] / "services" / "customer"
 ADMIN = {"user_id": "u-admin", "username": "admin", "data_scope": "all", "department_ids": None,
@@ -29,7 +29,7 @@ def start_customer(container_factory, rabbit_config):
 def test_loan_history_and_credit_status_from_events_delivered_twice(start_customer, pg_database, rabbit_config):
     start_customer(pg_database("carloan_customer"))
     uri = rabbit_config["AMQP_URI"]
-    with ClusterRpcProxy(rabbit_config, context_data={"actor": ADMIN}) as cluster:
+    with ClusterRpcProxy(rabbit_config, context_data=as_actor(ADMIN)) as cluster:
         person = cluster.customer.create_person({"name": "趙六", "id_number": "11010519491231002X",
                                                  "phone": "13812345678"})
         cid = person["id"]
@@ -77,7 +77,7 @@ def test_loan_history_and_credit_status_from_events_delivered_twice(start_custom
 def test_the_sqlite_file_holds_no_plaintext_id_number_or_phone(start_customer, tmp_path):
     path = tmp_path / "customer.db"
     container = start_customer(f"sqlite:///{path}")
-    with entrypoint_hook(container, "create_person", context_data={"actor": ADMIN}) as create_person:
+    with entrypoint_hook(container, "create_person", context_data=as_actor(ADMIN)) as create_person:
         create_person({"name": "錢七", "id_number": "110101199003077272", "phone": "13912345678"})
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("customer.db"))
     assert "錢七".encode() in raw  # the data is there...

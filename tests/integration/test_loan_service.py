@@ -21,7 +21,7 @@ from services.loan.seed import seed
 from services.loan.service import LoanService
 from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import new_id_number, new_phone
-from tests.helpers import EventTap, wait_until
+from tests.helpers import EventTap, as_actor, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collateral.vehicle.manage",
@@ -32,9 +32,9 @@ PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collatera
 
 
 def rpc(config, user_id):
-    return ClusterRpcProxy(config, context_data={"actor": {
+    return ClusterRpcProxy(config, context_data=as_actor({
         "user_id": user_id, "username": user_id, "data_scope": "all", "department_ids": None,
-        "department_id": "dept-1", "permissions": PERMISSIONS}})
+        "department_id": "dept-1", "permissions": PERMISSIONS}))
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_two_concurrent_approvals_of_one_disbursement_pay_it_out_once(platform):
         approver.loan.decide(application["id"], {"approve": True})
         loan = officer.loan.sign_contract(application["id"], {"signed_on": today})
         officer.loan.register_disbursement(loan["id"], {"payee_name": "周九", "payee_account": "6222020200112233445",
-                                                        "amount": "59000.00"})
+                                                        "amount": "59000.00"}, idempotency_key=uuid.uuid4().hex)
 
     def approve(key):
         with rpc(platform, "checker") as checker:
@@ -151,14 +151,15 @@ def test_fifty_concurrent_repayments_on_one_loan_end_exact(platform):
         approver.loan.decide(application["id"], {"approve": True})
         loan = officer.loan.sign_contract(application["id"], {"signed_on": signed})
         officer.loan.register_disbursement(loan["id"], {"payee_name": "周九", "payee_account": "6222020200112233445",
-                                                        "amount": "59000.00"})
-        checker.loan.review_disbursement(loan["id"], {"approve": True, "voucher_no": "V", "disbursed_on": signed})
+                                                        "amount": "59000.00"}, idempotency_key=uuid.uuid4().hex)
+        checker.loan.review_disbursement(loan["id"], {"approve": True, "voucher_no": "V", "disbursed_on": signed},
+                                         idempotency_key=uuid.uuid4().hex)
         first = officer.loan.get_schedule(loan["id"])["installments"][0]
 
     def repay(n):
         with rpc(platform, "clerk") as clerk:
             return clerk.loan.record_repayment(loan["id"], {"amount": "10.00", "paid_on": clock.today().isoformat(),
-                                                            "channel": "cash"})["allocation"]
+                                                            "channel": "cash"}, idempotency_key=f"K-{n}")["allocation"]
 
     allocations = list(eventlet.GreenPool(50).imap(repay, range(50)))
     paid = {part: sum(Decimal(a[part]) for a in allocations) for part in ("interest", "principal", "advance")}
@@ -189,9 +190,10 @@ def overdue_loans(config, count, days_ago=45):
             approver.loan.decide(application["id"], {"approve": True})
             loan = officer.loan.sign_contract(application["id"], {"signed_on": signed})
             officer.loan.register_disbursement(loan["id"], {"payee_name": "周九", "amount": "59000.00",
-                                                            "payee_account": "6222020200112233445"})
+                                                            "payee_account": "6222020200112233445"},
+                                               idempotency_key=uuid.uuid4().hex)
             checker.loan.review_disbursement(loan["id"], {"approve": True, "voucher_no": "V",
-                                                          "disbursed_on": signed})
+                                                          "disbursed_on": signed}, idempotency_key=uuid.uuid4().hex)
             loans.append(loan["id"])
     return loans
 

@@ -11,6 +11,7 @@ from services.common.errors import Forbidden, NotFound, RateLimited, Unauthentic
 from services.common.runner import migrate
 from services.org.models import Base
 from services.org.service import OrgService
+from tests import helpers
 
 ORG_DIR = Path(__file__).resolve().parents[2] / "services" / "org"
 
@@ -18,7 +19,7 @@ ORG_DIR = Path(__file__).resolve().parents[2] / "services" / "org"
 @pytest.fixture
 def org(container_factory, rabbit_config, pg_database, monkeypatch):
     url = pg_database("carloan_org")
-    monkeypatch.setenv("CARLOAN_ADMIN_PASSWORD", "Admin-pass-1")
+    monkeypatch.setenv("CARLOAN_ADMIN_PASSWORD", "Seed-Key-2026!")
     from services.org.seed import seed
     migrate(OrgService, ORG_DIR, seed, url=url, amqp_uri=rabbit_config["AMQP_URI"])
     container = container_factory(OrgService, {**rabbit_config, "DATABASE_URL": url})
@@ -27,7 +28,9 @@ def org(container_factory, rabbit_config, pg_database, monkeypatch):
 
 
 def rpc(rabbit_config, actor=None):
-    return ClusterRpcProxy(rabbit_config, context_data={"actor": actor, "correlation_id": "corr-1"}, timeout=10)
+    """A proxy acting as `actor`, or as the gateway itself (which logs people in) when there is none."""
+    signed = helpers.as_actor(actor) if actor else helpers.as_service("gateway")
+    return ClusterRpcProxy(rabbit_config, context_data={**signed, "correlation_id": "corr-1"}, timeout=10)
 
 
 def rows(url, table):
@@ -44,7 +47,7 @@ def as_actor(principal):
 
 def test_admin_authenticates_and_every_command_is_audited(org, rabbit_config):
     with rpc(rabbit_config) as cluster:
-        admin = cluster.org.authenticate("admin", "Admin-pass-1")
+        admin = cluster.org.authenticate("admin", "Seed-Key-2026!")
     assert admin["data_scope"] == "all" and "org.employees.manage" in admin["permissions"]
     with rpc(rabbit_config, as_actor(admin)) as cluster:
         department = cluster.org.create_department({"code": "CD", "name": "成都分公司"})
@@ -61,14 +64,14 @@ def test_bad_passwords_are_refused_then_throttled(org, rabbit_config):
             with pytest.raises(Unauthenticated):
                 cluster.org.authenticate("admin", "wrong")
         with pytest.raises(RateLimited):
-            cluster.org.authenticate("admin", "Admin-pass-1")
+            cluster.org.authenticate("admin", "Seed-Key-2026!")
 
 
 def test_disabling_an_employee_writes_one_event_and_revokes_the_principal(org, rabbit_config):
     with rpc(rabbit_config) as cluster:
-        admin = cluster.org.authenticate("admin", "Admin-pass-1")
+        admin = cluster.org.authenticate("admin", "Seed-Key-2026!")
     with rpc(rabbit_config, as_actor(admin)) as cluster:
-        employee = cluster.org.create_employee({"username": "wang", "password": "Wang-pass-1", "name": "王五",
+        employee = cluster.org.create_employee({"username": "wang", "password": "Blue-River-31", "name": "王五",
                                                 "roles": ["collector"]})
         assert cluster.org.get_principal(employee["id"])["roles"] == ["collector"]
         cluster.org.disable_employee(employee["id"])
@@ -76,7 +79,7 @@ def test_disabling_an_employee_writes_one_event_and_revokes_the_principal(org, r
         with pytest.raises(Unauthenticated):
             cluster.org.get_principal(employee["id"])
         with pytest.raises(Unauthenticated):
-            cluster.org.authenticate("wang", "Wang-pass-1")
+            cluster.org.authenticate("wang", "Blue-River-31")
     events = [r for r in rows(org, "outbox") if r.event_type == "employee_disabled"]
     assert len(events) == 1
     envelope = json.loads(events[0].envelope)
@@ -88,11 +91,11 @@ def test_disabling_an_employee_writes_one_event_and_revokes_the_principal(org, r
 
 def test_a_refused_command_writes_nothing(org, rabbit_config):
     with rpc(rabbit_config) as cluster:
-        admin = cluster.org.authenticate("admin", "Admin-pass-1")
+        admin = cluster.org.authenticate("admin", "Seed-Key-2026!")
     before = len(rows(org, "employee"))
     with rpc(rabbit_config, as_actor(admin)) as cluster:
         with pytest.raises(ValidationFailed) as caught:
-            cluster.org.create_employee({"username": "zhao", "password": "Zhao-pass-1", "name": "趙六",
+            cluster.org.create_employee({"username": "zhao", "password": "Red-Maple-42", "name": "趙六",
                                          "roles": ["no_such_role"]})
         assert caught.value.errors == {"roles": ["unknown role(s): no_such_role"]}
     assert len(rows(org, "employee")) == before
@@ -101,20 +104,20 @@ def test_a_refused_command_writes_nothing(org, rabbit_config):
 
 def test_data_scope_hides_other_departments_employees(org, rabbit_config):
     with rpc(rabbit_config) as cluster:
-        admin = cluster.org.authenticate("admin", "Admin-pass-1")
+        admin = cluster.org.authenticate("admin", "Seed-Key-2026!")
     with rpc(rabbit_config, as_actor(admin)) as cluster:
         cd = cluster.org.create_department({"code": "CD", "name": "成都"})
         cd1 = cluster.org.create_department({"code": "CD1", "name": "成都一部", "parent_id": cd["id"]})
         bj = cluster.org.create_department({"code": "BJ", "name": "北京"})
         cluster.org.create_role({"code": "branch_manager", "name": "分公司經(jīng)理", "data_scope": "department_tree",
                                  "permissions": ["org.employees.view"]})
-        cluster.org.create_employee({"username": "boss", "password": "Boss-pass-1", "name": "經(jīng)理",
+        cluster.org.create_employee({"username": "boss", "password": "Tall-Pine-53", "name": "經(jīng)理",
                                      "department_id": cd["id"], "roles": ["branch_manager"]})
-        sub = cluster.org.create_employee({"username": "sub1", "password": "Sub1-pass-1", "name": "下屬",
+        sub = cluster.org.create_employee({"username": "sub1", "password": "Calm-Lake-64", "name": "下屬",
                                            "department_id": cd1["id"], "roles": []})
-        far = cluster.org.create_employee({"username": "far1", "password": "Far1-pass-1", "name": "北京員工",
+        far = cluster.org.create_employee({"username": "far1", "password": "Warm-Sand-75", "name": "北京員工",
                                            "department_id": bj["id"], "roles": []})
-        boss = cluster.org.authenticate("boss", "Boss-pass-1")
+        boss = cluster.org.authenticate("boss", "Tall-Pine-53")
     assert set(boss["department_ids"]) == {cd["id"], cd1["id"]}
     with rpc(rabbit_config, as_actor(boss)) as cluster:
         assert cluster.org.get_employee(sub["id"])["username"] == "sub1"
@@ -125,16 +128,16 @@ def test_data_scope_hides_other_departments_employees(org, rabbit_config):
 
 def test_an_org_manager_cannot_grant_more_than_they_hold(org, rabbit_config):
     with rpc(rabbit_config) as cluster:
-        admin = cluster.org.authenticate("admin", "Admin-pass-1")
+        admin = cluster.org.authenticate("admin", "Seed-Key-2026!")
     with rpc(rabbit_config, as_actor(admin)) as cluster:
         cluster.org.create_role({"code": "hr", "name": "人事", "data_scope": "department",
                                  "permissions": ["org.employees.view", "org.employees.manage", "org.roles.manage"]})
-        cluster.org.create_employee({"username": "hr1", "password": "Hr1-pass-1", "name": "人事專員",
+        cluster.org.create_employee({"username": "hr1", "password": "Soft-Rain-86", "name": "人事專員",
                                      "roles": ["hr"]})
-        hr = cluster.org.authenticate("hr1", "Hr1-pass-1")
+        hr = cluster.org.authenticate("hr1", "Soft-Rain-86")
     with rpc(rabbit_config, as_actor(hr)) as cluster:
         with pytest.raises(Forbidden) as caught:
-            cluster.org.create_employee({"username": "mallory", "password": "Mallory-pass-1", "name": "x",
+            cluster.org.create_employee({"username": "mallory", "password": "Dark-Cloud-97", "name": "x",
                                          "roles": ["admin"]})
         assert caught.value.code == "GRANT_EXCEEDS_OWN"
         with pytest.raises(Forbidden):
