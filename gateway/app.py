@@ -8,7 +8,7 @@ import flask_smorest
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from gateway import auth, metrics, problems
+from gateway import audit, auth, metrics, problems
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
 from gateway.settings import Settings
@@ -81,6 +81,7 @@ def create_app(settings=None, start_listener=True):
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
 
+    from gateway.routes import audit as audit_routes
     from gateway.routes import auth as auth_routes, collateral, collection, customers, finance, loans, ops, org
     api.register_blueprint(auth_routes.blp)
     api.register_blueprint(org.blp)
@@ -89,6 +90,7 @@ def create_app(settings=None, start_listener=True):
     api.register_blueprint(loans.blp)
     api.register_blueprint(finance.blp)
     api.register_blueprint(collection.blp)
+    api.register_blueprint(audit_routes.blp)
     ops.register(app)
     metrics.register(app)
 
@@ -117,6 +119,12 @@ def create_app(settings=None, start_listener=True):
         # Answers are personal data and money: never sniffed into something else, never kept by a cache.
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.after_request
+    def audit_refusal(response):
+        if response.status_code == 403:
+            audit.record_refusal(response)  # never raises: the answer stays the 403 it is
         return response
 
     @app.teardown_request

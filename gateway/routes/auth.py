@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway.app import call
+from gateway.audit import client_address
 from gateway.auth import authenticated, issue_token, public
 from gateway.schemas import LoginSchema, MeSchema, TokenSchema
 
@@ -18,7 +19,8 @@ class Login(MethodView):
     def post(self, credentials):
         """Log in with username and password; returns a bearer token."""
         settings = current_app.extensions["carloan"].settings
-        principal = call("org", "authenticate", credentials["username"], credentials["password"])
+        principal = call("org", "authenticate", credentials["username"], credentials["password"],
+                         client_address=client_address())
         return {"access_token": issue_token(settings, principal), "token_type": "Bearer",
                 "expires_in": settings.token_ttl_seconds}
 

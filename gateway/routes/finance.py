@@ -28,21 +28,30 @@ def _iso(value):
 
 
 def _export(filename, title, fetch):
-    """Every page of a listing into one workbook (needs `finance.export`)."""
-    from flask import g
+    """Every page of a listing into one workbook (needs `finance.export`); the finance service records the
+    export in its audit log before the workbook leaves (an export it cannot record is not sent)."""
+    from flask import g, request
     check_permission(g.actor, "finance.export")
     first = fetch(1)
     columns = first["columns"]
+    count = 0
 
     def rows():
+        nonlocal count
         page, body = 1, first
         while True:
-            yield from body["items"]
+            for item in body["items"]:
+                count += 1
+                yield item
             if page * EXPORT_PAGE >= body["total"]:
                 return
             page += 1
             body = fetch(page)
-    return xlsx.response(filename, title, columns, rows())
+    response = xlsx.response(filename, title, columns, rows())
+    filters = {key: value for key, value in request.args.items() if key not in ("format", "page", "page_size")}
+    call("finance", "record_export", {"report": request.path.removeprefix(blp.url_prefix + "/")[:64],
+                                      "filters": filters, "rows": count})
+    return response
 
 
 @blp.route("/journal-entries")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from services.common import clock, config, context, jsonutil
+from services.common.audit import AuditSealer, mask
 from services.common.errors import Conflict
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class Unit:
         self.correlation_id = correlation_id
         self.service_name = provider.service_name
         self.emitted = []
+        self.audited = False
         self.finished = False
 
     @property
@@ -91,12 +93,20 @@ class Unit:
         self.emitted.extend(envelopes)
         return envelopes
 
-    def audit(self, action, target_type, target_id=None, payload=None):
-        """Record who did what to which object, in the same transaction as the change."""
+    def audit(self, action, target_type, target_id=None, payload=None, actor=None, client_address=None):
+        """Record who did what to which object, in the same transaction as the change: `payload` is what changed
+        (stored with secrets and personal data masked); `actor` (default this unit's) an Actor or a dict with
+        `user_id`, `username` and `department_id`, e.g. the employee who logs in."""
+        actor = actor if isinstance(actor, dict) else (actor or self.actor).__dict__
+        changes = mask(jsonutil.to_jsonable(payload or {}))
         self.session.execute(insert(self.tables["audit_log"]).values(
-            occurred_at=utcnow(), actor_id=self.actor.user_id, actor_username=self.actor.username,
-            action=action, target_type=target_type, target_id=None if target_id is None else str(target_id),
-            payload_hash=jsonutil.payload_hash(payload or {}), correlation_id=self.correlation_id))
+            occurred_at=utcnow(), actor_id=str(actor["user_id"])[:64],
+            actor_username=str(actor.get("username") or actor["user_id"])[:100],
+            actor_department_id=actor.get("department_id"), action=action, target_type=target_type,
+            target_id=None if target_id is None else str(target_id)[:64], changes=jsonutil.dumps(changes),
+            payload_hash=jsonutil.payload_hash(changes), client_address=client_address and client_address[:64],
+            correlation_id=self.correlation_id))
+        self.audited = True
 
     def commit(self):
         try:
@@ -109,6 +119,8 @@ class Unit:
             self.finished = True
         if self.emitted:
             self._provider.relay_wake()
+        if self.audited:
+            self._provider.sealer_wake()
 
     def rollback(self):
         self.finished = True
@@ -143,6 +155,8 @@ class UnitOfWork(DependencyProvider):
         self.engine = None
         self.relay = None
         self._relay_loop = None
+        self.sealer = None
+        self._sealer_loop = None
 
     def setup(self):
         from services.common.outbox import OutboxRelay, RelayLoop
@@ -153,13 +167,18 @@ class UnitOfWork(DependencyProvider):
         self.relay = OutboxRelay(self.engine, self.metadata.tables["outbox"], self.service_name,
                                  self.container.config["AMQP_URI"])
         self._relay_loop = RelayLoop(self.relay, after_pass=self._refresh_gauges)
+        self.sealer = AuditSealer(self.engine, self.metadata.tables["audit_log"])
+        self._sealer_loop = RelayLoop(self.sealer, name="audit sealer",
+                                      poll_interval=config.env_float("CARLOAN_AUDIT_SEAL_SECONDS", 1.0))
 
     def start(self):
         if self.run_relay:
             self.container.spawn_managed_thread(self._relay_loop.run, identifier="outbox-relay")
+            self.container.spawn_managed_thread(self._sealer_loop.run, identifier="audit-sealer")
 
     def stop(self):
         self._relay_loop.stop()
+        self._sealer_loop.stop()
         self.relay.close()
 
     def kill(self):
@@ -167,6 +186,9 @@ class UnitOfWork(DependencyProvider):
 
     def relay_wake(self):
         self._relay_loop.wake()
+
+    def sealer_wake(self):
+        self._sealer_loop.wake()
 
     def _refresh_gauges(self):
         from services.common import metrics, parked

@@ -105,3 +105,82 @@ def drop_plumbing_tables():
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_target')
     op.drop_table('audit_log')
+
+
+# The audit log's hash chain (services/common/audit.py): what changed, the actor's department and address, the
+# chain columns, and the triggers that keep the table append-only. Frozen like any migration.
+_AUDIT_FIELDS = ("id", "occurred_at", "actor_id", "actor_username", "action", "target_type", "target_id",
+                 "payload_hash", "correlation_id", "changes", "actor_department_id", "client_address")
+
+_PG_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        -- The sealer may fill in the chain of a record not sealed yet, and change nothing else.
+        IF OLD.seq IS NULL AND ({new}) IS NOT DISTINCT FROM ({old}) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+""".replace("{new}", ", ".join(f"NEW.{name}" for name in _AUDIT_FIELDS)).replace(
+    "{old}", ", ".join(f"OLD.{name}" for name in _AUDIT_FIELDS))
+
+_SQLITE_APPEND_ONLY = (
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END",
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN OLD.seq IS NOT NULL OR "
+    + " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in _AUDIT_FIELDS)
+    + " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END",
+)
+
+
+def add_audit_chain():
+    from alembic import op
+    import sqlalchemy as sa
+
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('changes', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('actor_department_id', sa.String(length=36), nullable=True))
+        batch_op.add_column(sa.Column('client_address', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('seq', sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('hash', sa.String(length=64), nullable=True))
+        batch_op.create_index('ix_audit_log_occurred_at', ['occurred_at'], unique=False)
+        batch_op.create_index('ux_audit_log_seq', ['seq'], unique=True)
+        batch_op.create_index('ix_audit_log_unsealed', ['id'], unique=False,
+                              postgresql_where=sa.text('seq IS NULL'), sqlite_where=sa.text('seq IS NULL'))
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_PG_APPEND_ONLY)
+    else:
+        for statement in _SQLITE_APPEND_ONLY:
+            op.execute(statement)
+
+
+def drop_audit_chain():
+    from alembic import op
+    import sqlalchemy as sa
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_log_no_truncate ON audit_log")
+        op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
+        op.execute("DROP FUNCTION audit_log_append_only()")
+    else:
+        op.execute("DROP TRIGGER audit_log_no_update")
+        op.execute("DROP TRIGGER audit_log_no_delete")
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_log_unsealed', postgresql_where=sa.text('seq IS NULL'),
+                            sqlite_where=sa.text('seq IS NULL'))
+        batch_op.drop_index('ux_audit_log_seq')
+        batch_op.drop_index('ix_audit_log_occurred_at')
+        batch_op.drop_column('hash')
+        batch_op.drop_column('prev_hash')
+        batch_op.drop_column('seq')
+        batch_op.drop_column('client_address')
+        batch_op.drop_column('actor_department_id')
+        batch_op.drop_column('changes')

@@ -134,10 +134,12 @@ class OutboxRelay:
 
 
 class RelayLoop:
-    """Runs the relay: at once after a commit that emitted events, and every poll interval otherwise."""
+    """Runs the relay: at once after a commit that emitted events, and every poll interval otherwise. (The audit
+    sealer runs in one too: anything with a `drain()`.)"""
 
-    def __init__(self, relay, poll_interval=None, after_pass=None):
+    def __init__(self, relay, poll_interval=None, after_pass=None, name="outbox relay"):
         self.relay = relay
+        self.name = name
         self.after_pass = after_pass
         self.poll_interval = poll_interval or env_float("CARLOAN_OUTBOX_POLL_SECONDS", 0.5)
         self._wake = threading.Event()
@@ -164,7 +166,7 @@ class RelayLoop:
                 self._failures = 0
             except Exception:
                 self._failures += 1
-                log.exception("outbox relay pass failed")
+                log.exception("%s pass failed", self.name)
 
     def _delay(self):
         # Back off while the database or broker is failing, up to 30 s.

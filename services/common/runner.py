@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from services.common import config, logs
 
 log = logging.getLogger(__name__)
@@ -15,9 +17,9 @@ log = logging.getLogger(__name__)
 
 def main(service_cls, package_dir, seed=None, argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m services.{service_cls.name}")
-    parser.add_argument("command", choices=["run", "migrate", "parked", "replay"],
+    parser.add_argument("command", choices=["run", "migrate", "parked", "replay", "audit-verify"],
                         help="run the service; migrate its database and queues; list parked events; "
-                             "replay parked events (all, or the ids given)")
+                             "replay parked events (all, or the ids given); verify the audit log's hash chain")
     parser.add_argument("ids", nargs="*", type=int, help="parked event ids for `replay`")
     args = parser.parse_args(argv)
     logs.configure(service_cls.name)
@@ -25,6 +27,8 @@ def main(service_cls, package_dir, seed=None, argv=None):
         migrate(service_cls, package_dir, seed)
     elif args.command in ("parked", "replay"):
         parked_events(service_cls, args.command, args.ids)
+    elif args.command == "audit-verify":
+        sys.exit(audit_verify(service_cls))
     else:
         run(service_cls)
 
@@ -54,6 +58,27 @@ def parked_events(service_cls, command, ids):
         last_line = row.error.strip().splitlines()[-1] if row.error else ""
         print(f"{row.id}\t{row.parked_at:%Y-%m-%d %H:%M:%S}\t{row.event_type}\t{row.handler}\t"
               f"attempts={row.attempts}\t{last_line}")
+
+
+def audit_verify(service_cls, url=None):
+    """Check the audit log's hash chain; prints the outcome and returns the exit status (1: broken)."""
+    from services.common import audit
+    from services.common.db import make_engine, UnitOfWork
+    metadata = next(d.metadata for d in vars(service_cls).values() if isinstance(d, UnitOfWork))
+    engine = make_engine(url or config.database_url(service_cls.name), pool_size=0)
+    try:
+        table = metadata.tables["audit_log"]
+        checked, problem = audit.verify(engine, table)
+        with engine.connect() as conn:
+            unsealed = conn.execute(select(func.count()).where(table.c.seq.is_(None))).scalar_one()
+    finally:
+        engine.dispose()
+    if problem:
+        print(f"BROKEN at record seq={problem['seq']} (id {problem['id']}): {problem['reason']}; "
+              f"{checked - 1} record(s) before it are intact")
+        return 1
+    print(f"OK: {checked} sealed record(s) chained; {unsealed} not sealed yet")
+    return 0
 
 
 def run(service_cls):

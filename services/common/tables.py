@@ -78,6 +78,17 @@ def add_plumbing_tables(metadata: MetaData):
         Column("target_id", String(64)),
         Column("payload_hash", String(64), nullable=False),
         Column("correlation_id", String(64)),
+        # What changed, as JSON with secrets and personal data masked (services/common/audit.py).
+        Column("changes", Text),
+        Column("actor_department_id", String(36)),
+        Column("client_address", String(64)),
+        # The hash chain, filled in by the sealer after the command committed.
+        Column("seq", BigInteger),
+        Column("prev_hash", String(64)),
+        Column("hash", String(64)),
         Index("ix_audit_log_target", "target_type", "target_id"),
+        Index("ix_audit_log_occurred_at", "occurred_at"),
+        Index("ux_audit_log_seq", "seq", unique=True),
+        Index("ix_audit_log_unsealed", "id", postgresql_where=text("seq IS NULL"), sqlite_where=text("seq IS NULL")),
     )
     return metadata

@@ -34,6 +34,12 @@ class ProvisionRunIn(Strict):
     as_of = business_date(required=True)
 
 
+class ExportIn(Strict):
+    report = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    filters = fields.Dict(keys=fields.String(), load_default=dict)
+    rows = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
 # -- the events finance posts from (its own contract of their payloads) ---------------------------
 class _Event(Schema):
     class Meta:

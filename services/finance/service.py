@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from services.common import clock, jsonutil
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
-from services.common.errors import Conflict, NotFound, RuleViolated, ValidationFailed, field_error
+from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.rpc import rpc
 from services.common.schemas import load
@@ -21,8 +21,8 @@ from services.finance.domain import ZERO
 from services.finance.models import (Account, BankAccount, Base, CashMovement, JournalEntry, JournalLine, LoanBook,
                                      ProvisionRun)
 from services.finance.schemas import (AccountIn, AdvanceApplied, BankAccountIn, ClassificationChanged, DpdChanged,
-                                      LoanDisbursed, LoanPrepaid, LoanSettled, ProvisionRunIn, RepaymentReceived,
-                                      ReverseIn)
+                                      ExportIn, LoanDisbursed, LoanPrepaid, LoanSettled, ProvisionRunIn,
+                                      RepaymentReceived, ReverseIn)
 
 POSTINGS = Counter("carloan_finance_postings_total", "Journal entries posted", ["source"])
 POSTING_LAG = Histogram("carloan_finance_posting_lag_seconds", "From an event's occurrence to its posting",
@@ -354,6 +354,17 @@ class FinanceService(ServiceBase):
                 "columns": [["month", "月份"], ["interest_income", "利息收入"], ["penalty_income", "罰息收入"],
                             ["fee_income", "手續費收入"], ["total_income", "收入合計"],
                             ["provision_expense", "撥備支出"], ["net", "凈收入"]]}
+
+    @rpc
+    def record_export(self, data):
+        """An `.xlsx` export the gateway built from these books: which report, with which filters, how many rows
+        (permission `finance.export`). Recorded in the audit log; the figures themselves are not kept."""
+        data = load(ExportIn(), data)
+        if not self.uow.actor.has("finance.export"):
+            raise Forbidden("exporting needs the permission finance.export", code="PERMISSION_DENIED")
+        self.uow.audit("export", "report", data["report"], {"format": "xlsx", "filters": data["filters"],
+                                                           "rows": data["rows"]})
+        return {"recorded": True}
 
     # -- helpers: posting ----------------------------------------------------------------------
     def _post(self, entry, event, posted_on, loan_id, counterparty=None, voucher_no=None, summary=None,

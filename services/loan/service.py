@@ -871,6 +871,7 @@ class LoanService(ServiceBase):
             self._queue_dates(day)
         else:
             raise Conflict("the business dates are being queued by another request; try again", code="COB_BUSY")
+        self.uow.audit("run_cob", "cob_run", day.isoformat(), {"from": start.isoformat(), "to": day.isoformat()})
         deadline = time.monotonic() + config.env_float("CARLOAN_COB_SYNC_SECONDS", 8)
         self._close_queued(day, deadline)
         return self._dump_cob(session.get(CobRun, day))

@@ -91,3 +91,18 @@ class RolePatch(Strict):
     name = fields.String(validate=NAME)
     permissions = fields.List(fields.String())
     data_scope = fields.String(validate=validate.OneOf(domain.DATA_SCOPES))
+
+
+class RefusedActor(Strict):
+    user_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    username = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    department_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
+
+
+class RefusalIn(Strict):
+    """A 403 the gateway answered: who, from where, and what they asked for (method, path, code, permission)."""
+    actor = fields.Nested(RefusedActor, required=True)
+    client_address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    entity_type = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    entity_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    changes = fields.Dict(keys=fields.String(), load_default=dict)

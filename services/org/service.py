@@ -13,7 +13,7 @@ from services.org import domain, passwords
 from services.org.models import (Base, Department, Employee, LoginAttempt, Position, Role, RolePermission,
                                  employee_role)
 from services.org.schemas import (DepartmentIn, DepartmentOut, EmployeeIn, EmployeeOut,
-                                  EmployeePatch, PositionIn, PositionOut, RoleIn, RoleOut, RolePatch)
+                                  EmployeePatch, PositionIn, PositionOut, RefusalIn, RoleIn, RoleOut, RolePatch)
 
 
 class OrgService(ServiceBase):
@@ -22,8 +22,9 @@ class OrgService(ServiceBase):
 
     # -- authentication ------------------------------------------------------------------------
     @rpc(services=("gateway",))
-    def authenticate(self, username, password):
-        """Check a login; returns the principal. Failed attempts are throttled per username."""
+    def authenticate(self, username, password, client_address=None):
+        """Check a login; returns the principal. Failed attempts are throttled per username. Both outcomes are
+        audited as the employee (or the name tried), with the client address the gateway saw."""
         session, now = self.uow.session, utcnow()
         username = (username or "").strip().lower()[:100]
         if "\x00" in username:
@@ -45,13 +46,16 @@ class OrgService(ServiceBase):
             attempt.window_started_at = throttle.window_started_at
             attempt.locked_until = throttle.locked_until
             self.uow.audit("login_failed", "employee", employee.id if employee else None,
-                           {"username": username})
+                           {"username": username}, client_address=client_address,
+                           actor=_login_actor(employee) if employee else {"user_id": "anonymous",
+                                                                           "username": username or "anonymous"})
             # The failure is recorded even though the call raises.
             self.uow.commit()
             raise Unauthenticated("wrong username or password", code="BAD_CREDENTIALS")
         if attempt is not None:
             session.delete(attempt)
-        self.uow.audit("login", "employee", employee.id, {"username": username})
+        self.uow.audit("login", "employee", employee.id, {"username": username}, client_address=client_address,
+                       actor=_login_actor(employee))
         return self._principal(employee)
 
     @rpc(services=("gateway",))
@@ -60,6 +64,17 @@ class OrgService(ServiceBase):
         if employee is None or employee.status != "active":
             raise Unauthenticated("the account is disabled or unknown", code="ACCOUNT_DISABLED")
         return self._principal(employee)
+
+    @rpc(services=("gateway",))
+    def record_audit(self, record):
+        """A refusal the gateway answered (403): recorded in the org service's audit log, with who was refused,
+        from which address, and what they asked for. Only the gateway, on its own account, may call this."""
+        if self.uow.actor.user_id != "system:gateway":
+            raise errors.Forbidden("only the gateway records refusals", code="CALLER_NOT_ALLOWED")
+        record = load(RefusalIn(), record)
+        self.uow.audit("refused", record["entity_type"], record["entity_id"], record["changes"],
+                       actor=record["actor"], client_address=record["client_address"])
+        return {"recorded": True}
 
     # -- departments and positions -------------------------------------------------------------
     @rpc
@@ -272,6 +287,10 @@ class OrgService(ServiceBase):
             "department_ids": None if visible is None else sorted(visible),
             "token_version": employee.token_version,
         }
+
+
+def _login_actor(employee):
+    return {"user_id": employee.id, "username": employee.username, "department_id": employee.department_id}
 
 
 def _throttle(attempt):
