@@ -828,6 +828,9 @@ class AllocationLineSchema(Schema):
     fees = fields.String()
 
 
+REPAYMENT_STATUSES = ("recorded", "reversed")
+
+
 class RepaymentSchema(Strict):
     id = fields.String(dump_only=True)
     loan_id = fields.String(dump_only=True)
@@ -835,8 +838,15 @@ class RepaymentSchema(Strict):
     paid_on = IsoDate(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(
         ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
-    payer_name = fields.String(load_only=True, allow_none=True)
-    voucher_no = fields.String(load_only=True, allow_none=True)
+    payer_name = fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
+                               metadata={"description": "付款人 as on the bank statement; default the borrower"})
+    voucher_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=50),
+                               metadata={"description": "凭证号 / bank reference, to match the bank statement"})
+    status = fields.String(dump_only=True, validate=validate.OneOf(REPAYMENT_STATUSES),
+                           metadata={"description": "recorded 已入账, reversed 已冲正"})
+    status_label = fields.String(dump_only=True)
+    reversal = fields.Nested(lambda: ReversalSchema(), dump_only=True, allow_none=True,
+                             metadata={"description": "its latest reversal request (pending, approved or rejected)"})
     allocation = fields.Nested(AllocationSchema, dump_only=True)
     lines = fields.List(fields.Nested(AllocationLineSchema), dump_only=True)
     recorded_by = fields.String(dump_only=True)
@@ -844,6 +854,26 @@ class RepaymentSchema(Strict):
     loan_status = fields.String(dump_only=True)
     outstanding_principal = fields.String(dump_only=True)
     advance_balance = fields.String(dump_only=True)
+
+
+class ReversalRequestSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500),
+                           metadata={"description": "why the repayment was a mistake (冲正原因)"})
+
+
+class ReversalSchema(Schema):
+    id = fields.String()
+    loan_id = fields.String()
+    repayment_id = fields.String()
+    reason = fields.String()
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")))
+    requested_by = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(allow_none=True)
+    reversed_on = fields.String(allow_none=True, metadata={**DATE, "description": "business date it took effect"})
+    created_at = fields.String(metadata=TIMESTAMP)
+    repayment = fields.Nested(RepaymentSchema, metadata={"description": "on approval: the repayment, reversed"})
 
 
 class CobRequestSchema(Strict):

@@ -1,5 +1,7 @@
 """業務中心 Loans: products, the repayment calculator, credit lines (授信), applications through investigation and
 approval, contracts (簽約) and reviewed disbursement (放款登記 / 放款復核)."""
+import uuid
+
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -10,18 +12,32 @@ from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestS
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
                              ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema,
                              LprSchema, OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
-                             ProductListArgs, ProductSchema, RepaymentSchema, ReviewSchema, ScheduleRequestSchema,
-                             ScheduleSchema, TransferSchema, page_of)
+                             ProductListArgs, ProductSchema, RepaymentSchema, ReversalRequestSchema, ReversalSchema,
+                             ReviewSchema, ScheduleRequestSchema, ScheduleSchema, TransferSchema, page_of)
 from services.common.errors import field_error
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1",
                 description="業務中心 Loans: products, calculator, credit lines, applications, contracts, disbursement")
 
 def idempotency_key():
+    """The client's `Idempotency-Key`, or a fresh one of the gateway's own: every money-moving command reaches the
+    loan service under a key, so a request the broker redelivers (the service died after committing, before
+    replying) is answered from what was committed, never carried out twice."""
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 200:
+    if key is None:
+        return str(uuid.uuid4())
+    if not 1 <= len(key) <= 200:
         raise field_error("Idempotency-Key", "1 to 200 characters", code="IDEMPOTENCY_KEY_INVALID")
     return key
+
+
+def idempotent():
+    """The OpenAPI description of the `Idempotency-Key` header a money-moving command takes."""
+    return blp.doc(parameters=[{
+        "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 200},
+        "description": "a replay returns the first response; the same key with another body (or from another user) "
+                       "is 409 IDEMPOTENCY_KEY_REUSED. Without one the gateway makes one, so the command still runs "
+                       "exactly once, but the client cannot replay it"}])
 
 
 @blp.route("/calculator/schedule")
@@ -225,21 +241,19 @@ class LoanSchedule(MethodView):
 class DisbursementRegistration(MethodView):
     @blp.arguments(DisbursementSchema)
     @blp.response(201, DisbursementSchema)
+    @idempotent()
     @requires("loan.disbursement.register")
     def post(self, data, loan_id):
         """放款登記 by a finance clerk: `status: pending_review`. 422 `DISBURSEMENT_AMOUNT_MISMATCH` unless the
         amount is the principal less the deducted fees."""
-        return call("loan", "register_disbursement", loan_id, data)
+        return call("loan", "register_disbursement", loan_id, data, idempotency_key=idempotency_key())
 
 
 @blp.route("/loans/<loan_id>/disbursement/review")
 class DisbursementReview(MethodView):
     @blp.arguments(DisbursementReviewSchema)
     @blp.response(200, DisbursementSchema)
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
-                          "schema": {"type": "string", "maxLength": 200},
-                          "description": "a replay returns the first response; the same key with another body "
-                                         "is 409 IDEMPOTENCY_KEY_REUSED"}])
+    @idempotent()
     @requires("loan.disbursement.review")
     def post(self, data, loan_id):
         """放款復核 by a different user. Approval (`voucher_no`, `disbursed_on`) makes the loan `active`, fixes the
@@ -251,10 +265,7 @@ class DisbursementReview(MethodView):
 class Repayments(MethodView):
     @blp.arguments(RepaymentSchema)
     @blp.response(200, RepaymentSchema)
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
-                          "schema": {"type": "string", "maxLength": 200},
-                          "description": "a replay returns the first response; the same key with another body "
-                                         "is 409 IDEMPOTENCY_KEY_REUSED"}])
+    @idempotent()
     @requires("loan.repayment.record")
     def post(self, data, loan_id):
         """還款登記: returns the allocation (fees, penalty, interest, principal by installment; the rest held as an
@@ -265,7 +276,8 @@ class Repayments(MethodView):
     @blp.response(200, page_of(RepaymentSchema))
     @requires("loan.view")
     def get(self, args, loan_id):
-        """The loan's repayments, newest first."""
+        """還款記錄, newest first: each with its voucher number and payer (to match the bank statement), its
+        status (`recorded` / `reversed`) and its latest reversal request."""
         return call("loan", "list_repayments", loan_id, page=args["page"], page_size=args["page_size"])
 
 
@@ -307,8 +319,7 @@ class PrepaymentQuote(MethodView):
 class Prepayments(MethodView):
     @blp.arguments(PrepaymentSchema)
     @blp.response(200, PrepaymentQuoteSchema)
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
-                          "schema": {"type": "string", "maxLength": 200}}])
+    @idempotent()
     @requires("loan.repayment.record")
     def post(self, data, loan_id):
         """提前還款 at the quoted figure: in full the loan is settled (`loan.prepaid`, `loan.settled`); in part
@@ -337,12 +348,13 @@ class Extensions(MethodView):
 class ExtensionDecision(MethodView):
     @blp.arguments(ReviewSchema)
     @blp.response(200, ExtensionSchema)
+    @idempotent()
     @requires("loan.servicing.approve")
     def post(self, data, extension_id):
         """Approve or reject, by someone other than who requested it. Approval re-amortises the remaining
         principal over the months left + the extension, marks the loan restructured and publishes
         `loan.extended`."""
-        return call("loan", "decide_extension", extension_id, data)
+        return call("loan", "decide_extension", extension_id, data, idempotency_key=idempotency_key())
 
 
 @blp.route("/loans/<loan_id>/transfers")
@@ -360,8 +372,46 @@ class Transfers(MethodView):
 class TransferDecision(MethodView):
     @blp.arguments(ReviewSchema)
     @blp.response(200, TransferSchema)
+    @idempotent()
     @requires("loan.servicing.approve")
     def post(self, data, transfer_id):
         """Approve or reject, by someone other than who requested it. Approval keeps the contract number with a
         supplement number and publishes `loan.transferred` (the car's owner and mortgage follow)."""
-        return call("loan", "decide_transfer", transfer_id, data)
+        return call("loan", "decide_transfer", transfer_id, data, idempotency_key=idempotency_key())
+
+
+@blp.route("/loans/<loan_id>/repayments/<repayment_id>/reversal")
+class RepaymentReversalRequest(MethodView):
+    @blp.arguments(ReversalRequestSchema)
+    @blp.response(201, ReversalSchema)
+    @idempotent()
+    @requires("loan.repayment.reverse")
+    def post(self, data, loan_id, repayment_id):
+        """申请还款冲正: ask, with a reason, to undo a mistaken repayment; someone else approves it
+        (`POST /repayment-reversals/{id}/decision`). Only the latest repayment of an active loan that nothing
+        followed (409 `REVERSAL_NOT_LATEST`), never an advance applied at close of business
+        (409 `REPAYMENT_NOT_REVERSIBLE`); one request waits per loan (409 `REVERSAL_PENDING`)."""
+        return call("loan", "request_reversal", loan_id, repayment_id, data, idempotency_key=idempotency_key())
+
+
+@blp.route("/loans/<loan_id>/repayment-reversals")
+class RepaymentReversals(MethodView):
+    @blp.response(200, ReversalSchema(many=True))
+    @requires("loan.view")
+    def get(self, loan_id):
+        """The loan's reversal requests, oldest first."""
+        return call("loan", "list_reversals", loan_id)
+
+
+@blp.route("/repayment-reversals/<reversal_id>/decision")
+class RepaymentReversalDecision(MethodView):
+    @blp.arguments(ReviewSchema)
+    @blp.response(200, ReversalSchema)
+    @idempotent()
+    @requires("loan.repayment.reverse.approve")
+    def post(self, data, reversal_id):
+        """冲正复核 by someone who neither asked for the reversal nor recorded the repayment (403
+        `SEGREGATION_OF_DUTIES`). Approval restores the installments, outstanding principal, advance, next due
+        date and DPD as if the repayment had never been made, marks it `reversed` and publishes
+        `loan.repayment_reversed`: finance posts the reversing entry (红字冲销) of its posting."""
+        return call("loan", "decide_reversal", reversal_id, data, idempotency_key=idempotency_key())

@@ -85,6 +85,13 @@ class RepaymentReceived(_Event):
     bank_account_code = fields.String(**OPTIONAL)
 
 
+class RepaymentReversed(_Event):
+    repayment_id = fields.String(required=True)
+    repayment_event_id = fields.String(required=True)
+    reversed_on = IsoDate(**OPTIONAL)
+    reason = fields.String(**OPTIONAL)
+
+
 class AdvanceApplied(_Event):
     amount = StrictDecimal(required=True, **MONEY)
     allocation = fields.Nested(Allocation, required=True)

@@ -22,7 +22,7 @@ from services.finance.models import (Account, BankAccount, Base, CashMovement, J
                                      ProvisionRun)
 from services.finance.schemas import (AccountIn, AdvanceApplied, BankAccountIn, ClassificationChanged, DpdChanged,
                                       ExportIn, LoanDisbursed, LoanPrepaid, LoanSettled, ProvisionRunIn,
-                                      RepaymentReceived, ReverseIn)
+                                      RepaymentReceived, RepaymentReversed, ReverseIn)
 
 POSTINGS = Counter("carloan_finance_postings_total", "Journal entries posted", ["source"])
 POSTING_LAG = Histogram("carloan_finance_posting_lag_seconds", "From an event's occurrence to its posting",
@@ -195,26 +195,52 @@ class FinanceService(ServiceBase):
             raise NotFound("no such journal entry", code="ENTRY_NOT_FOUND")
         if original.reverses_id is not None:
             raise Conflict("a reversing entry is not reversed again; post a new entry", code="ENTRY_IS_REVERSAL")
-        if self.uow.session.scalars(select(JournalEntry.id).where(JournalEntry.reverses_id == original.id)).first():
+        if self._reversal_of(original.id):
             raise Conflict("this entry was already reversed", code="ENTRY_ALREADY_REVERSED")
-        lines = [domain.Line(line.account_code, line.debit, line.credit)
-                 for line in self._lines_of([original.id])[original.id]]
-        movements = self.uow.session.scalars(select(CashMovement).where(CashMovement.entry_id == original.id)).all()
-        entry = domain.reversal(original.memo, lines, [(m.direction, m.amount) for m in movements])
         posted_on = data["posted_on"] or clock.today()
         if posted_on < original.posted_on:
             raise field_error("posted_on", "a reversal cannot be dated before the entry it reverses",
                               code="DATE_BEFORE_ENTRY")
-        reversing = self._write(entry, posted_on, "reversal", None, original.loan_id, reverses_id=original.id,
-                                memo=f"{entry.memo} ({data['reason']})")
+        reversing = self._reverse(original, posted_on, data["reason"], "reversal", None)
+        self.uow.audit("reverse_entry", "journal_entry", original.id, {"reason": data["reason"]})
+        return self._dump_entry(reversing, self._lines_of([reversing.id])[reversing.id])
+
+    @subscribe("loan.repayment_reversed")
+    def on_repayment_reversed(self, event):
+        """还款冲正 on the loan: the entry posted from that repayment is reversed (红字冲销), dated the reversal's
+        business date (never before the entry). Its posting not made yet: retried, then parked. Already reversed by
+        hand (`POST /finance/journal-entries/{id}/reverse`): the books show it undone, nothing more is posted."""
+        data = load(RepaymentReversed(), event.payload)
+        book = self._book(data["loan_id"])
+        original = self.uow.session.scalars(select(JournalEntry).where(
+            JournalEntry.source_event_id == data["repayment_event_id"]).with_for_update()).first()
+        if original is None:
+            raise LookupError(f"the posting of repayment {data['repayment_id']} is not made yet")
+        if self._reversal_of(original.id):
+            return
+        posted_on = max(data["reversed_on"] or event.business_day, original.posted_on)
+        self._reverse(original, posted_on, f"还款冲正 {book.contract_no or book.loan_id}: {data['reason'] or ''}",
+                      event.type, event.event_id)
+        POSTINGS.labels(event.type).inc()
+
+    def _reversal_of(self, entry_id):
+        return self.uow.session.scalars(select(JournalEntry.id).where(JournalEntry.reverses_id == entry_id)).first()
+
+    def _reverse(self, original, posted_on, reason, source_type, source_event_id):
+        """紅字沖銷 of `original`: every line's sides swapped, and its cash movements the other way."""
+        lines = [domain.Line(line.account_code, line.debit, line.credit)
+                 for line in self._lines_of([original.id])[original.id]]
+        movements = self.uow.session.scalars(select(CashMovement).where(CashMovement.entry_id == original.id)).all()
+        entry = domain.reversal(original.memo, lines, [(m.direction, m.amount) for m in movements])
+        reversing = self._write(entry, posted_on, source_type, source_event_id, original.loan_id,
+                                reverses_id=original.id, memo=f"{entry.memo} ({reason})")
         for movement in movements:
             self.uow.session.add(CashMovement(
                 bank_account_id=movement.bank_account_id, entry_id=reversing.id, occurred_on=posted_on,
                 direction="in" if movement.direction == "out" else "out", amount=movement.amount,
                 counterparty=movement.counterparty, voucher_no=movement.voucher_no,
                 summary=f"沖銷: {movement.summary}", loan_id=movement.loan_id))
-        self.uow.audit("reverse_entry", "journal_entry", original.id, {"reason": data["reason"]})
-        return self._dump_entry(reversing, self._lines_of([reversing.id])[reversing.id])
+        return reversing
 
     @rpc
     def run_provisions(self, data):
@@ -455,17 +481,24 @@ class FinanceService(ServiceBase):
         return rows
 
     def _ledger_repayments(self, start, end, _as_of):
-        pairs = self._entries_with_books(("loan.repayment_received", "loan.prepaid"), start, end)
+        pairs = self._entries_with_books(("loan.repayment_received", "loan.prepaid", "loan.repayment_reversed"),
+                                         start, end)
         sums = self._sums([entry.id for entry, _ in pairs])
+        sources = {"loan.prepaid": "提前還款", "loan.repayment_reversed": "还款冲正"}
         rows = []
         for entry, book in pairs:
+            # (debit, credit) per account; a reversal's row shows the repayment's figures, negative
+            flip = entry.source_type == "loan.repayment_reversed"
+            cash, other = (1, 0) if flip else (0, 1)
             line = {code: sums[entry.id, code] for code in ("1002", "1301", "6011", "6012", "6021", "2241")}
+            shown = {code: money(-value if flip and value else value)
+                     for code, value in [("1002", line["1002"][cash])] + [
+                         (code, line[code][other]) for code in ("1301", "6011", "6012", "6021", "2241")]}
             rows.append({"posted_on": entry.posted_on.isoformat(), "contract_no": book.contract_no,
-                         "customer_name": book.customer_name, "amount": money(line["1002"][0]),
-                         "principal": money(line["1301"][1]), "interest": money(line["6011"][1]),
-                         "penalty": money(line["6012"][1]), "fees": money(line["6021"][1]),
-                         "advance": money(line["2241"][1]),
-                         "source": "提前還款" if entry.source_type == "loan.prepaid" else "還款",
+                         "customer_name": book.customer_name, "amount": shown["1002"],
+                         "principal": shown["1301"], "interest": shown["6011"], "penalty": shown["6012"],
+                         "fees": shown["6021"], "advance": shown["2241"],
+                         "source": sources.get(entry.source_type, "還款"),
                          "entry_id": entry.id, "loan_id": book.loan_id})
         return rows
 

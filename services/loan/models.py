@@ -4,6 +4,7 @@ from sqlalchemy import (Boolean, Column, Date, ForeignKey, Integer, MetaData, Nu
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.db import utcnow
+from services.common.idempotency import add_idempotency_table
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 RATE = Numeric(9, 6)
@@ -11,7 +12,7 @@ PENALTY = Numeric(18, 4)  # penalty interest accrues to 4 decimals and is paid t
 
 
 class Base(DeclarativeBase):
-    metadata = add_plumbing_tables(MetaData())
+    metadata = add_idempotency_table(add_plumbing_tables(MetaData()))
 
 
 class Product(Base):
@@ -213,17 +214,6 @@ class Disbursement(Base):
     comment = Column(String(500))
 
 
-class IdempotentRequest(Base):
-    """A money-moving request's first response, replayed for the same `Idempotency-Key`."""
-    __tablename__ = "idempotent_request"
-    key = Column(String(200), nullable=False)
-    operation = Column(String(100), nullable=False)
-    request_hash = Column(String(64), nullable=False)
-    response = Column(Text, nullable=False)
-    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
-    __table_args__ = (PrimaryKeyConstraint("key", "operation"),)
-
-
 class Repayment(Base):
     """還款: an amount received on a date, and how it was allocated."""
     __tablename__ = "repayment"
@@ -234,6 +224,32 @@ class Repayment(Base):
     channel = Column(String(30), nullable=False)
     allocation = Column(Text, nullable=False)  # JSON {principal, interest, penalty, fees, advance, lines}
     recorded_by = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    payer_name = Column(String(100))  # 付款人, as on the bank statement
+    voucher_no = Column(String(50))  # 凭证号 / bank reference
+    status = Column(String(20), nullable=False, default="recorded", server_default="recorded")  # | reversed
+    event_id = Column(String(36))  # its loan.repayment_received: finance reverses the entry posted from it
+    # JSON {no: {penalty, penalty_through, status}}: the installments it paid as they were before it (a reversal
+    # restores them)
+    restore = Column(Text)
+
+
+class RepaymentReversal(Base):
+    """还款冲正: a mistaken repayment undone on the loan, asked for by one person (with a reason) and approved by
+    another who neither asked for it nor recorded the repayment; finance reverses its posting."""
+    __tablename__ = "repayment_reversal"
+    id = Column(String(36), primary_key=True, default=new_id)
+    loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
+    repayment_id = Column(String(36), ForeignKey("repayment.id"), nullable=False, index=True)
+    reason = Column(String(500), nullable=False)
+    status = Column(String(20), nullable=False)  # pending | approved | rejected
+    requested_by = Column(String(64), nullable=False)
+    officer_id = Column(String(64), nullable=False)
+    department_id = Column(String(36))
+    decided_by = Column(String(64))
+    decided_at = Column(UtcDateTime())
+    comment = Column(String(500))
+    reversed_on = Column(Date)  # the business date the reversal took effect
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 

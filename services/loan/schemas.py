@@ -178,6 +178,10 @@ class ExtensionIn(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 
+class ReversalIn(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
 class TransferIn(Strict):
     to_customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))

@@ -11,7 +11,7 @@ from prometheus_client import Gauge, Histogram
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common import clock, config, jsonutil, makerchecker
+from services.common import clock, config, idempotency, jsonutil, makerchecker
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.jsonutil import money
@@ -28,11 +28,11 @@ from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
 from services.loan.models import (Application, ApplicationStep, Base, CobPartition, CobRun, ContractSequence,
-                                  CreditDraw, CreditLine, Disbursement, IdempotentRequest, Installment, Loan,
-                                  LoanExtension, LoanTransfer, LprRate, Prepayment, Product, Repayment)
+                                  CreditDraw, CreditLine, Disbursement, Installment, Loan, LoanExtension,
+                                  LoanTransfer, LprRate, Prepayment, Product, Repayment, RepaymentReversal)
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
                                    DisbursementReviewIn, ExtensionIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn,
-                                   ProductIn, RepaymentIn, ScheduleIn, TransferIn)
+                                   ProductIn, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
 
 COB_CLOSED = Gauge("carloan_cob_closed_business_date_seconds",
                    "The last business date closed (日終), as the Unix time of its midnight in CARLOAN_TIMEZONE")
@@ -404,10 +404,16 @@ class LoanService(ServiceBase):
 
     # -- disbursement (放款) ---------------------------------------------------------------------
     @rpc
-    def register_disbursement(self, loan_id, data):
-        """放款登記 by a finance clerk: payee, account, amount = principal − deducted fees."""
+    def register_disbursement(self, loan_id, data, idempotency_key=None):
+        """放款登記 by a finance clerk: payee, account, amount = principal − deducted fees. Exactly once under its
+        `Idempotency-Key` (required, as for every command that moves money)."""
         data = load(DisbursementIn(), data)
+        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
+        operation = f"disbursement:{loan.id}"
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
+        if replay is not None:
+            return replay
         if loan.status != "signed":
             raise Conflict(f"the loan is {loan.status}; only a signed loan is paid out", code="LOAN_STATE")
         latest = self._latest_disbursement(loan.id)
@@ -425,16 +431,17 @@ class LoanService(ServiceBase):
         self.uow.session.add(disbursement)
         self.uow.session.flush()
         self.uow.audit("register_disbursement", "disbursement", disbursement.id, {"amount": money(data["amount"])})
-        return self._dump_disbursement(disbursement)
+        return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_disbursement(disbursement))
 
     @rpc
     def review_disbursement(self, loan_id, data, idempotency_key=None):
         """放款復核 by another user. Approval pays the loan out: `active`, schedule fixed from `disbursed_on`,
-        `loan.disbursed` published. The same `Idempotency-Key` replays the first answer."""
+        `loan.disbursed` published. The same `Idempotency-Key` (required) replays the first answer."""
         data = load(DisbursementReviewIn(), data)
+        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)  # serialises reviews of one loan
         operation = f"disbursement_review:{loan.id}"
-        replay = self._replay(idempotency_key, operation, data)
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
         if replay is not None:
             return replay
         disbursement = self._latest_disbursement(loan.id)
@@ -452,19 +459,19 @@ class LoanService(ServiceBase):
         else:
             disbursement.status = "rejected"
             self.uow.audit("reject_disbursement", "disbursement", disbursement.id, {"comment": data["comment"]})
-        result = self._dump_disbursement(disbursement)
-        self._remember(idempotency_key, operation, data, result)
-        return result
+        return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_disbursement(disbursement))
 
     # -- repayments (還款) -----------------------------------------------------------------------
     @rpc
     def record_repayment(self, loan_id, data, idempotency_key=None):
         """還款登記: allocate the amount by the product's order (DOMAIN.md), hold the rest as an advance,
-        publish `loan.repayment_received`; a loan with nothing left to pay is settled (`loan.settled`)."""
+        publish `loan.repayment_received`; a loan with nothing left to pay is settled (`loan.settled`). Exactly
+        once under its `Idempotency-Key` (required): a redelivered request gets the first answer."""
         data = load(RepaymentIn(), data)
+        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)  # repayments on one loan queue here
         operation = f"repayment:{loan.id}"
-        replay = self._replay(idempotency_key, operation, data)
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
         if replay is not None:
             return replay
         if loan.status != "active":
@@ -482,26 +489,29 @@ class LoanService(ServiceBase):
                                             held_advance=loan.advance_balance)
         except servicing.Refused as exc:
             raise RuleViolated(exc.message, code=exc.code, errors={"amount": [exc.message]}, extra=exc.extra) from None
+        restore = {no: {"penalty": lines[no].penalty, "penalty_through": lines[no].penalty_through,
+                        "status": lines[no].status} for no in allocation.lines}  # what a reversal puts back
         cob.apply_allocation(lines, allocation)
         summary = allocation.summary()
         loan.outstanding_principal -= summary["principal"]
         loan.advance_balance += allocation.advance
+        payer_name = data["payer_name"] or loan.customer_name
         repayment = Repayment(loan_id=loan.id, amount=data["amount"], paid_on=data["paid_on"],
                               channel=data["channel"], recorded_by=self.uow.actor.user_id,
-                              allocation=jsonutil.dumps({**summary, "lines": allocation.lines}))
+                              allocation=jsonutil.dumps({**summary, "lines": allocation.lines}),
+                              payer_name=payer_name, voucher_no=data["voucher_no"], status="recorded",
+                              restore=jsonutil.dumps(restore))
         self.uow.session.add(repayment)
         self.uow.session.flush()
         self.uow.audit("record_repayment", "repayment", repayment.id, {"amount": money(data["amount"])})
-        self.uow.emit("repayment_received", {
+        repayment.event_id = self.uow.emit("repayment_received", {
             "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
             "contract_no": loan.contract_no, "amount": money(data["amount"]), "paid_on": data["paid_on"].isoformat(),
-            "channel": data["channel"], "payer_name": data["payer_name"] or loan.customer_name,
+            "channel": data["channel"], "payer_name": payer_name,
             "voucher_no": data["voucher_no"], "allocation": {k: money(v) for k, v in summary.items()},
-            "outstanding_principal": money(loan.outstanding_principal)}, business_date=data["paid_on"])
+            "outstanding_principal": money(loan.outstanding_principal)}, business_date=data["paid_on"])["event_id"]
         self._after_payment(loan, lines.values(), data["paid_on"], business_today)
-        result = self._dump_repayment(repayment, loan)
-        self._remember(idempotency_key, operation, data, result)
-        return result
+        return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_repayment(repayment, loan))
 
     def _after_payment(self, loan, lines, paid_on, business_today):
         """Paying what was late makes the loan current (or less late) at once; paying everything settles it."""
@@ -545,10 +555,149 @@ class LoanService(ServiceBase):
 
     @rpc
     def list_repayments(self, loan_id, page=1, page_size=20):
+        """还款记录, newest first, each with its voucher number, payer and reversal (status and latest request)."""
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
         query = select(Repayment).where(Repayment.loan_id == loan.id).order_by(Repayment.paid_on.desc(),
                                                                                Repayment.created_at.desc())
-        return paginate(self.uow.session, query, page, page_size, lambda r: self._dump_repayment(r, loan))
+        result = paginate(self.uow.session, query, page, page_size, lambda r: r)
+        reversals = {}  # the latest request per repayment of the page, in one query
+        for row in self.uow.session.scalars(select(RepaymentReversal).where(RepaymentReversal.repayment_id.in_(
+                [r.id for r in result["items"]])).order_by(RepaymentReversal.created_at)):
+            reversals[row.repayment_id] = row
+        result["items"] = [self._dump_repayment(r, loan, reversals.get(r.id)) for r in result["items"]]
+        return result
+
+    # -- reversal of a mistaken repayment (还款冲正) --------------------------------------------
+    @rpc
+    def request_reversal(self, loan_id, repayment_id, data, idempotency_key=None):
+        """申请冲正: someone holding `loan.repayment.reverse` asks, with a reason, to undo a mistaken repayment (the
+        latest on its loan); another person decides (`decide_reversal`). One request waits per loan."""
+        data = load(ReversalIn(), data)
+        idempotency.require_key(idempotency_key)
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
+        operation = f"reversal_request:{loan.id}"
+        replay = idempotency.replay(self.uow, idempotency_key, operation, {**data, "repayment_id": repayment_id})
+        if replay is not None:
+            return replay
+        repayment = self._repayment(loan, repayment_id)
+        self._check_reversal(loan, repayment)
+        pending = self.uow.session.scalars(select(RepaymentReversal.id).where(
+            RepaymentReversal.loan_id == loan.id, RepaymentReversal.status == "pending")).first()
+        if pending:
+            raise Conflict("a reversal on this loan is already waiting for a decision", code="REVERSAL_PENDING",
+                           extra={"existing_id": pending})
+        reversal = RepaymentReversal(loan_id=loan.id, repayment_id=repayment.id, reason=data["reason"],
+                                     status="pending", requested_by=self.uow.actor.user_id,
+                                     officer_id=loan.officer_id, department_id=loan.department_id)
+        self.uow.session.add(reversal)
+        self.uow.session.flush()
+        self.uow.audit("request_reversal", "repayment_reversal", reversal.id,
+                       {"repayment_id": repayment.id, "reason": data["reason"]})
+        return idempotency.remember(self.uow, idempotency_key, operation, {**data, "repayment_id": repayment_id},
+                                    self._dump_reversal(reversal))
+
+    @rpc
+    def decide_reversal(self, reversal_id, data, idempotency_key=None):
+        """冲正复核 by someone who neither asked for the reversal nor recorded the repayment. Approval puts the
+        installments, balances, advance, next due date and DPD back as they would be without the repayment,
+        marks it `reversed` and publishes `loan.repayment_reversed` (finance reverses its posting)."""
+        data = load(DecisionIn(), data)
+        idempotency.require_key(idempotency_key)
+        reversal = self._visible(RepaymentReversal, reversal_id, "REVERSAL_NOT_FOUND")
+        loan = self.uow.session.get(Loan, reversal.loan_id, with_for_update=True)  # the loan first, as repayments
+        reversal = self.uow.session.get(RepaymentReversal, reversal.id, with_for_update=True, populate_existing=True)
+        operation = f"reversal_decision:{reversal.id}"
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
+        if replay is not None:
+            return replay
+        repayment = self.uow.session.get(Repayment, reversal.repayment_id)
+        if reversal.status == "pending" and self.uow.actor.user_id == repayment.recorded_by:
+            raise Forbidden("a reversal is approved by someone other than who recorded the repayment",
+                            code="SEGREGATION_OF_DUTIES")
+        if not makerchecker.decide(reversal, self.uow.actor, data, "reversal", "REVERSAL"):
+            self.uow.audit("reject_reversal", "repayment_reversal", reversal.id, {"comment": data["comment"]})
+            return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_reversal(reversal))
+        self._check_reversal(loan, repayment)
+        self._reverse(loan, repayment, reversal)
+        return idempotency.remember(self.uow, idempotency_key, operation, data, {
+            **self._dump_reversal(reversal), "repayment": self._dump_repayment(repayment, loan, reversal)})
+
+    @rpc
+    def list_reversals(self, loan_id):
+        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        return [self._dump_reversal(row) for row in self.uow.session.scalars(select(RepaymentReversal).where(
+            RepaymentReversal.loan_id == loan.id).order_by(RepaymentReversal.created_at))]
+
+    def _repayment(self, loan, repayment_id):
+        repayment = self.uow.session.get(Repayment, repayment_id)
+        if repayment is None or repayment.loan_id != loan.id:
+            raise NotFound("no such repayment on this loan", code="REPAYMENT_NOT_FOUND")
+        return repayment
+
+    def _check_reversal(self, loan, repayment):
+        """servicing.check_reversal on this loan's data: is anything recorded after the repayment that moved the
+        loan's money (a repayment or advance applied, a prepayment, an extension approved)?"""
+        session, after = self.uow.session, repayment.created_at
+        later = None
+        if session.scalars(select(Repayment.id).where(Repayment.loan_id == loan.id, Repayment.id != repayment.id,
+                                                      Repayment.status != "reversed",
+                                                      Repayment.created_at >= after)).first():
+            later = "a repayment was recorded"
+        elif session.scalars(select(Prepayment.id).where(Prepayment.loan_id == loan.id,
+                                                         Prepayment.created_at >= after)).first():
+            later = "a prepayment was made"
+        elif session.scalars(select(LoanExtension.id).where(LoanExtension.loan_id == loan.id,
+                                                            LoanExtension.status == "approved",
+                                                            LoanExtension.decided_at >= after)).first():
+            later = "an extension was approved"
+        try:
+            servicing.check_reversal(repayment.channel, repayment.status, repayment.restore is not None,
+                                     loan.status, later)
+        except Refused as exc:
+            raise Conflict(exc.message, code=exc.code, extra=exc.extra) from None
+
+    def _reverse(self, loan, repayment, reversal):
+        """Undo `repayment` on `loan` (checked reversible, both locked)."""
+        allocation = json.loads(repayment.allocation)
+        before = json.loads(repayment.restore)
+        closed = self.uow.session.scalar(select(func.max(CobRun.business_date)).where(CobRun.status == "done"))
+        lines = {line.no: line for line in self.uow.session.scalars(
+            select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
+        for no, paid in allocation["lines"].items():
+            line, was = lines[int(no)], before[no]
+            values = servicing.unpaid_again(
+                {"no": line.no, "due_date": line.due_date, "principal": line.principal, "interest": line.interest,
+                 **{f"paid_{part}": getattr(line, f"paid_{part}") for part in servicing.PARTS}},
+                {part: Decimal(amount) for part, amount in paid.items()},
+                {"penalty": Decimal(was["penalty"]), "status": was["status"],
+                 "penalty_through": was["penalty_through"] and dt.date.fromisoformat(was["penalty_through"])},
+                closed, loan.grace_days, loan.annual_rate, loan.penalty_markup, loan.compound_penalty)
+            for name, value in values.items():
+                setattr(line, name, value)
+        advance = Decimal(allocation["advance"])
+        if advance > loan.advance_balance:  # the latest-first rule keeps this from happening
+            raise Conflict("the advance this repayment left has been used", code="REVERSAL_NOT_LATEST")
+        loan.outstanding_principal += Decimal(allocation["principal"])
+        loan.advance_balance -= advance
+        dues = [_due(line) for line in lines.values()]
+        loan.next_due_date = servicing.oldest_unpaid_due(dues)
+        business_today = self._business_today()
+        repayment.status = "reversed"
+        reversal.status, reversal.reversed_on = "approved", business_today
+        self.uow.audit("reverse_repayment", "repayment", repayment.id,
+                       {"reversal_id": reversal.id, "amount": money(repayment.amount)})
+        self.uow.emit("repayment_reversed", {
+            "loan_id": loan.id, "repayment_id": repayment.id, "reversal_id": reversal.id,
+            "customer_id": loan.customer_id, "contract_no": loan.contract_no, "department_id": loan.department_id,
+            "amount": money(repayment.amount), "paid_on": repayment.paid_on.isoformat(),
+            "reversed_on": business_today.isoformat(), "channel": repayment.channel,
+            "payer_name": repayment.payer_name, "voucher_no": repayment.voucher_no,
+            "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
+            "repayment_event_id": repayment.event_id, "reason": reversal.reason,
+            "outstanding_principal": money(loan.outstanding_principal),
+            "advance_balance": money(loan.advance_balance)}, business_date=business_today)
+        if closed is not None:  # DPD as close of business would have left it: from the last date closed
+            self._set_dpd(loan, servicing.days_past_due(closed, dues), closed)
 
     # -- early repayment (提前還款) -------------------------------------------------------------
     @rpc
@@ -564,9 +713,10 @@ class LoanService(ServiceBase):
         """提前還款 at the quoted figure. In full it settles the loan (`loan.settled`); in part the schedule is
         rebuilt for the principal left, by `mode`. `loan.prepaid` either way."""
         data = load(PrepaymentIn(), data)
+        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         operation = f"prepayment:{loan.id}"
-        replay = self._replay(idempotency_key, operation, data)
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
         if replay is not None:
             return replay
         quote, lines, rebuilt = self._prepayment(loan, data)
@@ -602,8 +752,7 @@ class LoanService(ServiceBase):
             self.uow.emit("settled", {**facts, "vehicle_id": loan.vehicle_id,
                                       "settled_on": data["paid_on"].isoformat()}, business_date=data["paid_on"])
         result = {**self._dump_quote(loan, data, quote, rebuilt), "id": record.id, "loan_status": loan.status}
-        self._remember(idempotency_key, operation, data, result)
-        return result
+        return idempotency.remember(self.uow, idempotency_key, operation, data, result)
 
     def _prepayment(self, loan, data):
         """The quote, the loan's installment rows and (in part) the schedule rebuilt for what is left."""
@@ -723,14 +872,19 @@ class LoanService(ServiceBase):
         return self._dump_transfer(transfer)
 
     @rpc
-    def decide_transfer(self, transfer_id, data):
+    def decide_transfer(self, transfer_id, data, idempotency_key=None):
         """Approval makes the new customer the borrower (same contract number, a supplement number) and
         publishes `loan.transferred`: the collateral service moves the car and opens a new registration."""
         data = load(DecisionIn(), data)
+        idempotency.require_key(idempotency_key)
         transfer = self._visible(LoanTransfer, transfer_id, "TRANSFER_NOT_FOUND", lock=True)
+        operation = f"transfer_decision:{transfer.id}"
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
+        if replay is not None:
+            return replay
         if not makerchecker.decide(transfer, self.uow.actor, data, "transfer", "TRANSFER"):
             self.uow.audit("reject_transfer", "loan_transfer", transfer.id, {"comment": data["comment"]})
-            return self._dump_transfer(transfer)
+            return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_transfer(transfer))
         loan = self.uow.session.get(Loan, transfer.loan_id, with_for_update=True)
         if loan.status != "active" or loan.customer_id != transfer.from_customer_id:
             raise Conflict("the loan changed since the request; request the transfer again", code="LOAN_STATE")
@@ -744,7 +898,7 @@ class LoanService(ServiceBase):
             "customer_id": transfer.to_customer_id, "customer_name": transfer.to_customer_name,
             "previous_customer_id": transfer.from_customer_id, "vehicle_id": loan.vehicle_id,
             "department_id": loan.department_id, "outstanding_principal": money(loan.outstanding_principal)})
-        return self._dump_transfer(transfer)
+        return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_transfer(transfer))
 
     @staticmethod
     def _dump_transfer(t):
@@ -778,14 +932,19 @@ class LoanService(ServiceBase):
         return self._dump_extension(extension)
 
     @rpc
-    def decide_extension(self, extension_id, data):
+    def decide_extension(self, extension_id, data, idempotency_key=None):
         """Approval re-amortises the remaining principal over the months left + the extension (same method),
         marks the loan restructured (重組) and publishes `loan.extended`."""
         data = load(DecisionIn(), data)
+        idempotency.require_key(idempotency_key)
         extension = self._visible(LoanExtension, extension_id, "EXTENSION_NOT_FOUND", lock=True)
+        operation = f"extension_decision:{extension.id}"
+        replay = idempotency.replay(self.uow, idempotency_key, operation, data)
+        if replay is not None:
+            return replay
         if not makerchecker.decide(extension, self.uow.actor, data, "extension", "EXTENSION"):
             self.uow.audit("reject_extension", "loan_extension", extension.id, {"comment": data["comment"]})
-            return self._dump_extension(extension)
+            return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_extension(extension))
         loan = self.uow.session.get(Loan, extension.loan_id, with_for_update=True)
         if loan.status != "active":
             raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
@@ -805,8 +964,9 @@ class LoanService(ServiceBase):
             "maturity_date": loan.maturity_date.isoformat(), "restructured": True,
             "outstanding_principal": money(loan.outstanding_principal),
             "next_installment": money(rebuilt[0].total)}, business_date=today)
-        return {**self._dump_extension(extension), "next_installment": money(rebuilt[0].total),
-                "installments": len(rebuilt)}
+        return idempotency.remember(self.uow, idempotency_key, operation, data, {
+            **self._dump_extension(extension), "next_installment": money(rebuilt[0].total),
+            "installments": len(rebuilt)})
 
     def _check_extension(self, loan, months):
         lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
@@ -1140,22 +1300,6 @@ class LoanService(ServiceBase):
             paid_interest=engine.ZERO, penalty=engine.ZERO, paid_penalty=engine.ZERO, fees=engine.ZERO,
             paid_fees=engine.ZERO, status="pending") for line in new)
 
-    def _replay(self, key, operation, data):
-        if not key:
-            return None
-        stored = self.uow.session.get(IdempotentRequest, (key, operation))
-        if stored is None:
-            return None
-        if stored.request_hash != jsonutil.payload_hash(data):
-            raise Conflict("this Idempotency-Key was used with a different request", code="IDEMPOTENCY_KEY_REUSED")
-        return json.loads(stored.response)
-
-    def _remember(self, key, operation, data, result):
-        if key:
-            self.uow.session.add(IdempotentRequest(key=key, operation=operation,
-                                                   request_hash=jsonutil.payload_hash(data),
-                                                   response=jsonutil.dumps(result)))
-
     # -- helpers: loading and scope ------------------------------------------------------------
     def _product(self, product_id, field=None):
         product = self.uow.session.get(Product, product_id)
@@ -1274,16 +1418,28 @@ class LoanService(ServiceBase):
                 "extended_months": loan.extended_months, "created_at": loan.created_at.isoformat()}
 
     @staticmethod
-    def _dump_repayment(repayment, loan):
+    def _dump_repayment(repayment, loan, reversal=None):
+        """A repayment as the clerk matches it to the bank statement: voucher number and payer; its status
+        (`recorded` | `reversed`) and its latest reversal request, if any."""
         allocation = json.loads(repayment.allocation)
         return {"id": repayment.id, "loan_id": repayment.loan_id, "amount": money(repayment.amount),
                 "paid_on": repayment.paid_on.isoformat(), "channel": repayment.channel,
+                "payer_name": repayment.payer_name, "voucher_no": repayment.voucher_no,
+                "status": repayment.status, "status_label": servicing.REPAYMENT_STATUSES[repayment.status],
+                "reversal": reversal and LoanService._dump_reversal(reversal),
                 "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
                 "lines": [{"no": int(no), **{k: money(Decimal(v)) for k, v in paid.items()}}
                           for no, paid in allocation["lines"].items()],
                 "recorded_by": repayment.recorded_by, "created_at": repayment.created_at.isoformat(),
                 "loan_status": loan.status, "outstanding_principal": money(loan.outstanding_principal),
                 "advance_balance": money(loan.advance_balance)}
+
+    @staticmethod
+    def _dump_reversal(r):
+        return {"id": r.id, "loan_id": r.loan_id, "repayment_id": r.repayment_id, "reason": r.reason,
+                "status": r.status, "requested_by": r.requested_by, "decided_by": r.decided_by,
+                "decided_at": iso(r.decided_at), "comment": r.comment, "reversed_on": iso(r.reversed_on),
+                "created_at": r.created_at.isoformat()}
 
     def _dump_disbursement(self, d):
         return {"id": d.id, "loan_id": d.loan_id, "payee_name": d.payee_name,

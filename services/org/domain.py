@@ -31,6 +31,8 @@ PERMISSIONS = {
     "loan.disbursement.register": "放款登記",
     "loan.disbursement.review": "放款復(fù)核",
     "loan.repayment.record": "還款登記",
+    "loan.repayment.reverse": "申请还款冲正",
+    "loan.repayment.reverse.approve": "还款冲正复核",
     "loan.servicing.request": "展期/提前還款/債務(wù)轉(zhuǎn)讓申請",
     "loan.servicing.approve": "展期/債務(wù)轉(zhuǎn)讓審批",
     "loan.cob.run": "日終批處理",
@@ -86,11 +88,11 @@ BUILTIN_ROLES = (
         "customer.view", "collateral.view", "collateral.vehicle.manage",
         "collateral.valuation.submit", "collateral.valuation.review", "org.departments.view")),
     BuiltinRole("finance_clerk", "財務(wù)", "all", (
-        "customer.view", "loan.view", "loan.disbursement.register", "loan.repayment.record",
+        "customer.view", "loan.view", "loan.disbursement.register", "loan.repayment.record", "loan.repayment.reverse",
         "finance.view", "finance.export", "org.departments.view")),
     BuiltinRole("finance_reviewer", "財務(wù)復(fù)核", "all", (
         "customer.view", "loan.view", "loan.disbursement.review", "finance.view", "finance.export",
-        "finance.manage", "finance.journal.reverse",
+        "finance.manage", "finance.journal.reverse", "loan.repayment.reverse.approve",
         "org.departments.view")),
     BuiltinRole("collateral_clerk", "抵押/GPS", "department_tree", (
         "customer.view", "loan.view", "collateral.view", "collateral.task.complete", "collateral.gps.alert",

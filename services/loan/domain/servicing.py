@@ -244,3 +244,48 @@ def advance_to_apply(held_advance, dues, on):
     """How much of the advance held goes to the installments due by `on` (at most what they owe)."""
     owed_now = sum((due.total for due in dues if due.due_date <= on), ZERO)
     return min(held_advance, owed_now)
+
+
+# -- reversal of a mistaken repayment (还款冲正) --------------------------------------------------------
+REPAYMENT_STATUSES = {"recorded": "已入账", "reversed": "已冲正"}
+
+
+def check_reversal(channel, status, restorable, loan_status, later):
+    """A repayment may be reversed when it was money received (not an advance applied at close of business), is
+    not reversed already, was recorded with what it changed (`restorable`), its loan is still active (a loan it
+    settled has its mortgage release under way), and nothing moved the loan's money after it (`later`: a later
+    repayment or advance applied, a prepayment, an extension): the latest first, so each is undone exactly."""
+    if status == "reversed":
+        raise Refused("REPAYMENT_ALREADY_REVERSED", "this repayment was already reversed")
+    if channel == "advance":
+        raise Refused("REPAYMENT_NOT_REVERSIBLE", "an advance applied at close of business is not reversed; "
+                      "reverse the repayment that left the advance")
+    if not restorable:
+        raise Refused("REPAYMENT_NOT_REVERSIBLE", "this repayment was recorded before reversals were kept")
+    if loan_status != "active":
+        raise Refused("LOAN_STATE", f"the loan is {loan_status}; only a repayment on an active loan is reversed")
+    if later:
+        raise Refused("REVERSAL_NOT_LATEST", f"{later} after this repayment: reverse the latest first",
+                      later=later)
+
+
+def unpaid_again(line, paid, before, closed, grace_days, annual_rate, markup, compound):
+    """An installment as if the repayment had never paid it: `line` its current figures (due_date, principal,
+    interest, paid_principal, paid_interest, paid_penalty, paid_fees), `paid` what the repayment paid on it,
+    `before` its penalty, penalty date and status just before the repayment, `closed` the last business date
+    closed (None: none yet). Penalty is accrued again from `before` to `closed` on the unpaid base the repayment
+    had reduced, exactly as close of business accrues it (daily_penalty × penalty_days; the base stays the same
+    over those days, since nothing else paid the loan after the repayment)."""
+    restored = {part: line[f"paid_{part}"] - paid.get(part, ZERO) for part in PARTS}
+    if any(value < 0 for value in restored.values()):
+        raise ValueError(f"installment {line.get('no')}: the repayment paid more than the installment holds")
+    penalty, through, status = before["penalty"], before["penalty_through"], before["status"]
+    base = line["principal"] - restored["principal"] + (line["interest"] - restored["interest"] if compound
+                                                         else ZERO)
+    if closed is not None and line["due_date"] < closed and base > 0:
+        days = penalty_days(closed, line["due_date"], through, grace_days)
+        if days:
+            penalty += daily_penalty(base, annual_rate, markup) * days
+            through, status = closed, "overdue"
+    return {**{f"paid_{part}": value for part, value in restored.items()}, "penalty": penalty,
+            "penalty_through": through, "status": status}
