@@ -1,4 +1,5 @@
 """Gateway configuration from the environment (safe development defaults; secrets required in production)."""
+import ipaddress
 from dataclasses import dataclass
 
 from services.common import config
@@ -17,6 +18,8 @@ class Settings:
     rpc_timeout_seconds: float
     amqp_uri: str
     services: tuple
+    # Reverse proxies whose X-Forwarded-For is believed (ip_network objects); none by default.
+    trusted_proxies: tuple = ()
 
     @classmethod
     def from_env(cls, **overrides):
@@ -27,8 +30,21 @@ class Settings:
             token_ttl_seconds=config.env_int("CARLOAN_TOKEN_TTL_SECONDS", 8 * 3600),
             principal_ttl_seconds=config.env_float("CARLOAN_PRINCIPAL_TTL_SECONDS", 5.0),
             rpc_timeout_seconds=config.env_float("CARLOAN_RPC_TIMEOUT_SECONDS", 10.0),
-            amqp_uri=config.amqp_uri(),
+            amqp_uri=config.amqp_uri("gateway"),
             services=tuple(s for s in config.env("CARLOAN_SERVICES", DEFAULT_SERVICES).split(",") if s),
+            trusted_proxies=parse_networks(config.env("CARLOAN_TRUSTED_PROXIES", "")),
         )
         values.update(overrides)
         return cls(**values)
+
+
+def parse_networks(text):
+    """`CARLOAN_TRUSTED_PROXIES`: addresses or CIDRs, comma-separated ("10.0.0.0/8, 192.168.1.10")."""
+    networks = []
+    for item in (part.strip() for part in text.split(",")):
+        if item:
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(f"CARLOAN_TRUSTED_PROXIES: {item!r} is not an address or CIDR") from None
+    return tuple(networks)

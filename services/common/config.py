@@ -32,13 +32,14 @@ def database_url(service_name):
     return f"sqlite:///{data_dir() / (service_name + '.db')}"
 
 
-def amqp_uri():
-    return env("CARLOAN_AMQP_URI", DEFAULT_AMQP_URI)
+def amqp_uri(user=None):
+    """`<USER>_AMQP_URI` (each service and the gateway with a broker user of its own), else `CARLOAN_AMQP_URI`."""
+    return (user and env(f"{user.upper()}_AMQP_URI")) or env("CARLOAN_AMQP_URI", DEFAULT_AMQP_URI)
 
 
-def nameko_config(**overrides):
+def nameko_config(service_name=None, **overrides):
     config = {
-        "AMQP_URI": amqp_uri(),
+        "AMQP_URI": amqp_uri(service_name),
         "max_workers": env_int("CARLOAN_MAX_WORKERS", 10),
         "serializer": "json",
     }

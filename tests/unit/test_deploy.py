@@ -31,7 +31,7 @@ COMPONENTS = {
     **{name: ("Deployment", name) for name in DEPLOYMENTS},
 }
 # Values the code must never see from a committed file; compose has to substitute them.
-REQUIRED_SECRETS = ("CARLOAN_JWT_SECRET", "CARLOAN_ADMIN_PASSWORD", "CARLOAN_PII_KEY")
+REQUIRED_SECRETS = ("CARLOAN_JWT_SECRET", "CARLOAN_ADMIN_PASSWORD", "CARLOAN_PII_KEY", "CARLOAN_ACTOR_KEYS")
 SECRET_KEY_RE = re.compile(r"SECRET|PASSWORD|PASSWD|_PASS$|TOKEN|API_KEY")
 SUBSTITUTION_RE = re.compile(r"^\$\{[A-Z_][A-Z0-9_]*(:?[-?][^}]*)?\}$")
 
@@ -188,7 +188,9 @@ def test_no_secret_is_committed_only_referenced():
 def test_k8s_secret_creation_is_documented():
     text = (K8S_DIR / "config.yaml").read_text(encoding="utf-8")
     assert f"kubectl -n {NAMESPACE} create secret generic {SECRET_NAME}" in text
-    for key in REQUIRED_SECRETS + tuple(f"{s.upper()}_DATABASE_URL" for s in SERVICES) + ("CARLOAN_AMQP_URI",):
+    for key in REQUIRED_SECRETS + tuple(f"{s.upper()}_DATABASE_URL" for s in SERVICES) + tuple(
+            f"{user.upper()}_AMQP_URI" for user in DEPLOYMENTS) + tuple(
+            f"CARLOAN_BROKER_PASSWORD_{user.upper()}" for user in DEPLOYMENTS) + ("CARLOAN_BROKER_ADMIN_URL",):
         assert f"--from-literal={key}=" in text, key
 
 
@@ -472,3 +474,42 @@ def test_rules_use_only_metrics_the_code_exports():
     for required in ("carloan_outbox_backlog", "carloan_events_parked_total",
                      "carloan_entrypoint_failures_total", "carloan_gateway_requests_total"):
         assert required in used, f"no alert on {required}"
+
+
+# ---------------------------------------------------------------- (f) who may do what on the broker
+
+def _component_user(component):
+    return component.removesuffix("-migrate")
+
+
+@pytest.mark.parametrize("component", sorted(COMPONENTS))
+def test_each_component_reaches_the_broker_as_its_own_user(component):
+    user = _component_user(component)
+    key = f"{user.upper()}_AMQP_URI"
+    compose_env = compose_environment(compose_service(component))
+    assert "CARLOAN_AMQP_URI" not in compose_env, f"{component} must not share the broker's administrator"
+    assert urlsplit(compose_env[key]).username == user
+    kind, name = COMPONENTS[component]
+    refs = {var["name"]: var.get("valueFrom", {}).get("secretKeyRef", {}).get("key")
+            for var in only_container(k8s_object(kind, name)).get("env", [])}
+    assert refs.get(key) == key and "CARLOAN_AMQP_URI" not in refs, f"{kind}/{name}"
+
+
+def test_every_running_component_verifies_signed_actors_with_the_shared_keys():
+    for component in DEPLOYMENTS:
+        refs = {var["name"] for var in only_container(k8s_object("Deployment", component)).get("env", [])}
+        assert "CARLOAN_ACTOR_KEYS" in refs, component
+
+
+def test_broker_users_are_created_before_any_migration_by_the_same_command_in_both():
+    setup = compose_service("broker-setup")
+    job = only_container(k8s_object("Job", "broker-setup"))
+    assert setup["command"] == job["command"] == ["python", "-m", "services.common.broker", "setup"]
+    from services.common import broker
+    for user in [*broker.SERVICES, broker.GATEWAY]:
+        key = f"CARLOAN_BROKER_PASSWORD_{user.upper()}"
+        assert re.fullmatch(r"\$\{" + key + r":\?[^}]*\}", compose_environment(setup)[key]), key
+        assert key in {var["name"] for var in job["env"]}
+    for service in SERVICES:
+        depends = compose_service(f"{service}-migrate")["depends_on"]
+        assert depends["broker-setup"]["condition"] == "service_completed_successfully", service
