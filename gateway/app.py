@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from gateway import audit, auth, metrics, problems
+from gateway.client_address import ClientAddress
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
 from gateway.settings import Settings
@@ -48,14 +49,17 @@ def call(service, method, *args, **kwargs):
         correlation_id=g.correlation_id, **kwargs)
 
 
-def _required_permission(view, method):
-    if method == "OPTIONS":
-        return None
+def _view_target(view, method):
     if method == "HEAD":
         method = "GET"  # Flask answers HEAD with the GET view
     view_class = getattr(view, "view_class", None)
-    target = getattr(view_class, method.lower(), None) if view_class else view
-    return getattr(target, "required_permission", _UNDECLARED)
+    return getattr(view_class, method.lower(), None) if view_class else view
+
+
+def _required_permission(view, method):
+    if method == "OPTIONS":
+        return None
+    return getattr(_view_target(view, method), "required_permission", _UNDECLARED)
 
 
 def create_app(settings=None, start_listener=True):
@@ -77,6 +81,8 @@ def create_app(settings=None, start_listener=True):
         probe_rpc=RpcClient(settings.amqp_uri, 2.0),
         principals=auth.PrincipalCache(settings.principal_ttl_seconds), api=api)
 
+    if settings.trusted_proxies:  # else REMOTE_ADDR is the socket's peer, and X-Forwarded-For is ignored
+        app.wsgi_app = ClientAddress(app.wsgi_app, settings.trusted_proxies)
     problems.register(app)
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
@@ -109,6 +115,7 @@ def create_app(settings=None, start_listener=True):
             if permission is _UNDECLARED:
                 # Fail closed: a route that forgot to declare its permission serves nobody.
                 raise Forbidden("this route declares no permission", code="ROUTE_UNDECLARED")
+            auth.check_password_change(g.principal, _view_target(view, request.method))
             auth.check_permission(g.actor, permission)
         problems.check_json_body(request)  # after authentication: a stranger learns nothing of the body
         return None

@@ -119,6 +119,19 @@ def public(fn):
     return fn
 
 
+def allowed_before_password_change(fn):
+    """A view an employee may use while their password must be changed (the change itself, `/me`)."""
+    fn.allowed_before_password_change = True
+    return fn
+
+
+def check_password_change(principal, view):
+    """Someone else set this employee's password: until they change it, they may do nothing else."""
+    if principal.get("must_change_password") and not getattr(view, "allowed_before_password_change", False):
+        raise Forbidden("your password was reset: change it first (POST /api/v1/auth/password)",
+                        code="PASSWORD_CHANGE_REQUIRED")
+
+
 def check_permission(actor, permission):
     if permission == AUTHENTICATED:
         return

@@ -42,6 +42,10 @@ def page_of(item_schema):
 
 
 # -- auth --------------------------------------------------------------------------------------
+PASSWORD_RULE = ("at least 10 characters of at least three kinds (lower case, upper case, digits, symbols), "
+                 "not containing the username, not a common password (422 PASSWORD_TOO_WEAK)")
+
+
 class LoginSchema(Strict):
     username = fields.String(required=True, validate=validate.Length(min=1, max=100))
     password = fields.String(required=True, validate=validate.Length(min=1, max=128), load_only=True)
@@ -51,6 +55,15 @@ class TokenSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)
     expires_in = fields.Integer(required=True)
+    must_change_password = fields.Boolean(required=True, metadata={
+        "description": "someone else set the password: until it is changed (POST /auth/password) the token "
+                       "serves only that and GET /me (403 PASSWORD_CHANGE_REQUIRED)"})
+
+
+class PasswordChangeSchema(Strict):
+    old_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128),
+                                 metadata={"description": PASSWORD_RULE})
 
 
 class MeSchema(Schema):
@@ -61,6 +74,7 @@ class MeSchema(Schema):
     permissions = fields.List(fields.String(), required=True)
     department_id = fields.String(allow_none=True)
     data_scope = fields.String(required=True, validate=validate.OneOf(DATA_SCOPES))
+    must_change_password = fields.Boolean()
 
 
 # -- organisation ------------------------------------------------------------------------------
@@ -102,9 +116,12 @@ class RolePatchSchema(Strict):
 class EmployeeSchema(Strict):
     id = fields.String(dump_only=True)
     username = fields.String(required=True, validate=validate.Length(min=3, max=50))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128),
+                             metadata={"description": PASSWORD_RULE})
+    must_change_password = fields.Boolean(metadata={
+        "description": "its owner must replace the password at first login (always so after a reset)"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    phone = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "masked (139****5678) unless unmasked"})
     department_id = fields.String(allow_none=True)
     position_id = fields.String(allow_none=True)
     roles = fields.List(fields.String())
@@ -114,12 +131,18 @@ class EmployeeSchema(Strict):
 
 
 class EmployeePatchSchema(Strict):
-    password = fields.String(load_only=True, validate=validate.Length(min=8, max=128))
+    password = fields.String(load_only=True, validate=validate.Length(min=1, max=128), metadata={
+        "description": "a reset: its owner must change it at next login; one's own goes by POST /auth/password"})
     name = fields.String(validate=validate.Length(min=1, max=100))
     phone = fields.String(allow_none=True)
     department_id = fields.String(allow_none=True)
     position_id = fields.String(allow_none=True)
     roles = fields.List(fields.String())
+
+
+class EmployeeGetArgs(Strict):
+    unmask = fields.Boolean(load_default=False, metadata={
+        "description": "the whole phone number (needs org.employees.unmask; audited)"})
 
 
 class EmployeeListArgs(PageArgs):

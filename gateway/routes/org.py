@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 
 from gateway.app import call
 from gateway.auth import requires
-from gateway.schemas import (DepartmentSchema, EmployeeListArgs, EmployeePatchSchema, EmployeeSchema,
-                             PageArgs, PermissionSchema, PositionSchema, RolePatchSchema, RoleSchema,
+from gateway.schemas import (DepartmentSchema, EmployeeGetArgs, EmployeeListArgs, EmployeePatchSchema,
+                             EmployeeSchema, PageArgs, PermissionSchema, PositionSchema, RolePatchSchema, RoleSchema,
                              page_of)
 
 blp = Blueprint("org", __name__, url_prefix="/api/v1",
@@ -105,17 +105,21 @@ class Employees(MethodView):
 
 @blp.route("/employees/<employee_id>")
 class EmployeeDetail(MethodView):
+    @blp.arguments(EmployeeGetArgs, location="query")
     @blp.response(200, EmployeeSchema)
     @requires("org.employees.view")
-    def get(self, employee_id):
-        """One employee (404 outside the caller's data scope)."""
-        return call("org", "get_employee", employee_id)
+    def get(self, args, employee_id):
+        """One employee (404 outside the caller's data scope); `?unmask=true` shows the whole phone number to
+        holders of `org.employees.unmask` and is audited."""
+        return call("org", "get_employee", employee_id, unmask=args["unmask"])
 
     @blp.arguments(EmployeePatchSchema)
     @blp.response(200, EmployeeSchema)
     @requires("org.employees.manage")
     def patch(self, data, employee_id):
-        """Change an employee; a new password revokes their existing tokens."""
+        """Change an employee; a new password is a reset (revokes their tokens, and they must change it at next
+        login). Only someone holding every permission the employee holds, a data scope as wide and their
+        department may change them (403 `EMPLOYEE_EXCEEDS_OWN`)."""
         result = call("org", "update_employee", employee_id, data)
         current_app.extensions["carloan"].principals.drop(employee_id)
         return result
@@ -126,7 +130,19 @@ class EmployeeDisable(MethodView):
     @blp.response(200, EmployeeSchema)
     @requires("org.employees.manage")
     def post(self, employee_id):
-        """Disable an employee: they cannot log in and their tokens stop working at once."""
+        """Disable an employee: they cannot log in and their tokens stop working at once (403
+        `EMPLOYEE_EXCEEDS_OWN` if they hold what the caller does not)."""
         result = call("org", "disable_employee", employee_id)
+        current_app.extensions["carloan"].principals.drop(employee_id)
+        return result
+
+
+@blp.route("/employees/<employee_id>/enable")
+class EmployeeEnable(MethodView):
+    @blp.response(200, EmployeeSchema)
+    @requires("org.employees.manage")
+    def post(self, employee_id):
+        """Enable a disabled employee again: they may log in (their older tokens stay revoked)."""
+        result = call("org", "enable_employee", employee_id)
         current_app.extensions["carloan"].principals.drop(employee_id)
         return result

@@ -54,6 +54,11 @@ class PiiCipher:
         return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
 
 
+def mask_phone(value):
+    """`138****5678`: how answers show a phone to whoever may not see it whole."""
+    return None if value is None else value[:3] + "****" + value[-4:]
+
+
 class Pii(DependencyProvider):
     """Gives workers the service's PiiCipher (key from config `PII_KEY` or `CARLOAN_PII_KEY`)."""
 

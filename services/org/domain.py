@@ -1,6 +1,10 @@
-"""Organisation rules: the permission catalogue, built-in roles, data scopes, login throttling."""
+"""Organisation rules: the permission catalogue, built-in roles, data scopes, who may change whom, password
+strength, login throttling."""
 import datetime as dt
+import functools
+import string
 from dataclasses import dataclass
+from pathlib import Path
 
 # The permission catalogue (權(quán)限目錄): code -> label. Routes in the gateway name these codes.
 PERMISSIONS = {
@@ -12,6 +16,7 @@ PERMISSIONS = {
     "org.roles.manage": "管理角色與權(quán)限",
     "org.employees.view": "查看員工",
     "org.employees.manage": "管理員工",
+    "org.employees.unmask": "查看員工完整手機號",
     "customer.view": "查看客戶",
     "customer.manage": "新建/編輯客戶",
     "customer.unmask": "查看完整個人信息",
@@ -123,6 +128,16 @@ def beyond_grant(granter_permissions, granter_scope, permissions, scope=None):
     return excess
 
 
+def beyond_reach(actor_permissions, actor_scope, actor_departments, permissions, scope, department_id):
+    """What makes an employee (holding `permissions` with data `scope`, in `department_id`) out of an actor's
+    reach: resetting their password, disabling or changing them would let the actor act with more than they hold.
+    `actor_departments` is the set the actor's scope covers (None: every department)."""
+    excess = beyond_grant(actor_permissions, actor_scope, permissions, scope)
+    if actor_departments is not None and department_id not in actor_departments:
+        excess.append(f"department:{department_id}")
+    return excess
+
+
 def widest_scope(scopes):
     """An employee with several roles sees what the widest of them allows."""
     scopes = set(scopes)
@@ -154,11 +169,70 @@ def visible_departments(scope, department_id, parent_of):
     return frozenset(seen)
 
 
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MIN_CLASSES = 3  # of: lower-case letters, upper-case letters, digits, anything else
+_TRIM = string.digits + string.punctuation + " "
+
+
+@functools.cache
+def common_passwords():
+    path = Path(__file__).with_name("common_passwords.txt")
+    lines = (line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def password_problem(password, username=None):
+    """Why a password is too weak for a staff account, or None: at least 10 characters of at least three kinds,
+    not containing the username, and not a common password (nor one with digits or symbols added around it)."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"use at least {PASSWORD_MIN_LENGTH} characters"
+    classes = sum((any(c.islower() for c in password), any(c.isupper() for c in password),
+                   any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))
+    if classes < PASSWORD_MIN_CLASSES:
+        return "mix at least three of: lower-case letters, upper-case letters, digits, symbols"
+    lowered = password.lower()
+    if username and len(username) >= 3 and username.lower() in lowered:
+        return "must not contain the username"
+    if {lowered, lowered.strip(_TRIM), lowered.rstrip(_TRIM), lowered.lstrip(_TRIM)} & common_passwords():
+        return "too common: choose a password that is not on lists of common passwords"
+    return None
+
+
 @dataclass(frozen=True)
 class LoginPolicy:
+    """`max_failures` within `window` lock for `lockout`; with `max_lockout`, each further failure doubles the
+    lockout up to it (a back-off)."""
     max_failures: int = 5
     window: dt.timedelta = dt.timedelta(minutes=15)
     lockout: dt.timedelta = dt.timedelta(minutes=15)
+    max_lockout: dt.timedelta | None = None
+
+    def lockout_after(self, failures):
+        if failures < self.max_failures:
+            return None
+        if self.max_lockout is None:
+            return self.lockout
+        doublings = min(failures - self.max_failures, 20)
+        return min(self.lockout * 2 ** doublings, self.max_lockout)
+
+
+# Failed logins are counted three ways (every count shared by all gateway replicas through the org database):
+# - one address trying one username: a guesser is locked out of that account, and only from there;
+PER_ADDRESS_AND_USERNAME = LoginPolicy(max_failures=5)
+# - one address over any usernames: spraying one password over many accounts is stopped;
+PER_ADDRESS = LoginPolicy(max_failures=20)
+# - one username from any address: a distributed guess slows down (1 minute, doubling to 15), but a few failures
+#   elsewhere never lock the real user out.
+PER_USERNAME = LoginPolicy(max_failures=10, window=dt.timedelta(hours=1), lockout=dt.timedelta(minutes=1),
+                           max_lockout=dt.timedelta(minutes=15))
+
+
+def login_counters(address, username):
+    """The throttle rows a login attempt counts against: key -> policy. An attempt whose address is unknown
+    (not through the gateway) counts under `-`."""
+    address = address or "-"
+    return {f"pair:{address}|{username}": PER_ADDRESS_AND_USERNAME, f"address:{address}": PER_ADDRESS,
+            f"user:{username}": PER_USERNAME}
 
 
 @dataclass(frozen=True)
@@ -176,5 +250,5 @@ class LoginThrottle:
             failures, started = 1, now
         else:
             failures, started = self.failures + 1, self.window_started_at
-        locked_until = now + policy.lockout if failures >= policy.max_failures else None
-        return LoginThrottle(failures, started, locked_until)
+        lockout = policy.lockout_after(failures)
+        return LoginThrottle(failures, started, now + lockout if lockout else None)

@@ -63,12 +63,15 @@ class Employee(Base):
     username = Column(String(50), nullable=False, unique=True)
     password_hash = Column(String(200), nullable=False)
     name = Column(String(100), nullable=False)
-    phone = Column(String(20))
+    # AES-256-GCM ciphertext (services/common/pii.py); answers show it masked.
+    phone_enc = Column(String(200))
     department_id = Column(String(36), ForeignKey("department.id"))
     position_id = Column(String(36), ForeignKey("position.id"))
     status = Column(String(20), nullable=False, default="active")
     # Bumped when the employee is disabled or their password changes: older tokens stop working.
     token_version = Column(Integer, nullable=False, default=1)
+    # Set when someone else set the password: until its owner changes it, the account may do nothing else.
+    must_change_password = Column(Boolean, nullable=False, default=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
     disabled_at = Column(UtcDateTime())
@@ -76,9 +79,10 @@ class Employee(Base):
 
 
 class LoginAttempt(Base):
-    """Failed-login throttle per username (whether or not such an employee exists)."""
+    """A failed-login count: per address and username, per address, per username (whether or not such an
+    employee exists); `key` as domain.login_counters names it."""
     __tablename__ = "login_attempt"
-    username = Column(String(100), primary_key=True)
+    key = Column(String(200), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
     window_started_at = Column(UtcDateTime())
     locked_until = Column(UtcDateTime())

@@ -10,6 +10,7 @@ USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,50}$",
                            error="use 3-50 lower-case letters, digits, '_', '.' or '-'")
 PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="not a mainland China mobile number (11 digits)")
 NAME = validate.Length(min=1, max=100)
+PASSWORD = validate.Length(min=1, max=128)
 
 
 class DepartmentIn(Strict):
@@ -32,13 +33,15 @@ class RoleIn(Strict):
 
 class EmployeeIn(Strict):
     username = fields.String(required=True, validate=USERNAME)
-    password = fields.String(required=True, validate=validate.Length(min=8, max=128),
-                             load_only=True)
+    # Strength (domain.password_problem) is checked by the service, which knows the username.
+    password = fields.String(required=True, validate=PASSWORD, load_only=True)
     name = fields.String(required=True, validate=NAME)
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
     department_id = fields.String(load_default=None, allow_none=True)
     position_id = fields.String(load_default=None, allow_none=True)
     roles = fields.List(fields.String(), load_default=list)
+    # The first password is the creator's choice; `true` makes its owner replace it at first login.
+    must_change_password = fields.Boolean(load_default=False)
 
 
 class DepartmentOut(Schema):
@@ -69,22 +72,28 @@ class EmployeeOut(Schema):
     id = fields.String()
     username = fields.String()
     name = fields.String()
-    phone = fields.String(allow_none=True)
+    # `phone` is added by the service: decrypted, and masked unless asked for by someone allowed to see it.
     department_id = fields.String(allow_none=True)
     position_id = fields.String(allow_none=True)
     status = fields.String()
+    must_change_password = fields.Boolean()
     roles = fields.Function(lambda e: [r.code for r in e.roles])
     created_at = fields.DateTime()
     disabled_at = fields.DateTime(allow_none=True)
 
 
 class EmployeePatch(Strict):
-    password = fields.String(validate=validate.Length(min=8, max=128), load_only=True)
+    password = fields.String(validate=PASSWORD, load_only=True)
     name = fields.String(validate=NAME)
     phone = fields.String(allow_none=True, validate=PHONE)
     department_id = fields.String(allow_none=True)
     position_id = fields.String(allow_none=True)
     roles = fields.List(fields.String())
+
+
+class PasswordChange(Strict):
+    old_password = fields.String(required=True, validate=PASSWORD, load_only=True)
+    new_password = fields.String(required=True, validate=PASSWORD, load_only=True)
 
 
 class RolePatch(Strict):

@@ -38,8 +38,14 @@ def seed(url):
             session.add(head_office)
             session.flush()
         if session.scalars(select(Employee).where(Employee.username == "admin")).first() is None:
+            password = admin_password()
+            problem = domain.password_problem(password, "admin")
+            if problem and config.env("CARLOAN_ENV", "development") == "production":
+                raise RuntimeError(f"CARLOAN_ADMIN_PASSWORD is too weak: {problem}")
+            if problem:
+                log.warning("CARLOAN_ADMIN_PASSWORD is too weak (%s): change it after the first login", problem)
             session.add(Employee(username="admin", name="系統(tǒng)管理員", department_id=head_office.id,
-                                 password_hash=passwords.hash_password(admin_password()),
+                                 password_hash=passwords.hash_password(password),
                                  roles=[roles["admin"]]))
             log.info("seeded the admin user")
     engine.dispose()

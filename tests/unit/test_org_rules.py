@@ -84,3 +84,53 @@ def test_nobody_grants_a_permission_or_scope_they_do_not_hold():
     assert domain.beyond_grant(mine, "department", ["org.employees.view"], "own") == []
     assert domain.beyond_grant(mine, "department", ["org.roles.manage"], "department") == ["org.roles.manage"]
     assert domain.beyond_grant(mine, "department", [], "all") == ["data_scope:all"]
+
+
+def test_nobody_changes_an_employee_holding_more_than_they_do():
+    hr = ["org.employees.view", "org.employees.manage", "org.departments.view"]
+    assert domain.beyond_reach(hr, "department", {"cd"}, ["org.departments.view"], "own", "cd") == []
+    assert domain.beyond_reach(hr, "all", None, ["finance.manage", "org.employees.view"], "all", "bj") == \
+        ["finance.manage"]
+    assert domain.beyond_reach(hr, "department", {"cd"}, [], "department_tree", "cd") == ["data_scope:department_tree"]
+    assert domain.beyond_reach(hr, "department", {"cd"}, [], "own", "bj") == ["department:bj"]
+    assert domain.beyond_reach(hr, "department", {"cd"}, [], "own", None) == ["department:None"]
+    admin = {r.code: r for r in domain.BUILTIN_ROLES}["admin"]
+    assert domain.beyond_reach(admin.permissions, "all", None, hr, "all", "bj") == []
+
+
+def test_five_failures_lock_one_address_and_username_but_the_username_alone_only_backs_off_later():
+    now = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.timezone.utc)
+    counters = domain.login_counters("203.0.113.9", "admin")
+    assert counters == {"pair:203.0.113.9|admin": domain.PER_ADDRESS_AND_USERNAME,
+                        "address:203.0.113.9": domain.PER_ADDRESS, "user:admin": domain.PER_USERNAME}
+    throttles = dict.fromkeys(counters, domain.LoginThrottle())
+    for i in range(5):
+        throttles = {key: t.after_failure(now + dt.timedelta(seconds=i), counters[key])
+                     for key, t in throttles.items()}
+    later = now + dt.timedelta(seconds=10)
+    assert throttles["pair:203.0.113.9|admin"].locked(later)
+    assert not throttles["user:admin"].locked(later)  # the owner, elsewhere, still gets in
+    assert not throttles["address:203.0.113.9"].locked(later)
+    assert domain.login_counters(None, "admin")["pair:-|admin"] is domain.PER_ADDRESS_AND_USERNAME
+
+
+def test_one_address_failing_over_many_usernames_is_locked_at_the_twentieth():
+    now = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.timezone.utc)
+    throttle = domain.LoginThrottle()
+    for i in range(19):
+        throttle = throttle.after_failure(now + dt.timedelta(seconds=i), domain.PER_ADDRESS)
+    assert not throttle.locked(now + dt.timedelta(seconds=20))
+    throttle = throttle.after_failure(now + dt.timedelta(seconds=20), domain.PER_ADDRESS)
+    assert throttle.locked(now + dt.timedelta(minutes=14))
+
+
+def test_a_distributed_guess_at_one_username_backs_off_doubling_to_fifteen_minutes():
+    policy, now = domain.PER_USERNAME, dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.timezone.utc)
+    assert [policy.lockout_after(n) for n in (9, 10, 11, 12, 14, 30)] == [
+        None, dt.timedelta(minutes=1), dt.timedelta(minutes=2), dt.timedelta(minutes=4),
+        dt.timedelta(minutes=15), dt.timedelta(minutes=15)]
+    throttle = domain.LoginThrottle()
+    for i in range(10):
+        throttle = throttle.after_failure(now + dt.timedelta(seconds=i), policy)
+    assert throttle.locked(now + dt.timedelta(seconds=30))
+    assert not throttle.locked(now + dt.timedelta(seconds=70))
