@@ -33,6 +33,9 @@ class JournalEntry(Base):
     # The event it was posted from: one event is posted once.
     source_event_id = Column(String(36), unique=True)
     loan_id = Column(String(36), index=True)
+    # The loan's department, for data scope (a department-scoped viewer sees its loans' entries); none for
+    # company-wide entries such as provisions.
+    department_id = Column(String(36), index=True)
     memo = Column(String(200), nullable=False)
     reverses_id = Column(String(36), ForeignKey("journal_entry.id"), unique=True)
     created_by = Column(String(64), nullable=False)

@@ -14,6 +14,7 @@ from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, 
 from services.common.pagination import paginate
 from services.common.rpc import rpc
 from services.common.schemas import load
+from services.common.scope import scoped
 from services.common.service import ServiceBase
 from services.common.tables import new_id
 from services.finance import domain
@@ -166,8 +167,8 @@ class FinanceService(ServiceBase):
     # -- journal -------------------------------------------------------------------------------
     @rpc
     def list_entries(self, loan_id=None, date_from=None, date_to=None, page=1, page_size=20):
-        query = select(JournalEntry).order_by(JournalEntry.posted_on.desc(), JournalEntry.created_at.desc(),
-                                              JournalEntry.id)
+        query = self._scoped(select(JournalEntry).order_by(JournalEntry.posted_on.desc(),
+                                                           JournalEntry.created_at.desc(), JournalEntry.id))
         if loan_id:
             query = query.where(JournalEntry.loan_id == loan_id)
         if date_from:
@@ -182,7 +183,7 @@ class FinanceService(ServiceBase):
     @rpc
     def get_entry(self, entry_id):
         entry = self.uow.session.get(JournalEntry, entry_id)
-        if entry is None:
+        if entry is None or not self.uow.actor.can_see(department_id=entry.department_id):
             raise NotFound("no such journal entry", code="ENTRY_NOT_FOUND")
         return self._dump_entry(entry, self._lines_of([entry.id])[entry.id])
 
@@ -191,7 +192,7 @@ class FinanceService(ServiceBase):
         """紅字沖銷: a new entry with every line's sides swapped, linked to the original."""
         data = load(ReverseIn(), data)
         original = self.uow.session.get(JournalEntry, entry_id, with_for_update=True)
-        if original is None:
+        if original is None or not self.uow.actor.can_see(department_id=original.department_id):
             raise NotFound("no such journal entry", code="ENTRY_NOT_FOUND")
         if original.reverses_id is not None:
             raise Conflict("a reversing entry is not reversed again; post a new entry", code="ENTRY_IS_REVERSAL")
@@ -270,11 +271,11 @@ class FinanceService(ServiceBase):
     @rpc
     def trial_balance(self, as_of=None):
         as_of = parse_date(as_of, "as_of") or clock.today()
-        sums = {code: (debit, credit) for code, debit, credit in self.uow.session.execute(
+        sums = {code: (debit, credit) for code, debit, credit in self.uow.session.execute(self._scoped(
             select(JournalLine.account_code, func.coalesce(func.sum(JournalLine.debit), 0),
                    func.coalesce(func.sum(JournalLine.credit), 0))
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-            .where(JournalEntry.posted_on <= as_of).group_by(JournalLine.account_code))}
+            .where(JournalEntry.posted_on <= as_of).group_by(JournalLine.account_code)))}
         rows, total_debit, total_credit = [], ZERO, ZERO
         for account in self.uow.session.scalars(select(Account).order_by(Account.code)):
             debit, credit = (Decimal(v) for v in sums.get(account.code, (0, 0)))
@@ -304,12 +305,16 @@ class FinanceService(ServiceBase):
         bank = self._bank(account)
         start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
         signed = case((CashMovement.direction == "in", CashMovement.amount), else_=-CashMovement.amount)
-        opening = Decimal(bank.opening_balance)
+        # Scoped to some departments, the journal lists the movements of their loans and runs their net from
+        # zero: the bank account's own balance is the company's.
+        everything = self.uow.actor.department_ids is None
+        visible = CashMovement.entry_id.in_(self._scoped(select(JournalEntry.id)))
+        opening = Decimal(bank.opening_balance) if everything else ZERO
         if start:
             opening += Decimal(self.uow.session.scalar(select(func.coalesce(func.sum(signed), 0)).where(
-                CashMovement.bank_account_id == bank.id, CashMovement.occurred_on < start)) or 0)
+                CashMovement.bank_account_id == bank.id, CashMovement.occurred_on < start, visible)) or 0)
         query = select(CashMovement, func.sum(signed).over(order_by=(CashMovement.occurred_on, CashMovement.id))
-                       ).where(CashMovement.bank_account_id == bank.id)
+                       ).where(CashMovement.bank_account_id == bank.id, visible)
         if start:
             query = query.where(CashMovement.occurred_on >= start)
         if end:
@@ -335,7 +340,9 @@ class FinanceService(ServiceBase):
         outstanding = self._outstanding(as_of)
         grades = {grade: {"count": 0, "outstanding": ZERO, "required": ZERO} for grade in domain.PROVISION_RATES}
         by_dpd = []
-        for book in self.uow.session.scalars(select(LoanBook)):
+        booked = ZERO  # scoped to some departments: the provision their loans carry since the last run
+        for book in self.uow.session.scalars(self._scoped(select(LoanBook), LoanBook.department_id)):
+            booked += book.provision_booked
             amount = outstanding.get(book.loan_id, ZERO)
             if amount <= 0:
                 continue
@@ -344,7 +351,8 @@ class FinanceService(ServiceBase):
             grade["outstanding"] += amount
             grade["required"] += domain.required_provision(amount, book.classification)
             by_dpd.append((book.dpd, amount))
-        booked = self._account_balance("1304", as_of)
+        if self.uow.actor.department_ids is None:
+            booked = self._account_balance("1304", as_of)
         rows = [{"classification": grade, "label": domain.GRADE_LABELS[grade], "loans": g["count"],
                  "outstanding_principal": money(g["outstanding"]), "provision_rate": str(domain.PROVISION_RATES[grade]),
                  "required_provision": money(g["required"])} for grade, g in grades.items()]
@@ -358,13 +366,13 @@ class FinanceService(ServiceBase):
         start = parse_date(date_from, "from") or clock.today().replace(month=1, day=1)
         end = parse_date(date_to, "to") or clock.today()
         accounts = ("6011", "6012", "6021", "6701")
-        rows = self.uow.session.execute(
+        rows = self.uow.session.execute(self._scoped(
             select(JournalEntry.posted_on, JournalLine.account_code, func.sum(JournalLine.debit),
                    func.sum(JournalLine.credit))
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
             .where(JournalLine.account_code.in_(accounts), JournalEntry.posted_on >= start,
                    JournalEntry.posted_on <= end)
-            .group_by(JournalEntry.posted_on, JournalLine.account_code)).all()
+            .group_by(JournalEntry.posted_on, JournalLine.account_code))).all()
         months = defaultdict(lambda: dict.fromkeys(accounts, ZERO))
         for posted_on, code, debit, credit in rows:
             side = Decimal(debit) - Decimal(credit) if code == "6701" else Decimal(credit) - Decimal(debit)
@@ -414,13 +422,20 @@ class FinanceService(ServiceBase):
             if missing:
                 raise RuleViolated(f"unknown accounts {sorted(missing)}", code="ACCOUNT_UNKNOWN")
         # The id is made here, so the entry and its lines go to the database together at commit.
+        book = self.uow.session.get(LoanBook, loan_id) if loan_id else None
         written = JournalEntry(id=new_id(), posted_on=posted_on, source_type=source_type,
                                source_event_id=source_event_id, loan_id=loan_id, memo=memo or entry.memo,
+                               department_id=book.department_id if book else None,
                                reverses_id=reverses_id, created_by=self.uow.actor.user_id, created_at=utcnow())
         self.uow.session.add(written)
         self.uow.session.add_all(JournalLine(entry_id=written.id, account_code=line.account, loan_id=loan_id,
                                              debit=line.debit, credit=line.credit) for line in entry.lines)
         return written
+
+    def _scoped(self, query, department_column=JournalEntry.department_id):
+        """Data scope over the books: an entry, like its loan, belongs to the loan's department; entries of no
+        loan (provisions) are the company's, seen with scope `all` only."""
+        return scoped(query, self.uow.actor, department_column)
 
     def _book(self, loan_id):
         book = self.uow.session.get(LoanBook, loan_id, with_for_update=True)
@@ -504,7 +519,8 @@ class FinanceService(ServiceBase):
 
     def _ledger_balances(self, _start, _end, as_of):
         outstanding = self._outstanding(as_of)
-        books = self.uow.session.scalars(select(LoanBook).where(LoanBook.disbursed_on <= as_of)
+        books = self.uow.session.scalars(self._scoped(select(LoanBook), LoanBook.department_id)
+                                         .where(LoanBook.disbursed_on <= as_of)
                                          .order_by(LoanBook.disbursed_on, LoanBook.contract_no)).all()
         return [{"contract_no": b.contract_no, "customer_name": b.customer_name,
                  "disbursed_on": b.disbursed_on.isoformat(), "principal": money(b.principal),
@@ -513,7 +529,8 @@ class FinanceService(ServiceBase):
 
     def _ledger_overdue(self, _start, _end, as_of):
         outstanding = self._outstanding(as_of)
-        books = self.uow.session.scalars(select(LoanBook).where(LoanBook.dpd > 0)
+        books = self.uow.session.scalars(self._scoped(select(LoanBook), LoanBook.department_id)
+                                         .where(LoanBook.dpd > 0)
                                          .order_by(LoanBook.dpd.desc(), LoanBook.contract_no)).all()
         return [{"bucket": domain.dpd_bucket(b.dpd), "contract_no": b.contract_no, "customer_name": b.customer_name,
                  "dpd": b.dpd, "outstanding_principal": money(outstanding.get(b.loan_id, ZERO)),
@@ -523,6 +540,7 @@ class FinanceService(ServiceBase):
         query = (select(JournalEntry, LoanBook).join(LoanBook, LoanBook.loan_id == JournalEntry.loan_id)
                  .where(JournalEntry.source_type.in_(source_types))
                  .order_by(JournalEntry.posted_on, JournalEntry.created_at, JournalEntry.id))
+        query = self._scoped(query)
         if start:
             query = query.where(JournalEntry.posted_on >= start)
         if end:
