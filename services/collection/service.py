@@ -190,6 +190,22 @@ class CollectionService(ServiceBase):
         return self._page(query, page, page_size, self._dump_task)
 
     @rpc
+    def task_grants_read(self, loan_id=None, customer_id=None):
+        """Does the caller hold an open collection task on this loan, or on a loan of this customer? An assigned
+        task lets a collector read what it is about; the loan and customer services ask here (who is given which
+        task is this service's), only when their own data scope would refuse."""
+        if not (loan_id or customer_id):
+            return False
+        query = select(CollectionTask.id).where(CollectionTask.status == "open",
+                                                CollectionTask.assignee_id == self.uow.actor.user_id)
+        if loan_id:
+            query = query.where(CollectionTask.loan_id == loan_id)
+        if customer_id:
+            query = query.join(LoanFile, LoanFile.loan_id == CollectionTask.loan_id).where(
+                LoanFile.customer_id == customer_id)
+        return self.uow.session.scalars(query.limit(1)).first() is not None
+
+    @rpc
     def get_task(self, task_id):
         task = self._visible(CollectionTask, task_id, "TASK_NOT_FOUND")
         records = self.uow.session.scalars(select(CollectionRecord).where(CollectionRecord.task_id == task.id)

@@ -12,3 +12,13 @@ def scoped(query, actor, department_column, owner_column=None):
         return query.where(mine if mine is not None else false())
     visible = department_column.in_(actor.department_ids)
     return query.where(or_(visible, mine) if mine is not None else visible)
+
+
+def granted_by_task(collection, actor, **about):
+    """Read access an assigned collection task gives its collector to the loan or customer it is about
+    (`loan_id=` or `customer_id=`), asked of the collection service (`collection`, an RpcProxy), which owns task
+    assignment. Asked only of someone who works collection tasks; the caller checks the data scope first."""
+    if not actor.has("collection.task.work"):
+        return False
+    from services.common.rpc import ask
+    return bool(ask(collection, "task_grants_read", **about))

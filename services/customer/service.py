@@ -1,6 +1,7 @@
 """Nameko entrypoints of the customer service."""
 from decimal import Decimal
 
+from nameko.rpc import RpcProxy
 from sqlalchemy import or_, select
 
 from services.common.consumer import subscribe
@@ -11,7 +12,7 @@ from services.common.pagination import paginate
 from services.common.pii import Pii
 from services.common.rpc import rpc
 from services.common.schemas import load
-from services.common.scope import scoped
+from services.common.scope import granted_by_task, scoped
 from services.common.service import ServiceBase
 from services.customer import domain
 from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
@@ -25,6 +26,7 @@ UNMASK = "customer.unmask"
 class CustomerService(ServiceBase):
     name = "customer"
     uow = UnitOfWork(Base.metadata)
+    collection = RpcProxy("collection")
     pii = Pii()
 
     # -- registration --------------------------------------------------------------------------
@@ -87,7 +89,7 @@ class CustomerService(ServiceBase):
 
     @rpc
     def get_customer(self, customer_id, unmask=False):
-        customer = self._visible(customer_id)
+        customer = self._visible(customer_id, read=True)
         if unmask:
             if UNMASK not in self.uow.actor.permissions:
                 raise Forbidden("seeing full ID numbers and phones needs the customer.unmask permission",
@@ -236,9 +238,11 @@ class CustomerService(ServiceBase):
     def _scoped(self, query):
         return scoped(query, self.uow.actor, Customer.department_id, Customer.officer_id)
 
-    def _visible(self, customer_id):
+    def _visible(self, customer_id, read=False):
+        """A customer in the actor's data scope; to read, also the customer of a collection task given to them."""
         customer = self.uow.session.get(Customer, customer_id)
-        if customer is None or not self.uow.actor.can_see(customer.officer_id, customer.department_id):
+        if customer is None or not (self.uow.actor.can_see(customer.officer_id, customer.department_id) or (
+                read and granted_by_task(self.collection, self.uow.actor, customer_id=customer.id))):
             raise NotFound("no such customer", code="CUSTOMER_NOT_FOUND")
         return customer
 

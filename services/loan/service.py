@@ -20,7 +20,7 @@ from services.common.pagination import paginate
 from services.common.pii import Pii
 from services.common.rpc import ask, rpc
 from services.common.schemas import load
-from services.common.scope import scoped
+from services.common.scope import granted_by_task, scoped
 from services.common.service import ServiceBase
 from services.loan import cob
 from services.loan.domain import origination as rules
@@ -81,6 +81,7 @@ class LoanService(ServiceBase):
     pii = Pii()
     customers = RpcProxy("customer")
     collateral = RpcProxy("collateral")
+    collection = RpcProxy("collection")
 
     # -- calculator ----------------------------------------------------------------------------
     @rpc
@@ -367,7 +368,7 @@ class LoanService(ServiceBase):
     # -- loans ---------------------------------------------------------------------------------
     @rpc
     def get_loan(self, loan_id):
-        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        loan = self._readable_loan(loan_id)
         result = self._dump_loan(loan)
         latest = self._latest_disbursement(loan.id)
         result["disbursement"] = latest and self._dump_disbursement(latest)
@@ -390,7 +391,7 @@ class LoanService(ServiceBase):
 
     @rpc
     def get_schedule(self, loan_id):
-        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        loan = self._readable_loan(loan_id)
         lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
                                          .order_by(Installment.no)).all()
         return {"loan_id": loan.id, "fixed": loan.status != "signed", "installments": [
@@ -556,7 +557,7 @@ class LoanService(ServiceBase):
     @rpc
     def list_repayments(self, loan_id, page=1, page_size=20):
         """还款记录, newest first, each with its voucher number, payer and reversal (status and latest request)."""
-        loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
+        loan = self._readable_loan(loan_id)
         query = select(Repayment).where(Repayment.loan_id == loan.id).order_by(Repayment.paid_on.desc(),
                                                                                Repayment.created_at.desc())
         result = paginate(self.uow.session, query, page, page_size, lambda r: r)
@@ -1329,6 +1330,14 @@ class LoanService(ServiceBase):
         if row is None or not self.uow.actor.can_see(row.officer_id, row.department_id):
             raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
         return row
+
+    def _readable_loan(self, loan_id):
+        """A loan to read: in the actor's data scope, or the subject of a collection task given to them."""
+        loan = self.uow.session.get(Loan, loan_id)
+        if loan is None or not (self.uow.actor.can_see(loan.officer_id, loan.department_id)
+                                or granted_by_task(self.collection, self.uow.actor, loan_id=loan.id)):
+            raise NotFound("no such loan", code="LOAN_NOT_FOUND")
+        return loan
 
     def _latest_disbursement(self, loan_id):
         return self.uow.session.scalars(select(Disbursement).where(Disbursement.loan_id == loan_id)
