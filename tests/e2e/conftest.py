@@ -135,7 +135,7 @@ def platform(tmp_path_factory):
             return False
 
     try:
-        wait_until(ready, timeout=60, interval=0.3, message=f"the platform to be ready (logs in {data_dir})")
+        wait_until(ready, timeout=180, interval=0.3, message=f"the platform to be ready (logs in {data_dir})")
         yield platform
     finally:
         for process in platform.processes:
