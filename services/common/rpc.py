@@ -1,6 +1,9 @@
 """The RPC entrypoint of the platform: commits the worker's unit of work before the reply is sent."""
+import logging
 import sys
 
+from amqp.exceptions import AMQPError
+from kombu.exceptions import KombuError
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY
 from nameko.rpc import Responder, Rpc, get_rpc_exchange
@@ -10,6 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from services.common import context, faults
 from services.common.db import complete
 from services.common.errors import Conflict, DomainError
+
+log = logging.getLogger(__name__)
+BROKER_ERRORS = (OSError, KombuError, AMQPError)
 
 
 class _ReplyPublisher(Publisher):
@@ -52,8 +58,18 @@ class TransactionalRpc(Rpc):
             config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
             config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
             ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
-        result, exc_info = responder.send_response(result, exc_info)
-        self.rpc_consumer.queue_consumer.ack_message(message)
+        # A broken broker connection must not escape from here: Nameko would kill the whole service (and every
+        # worker in flight with it). The reply is then lost and the caller times out (503), while the work
+        # stays committed and a retry under the same Idempotency-Key replays it; a request not acked is
+        # redelivered by the broker, and replayed the same way.
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except BROKER_ERRORS as exc:
+            log.warning("reply of %s.%s not sent: %s", self.container.service_name, self.method_name, exc)
+        try:
+            self.rpc_consumer.queue_consumer.ack_message(message)
+        except BROKER_ERRORS as exc:
+            log.warning("request of %s.%s not acked: %s", self.container.service_name, self.method_name, exc)
         return result, exc_info
 
 

@@ -1234,10 +1234,17 @@ class LoanService(ServiceBase):
         return cache[day]
 
     def _next_sequence(self, day):
-        sequence = self.uow.session.get(ContractSequence, day, with_for_update=True)
+        session = self.uow.session
+        sequence = session.get(ContractSequence, day, with_for_update=True)
         if sequence is None:
-            sequence = ContractSequence(day=day, last=0)
-            self.uow.session.add(sequence)
+            # The day's first contract: two signed at once would both insert the row, and the second would
+            # fail with 409 CONCURRENT_CHANGE. The loser of the insert waits for the winner and takes the next.
+            try:
+                with session.begin_nested():
+                    session.add(ContractSequence(day=day, last=0))
+            except IntegrityError:
+                pass
+            sequence = session.get(ContractSequence, day, with_for_update=True, populate_existing=True)
         sequence.last += 1
         return sequence.last
 

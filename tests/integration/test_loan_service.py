@@ -298,3 +298,29 @@ def test_the_nightly_close_starts_by_itself_once_its_time_has_passed(platform, m
         penalty, late = expected_penalty(platform, loan_id, today)
         detail = admin.loan.get_loan(loan_id)
         assert (detail["accrued_penalty"], detail["dpd"]) == (penalty, late)
+
+
+def test_the_first_contracts_of_a_day_signed_at_once_both_get_their_number(platform):
+    customer, product = setup_customer_and_product(platform)
+    cars = valued_cars(platform, customer["id"], 4)
+    signed_on = clock.today() - dt.timedelta(days=3)  # no contract signed that day yet
+    approved = []
+    with rpc(platform, "officer") as officer, rpc(platform, "reviewer") as reviewer, \
+            rpc(platform, "approver") as approver:
+        for car in cars:
+            application = officer.loan.submit_application({
+                "customer_id": customer["id"], "product_id": product["id"], "vehicle_id": car["id"],
+                "amount": "60000.00", "term_months": 24})
+            reviewer.loan.investigate(application["id"], {"findings": "ok", "recommendation": "approve"})
+            approver.loan.decide(application["id"], {"approve": True})
+            approved.append(application["id"])
+
+    def sign(application_id):
+        with rpc(platform, "officer") as officer:
+            try:
+                return officer.loan.sign_contract(application_id, {"signed_on": signed_on.isoformat()})["contract_no"]
+            except Conflict as conflict:  # was: CONCURRENT_CHANGE for all but one
+                return conflict.code
+
+    numbers = sorted(eventlet.GreenPool(4).imap(sign, approved))
+    assert numbers == [f"CL{signed_on:%Y%m%d}-{n:04d}" for n in range(1, 5)]
