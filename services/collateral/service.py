@@ -56,7 +56,7 @@ class CollateralService(ServiceBase):
                           department_id=actor.department_id, created_by=actor.user_id)
         self.uow.session.add(vehicle)
         self.uow.session.flush()
-        self.uow.audit("create_vehicle", "vehicle", vehicle.id, {"vin": vin})
+        self.uow.audit("create_vehicle", "vehicle", vehicle.id, {**data, "vin": vin, "plate_number": plate})
         self.uow.emit("vehicle_registered", {"vehicle_id": vehicle.id, "vin": vin,
                                              "owner_customer_id": vehicle.owner_customer_id})
         return self._dump_vehicle(vehicle)

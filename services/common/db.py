@@ -97,7 +97,9 @@ class Unit:
         """Record who did what to which object, in the same transaction as the change: `payload` is what changed
         (stored with secrets and personal data masked); `actor` (default this unit's) an Actor or a dict with
         `user_id`, `username` and `department_id`, e.g. the employee who logs in."""
-        actor = actor if isinstance(actor, dict) else (actor or self.actor).__dict__
+        if not isinstance(actor, dict):
+            actor = actor or self.actor
+            actor = {"user_id": actor.user_id, "username": actor.username, "department_id": actor.department_id}
         changes = mask(jsonutil.to_jsonable(payload or {}))
         self.session.execute(insert(self.tables["audit_log"]).values(
             occurred_at=utcnow(), actor_id=str(actor["user_id"])[:64],

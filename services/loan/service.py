@@ -117,7 +117,7 @@ class LoanService(ServiceBase):
                           active=True, created_by=self.uow.actor.user_id)
         self.uow.session.add(product)
         self.uow.session.flush()
-        self.uow.audit("create_product", "product", product.id, {"code": product.code})
+        self.uow.audit("create_product", "product", product.id, data)
         return self._dump_product(product)
 
     @rpc
@@ -139,7 +139,7 @@ class LoanService(ServiceBase):
             raise Conflict("an LPR is already recorded for this date", code="LPR_DUPLICATE")
         row = LprRate(**data, created_by=self.uow.actor.user_id)
         self.uow.session.add(row)
-        self.uow.audit("add_lpr", "lpr_rate", data["effective_on"].isoformat(), {"one_year": str(data["one_year"])})
+        self.uow.audit("add_lpr", "lpr_rate", data["effective_on"].isoformat(), data)
         return self._dump_lpr(row)
 
     @rpc

@@ -39,6 +39,9 @@ class _Provider:
     def relay_wake(self):
         pass
 
+    def sealer_wake(self):
+        pass
+
 
 class Books:
     """The finance service's handlers and commands, each in its own committed transaction."""
@@ -92,9 +95,9 @@ class BookKeeping(RuleBasedStateMachine):
     @initialize()
     def start(self):
         connection = psycopg2.connect(self.url)  # each example starts from empty books (TRUNCATE fires no
-        with connection, connection.cursor() as cursor:  # row trigger; the chart and bank account stay)
+        with connection, connection.cursor() as cursor:  # row trigger; the chart and bank account stay; the
             cursor.execute("TRUNCATE journal_line, cash_movement, provision_run, journal_entry, loan_book, "
-                           "audit_log, outbox")
+                           "outbox")  # audit log is append-only: it keeps every example's records)
         connection.close()
         self.books = Books(self.url)
         self.loans = {}  # loan id -> {"disbursed": principal, "repaid": principal repaid}
