@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
+import requests.adapters
 
 from tests.conftest import PG_ADMIN_URL
 from tests.helpers import wait_until
@@ -174,6 +175,26 @@ def create_employee(admin, roles, department_id=None, password="Passw0rd!x"):
         "department_id": department_id, "roles": roles})
     assert response.status_code == 201, response.text
     return response.json(), username, password
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connect from a chosen loopback address (127.0.0.0/8 is all this machine), as a client elsewhere on the
+    network would appear to the gateway."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def from_address(address):
+    """A requests session whose connections come from `address` (login throttling counts per address)."""
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session
 
 
 def assert_problem(response, status, code=None):

@@ -4,29 +4,10 @@ import psycopg2
 import psycopg2.extras
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
-from tests.e2e.conftest import TRUSTED_PROXY, assert_problem, create_employee, unique
+from tests.e2e.conftest import TRUSTED_PROXY, assert_problem, create_employee, from_address, unique
 
 LOGIN = "/api/v1/auth/login"
-
-
-class _FromAddress(HTTPAdapter):
-    """Connect from a chosen loopback address, as a client elsewhere on the network would appear."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
-def from_address(address):
-    session = requests.Session()
-    session.mount("http://", _FromAddress(address))
-    return session
 
 
 def login(platform, username, password, session=None, **headers):
