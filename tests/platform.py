@@ -64,11 +64,8 @@ class Platform:
     vhost: str = ""
     databases: dict = field(default_factory=dict)
     data_dir: Path = None
-    children: dict = field(default_factory=dict)  # name (a service, "gateway") -> Popen, own process group
-
-    @property
-    def processes(self):
-        return list(self.children.values())
+    children: dict = field(default_factory=dict)  # name (a service, "gateway") -> its Popen, own process group
+    processes: list = field(default_factory=list)  # every process started for the platform; a test may add its own
 
     def login(self, username, password):
         response = requests.post(f"{self.url}/api/v1/auth/login",
@@ -90,8 +87,11 @@ class Platform:
 
     def start(self, name):
         with open(self.data_dir / f"{name}.log", "a") as log:
-            self.children[name] = subprocess.Popen(self.command(name), env=self.env, cwd=ROOT, stdout=log,
-                                                   stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(self.command(name), env=self.env, cwd=ROOT, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        process.carloan_group = True
+        self.children[name] = process
+        self.processes.append(process)
 
     def kill(self, name, signum=signal.SIGKILL):
         """Signal a process's whole group (the gateway's workers with it) and reap its leader."""
@@ -101,17 +101,25 @@ class Platform:
         process.wait()
 
     def stop(self, grace=15):
-        for process in self.children.values():
+        """SIGTERM to every process (to the group of those started here), SIGKILL to what is left after `grace`."""
+        def send(process, signum):
+            if process.poll() is not None:  # reaped: its pid (and group id) may be someone else's by now
+                return
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+                if getattr(process, "carloan_group", False):
+                    os.killpg(process.pid, signum)
+                else:
+                    process.send_signal(signum)
+
+        for process in self.processes:
+            send(process, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for process in self.children.values():
+        for process in self.processes:
             try:
                 process.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
                 pass
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            send(process, signal.SIGKILL)
             process.wait()
 
     def pids(self, name):
