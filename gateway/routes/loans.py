@@ -34,7 +34,8 @@ def idempotency_key():
 def idempotent():
     """The OpenAPI description of the `Idempotency-Key` header a money-moving command takes."""
     return blp.doc(parameters=[{
-        "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "maxLength": 200},
+        "in": "header", "name": "Idempotency-Key", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
         "description": "a replay returns the first response; the same key with another body (or from another user) "
                        "is 409 IDEMPOTENCY_KEY_REUSED. Without one the gateway makes one, so the command still runs "
                        "exactly once, but the client cannot replay it"}])
