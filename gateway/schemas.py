@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common import schemas as common_schemas
-from services.common.schemas import Strict, decimal_string
+from services.common.schemas import QueryInteger, Strict, StrictInteger, decimal_string
 
 TIMESTAMP = {"format": "date-time"}
 DATA_SCOPES = ("own", "department", "department_tree", "all")
@@ -19,8 +19,8 @@ class ProblemSchema(Schema):
 
 
 class PageArgs(Strict):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = QueryInteger(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page_size = QueryInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 _PAGES = {}
@@ -276,8 +276,8 @@ class VehicleSchema(Strict):
     plate_number = fields.String(allow_none=True, metadata={"description": "車牌號, e.g. 京A12345, 粵BD12345"})
     brand = fields.String(required=True, validate=validate.Length(min=1, max=50))
     model = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    year = fields.Integer(required=True)
-    mileage_km = fields.Integer(allow_none=True)
+    year = StrictInteger(required=True)
+    mileage_km = StrictInteger(allow_none=True)
     owner_customer_id = fields.String(required=True)
     department_id = fields.String(dump_only=True, allow_none=True)
     created_by = fields.String(dump_only=True)
@@ -422,7 +422,7 @@ def rate(metadata=None, **kwargs):
 class ScheduleRequestSchema(Strict):
     amount = money(required=True)
     annual_rate = rate(required=True)
-    term_months = fields.Integer(required=True)
+    term_months = StrictInteger(required=True)
     repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS),
                                      metadata={"description": "equal_installment 等額本息, equal_principal 等額本金, "
                                                               "interest_first 先息后本, bullet 一次性還本付息, "
@@ -484,15 +484,15 @@ class ProductSchema(Strict):
     repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS))
     repayment_method_label = fields.String(dump_only=True)
     annual_rate = rate(required=True)
-    min_term_months = fields.Integer(required=True)
-    max_term_months = fields.Integer(required=True)
+    min_term_months = StrictInteger(required=True)
+    max_term_months = StrictInteger(required=True)
     min_amount = money(required=True)
     max_amount = money(required=True)
     max_ltv = rate(metadata={"description": "default 0.80"})
     penalty_markup = rate(metadata={"description": "罰息上浮, default 0.50"})
-    grace_days = fields.Integer()
+    grace_days = StrictInteger()
     prepayment_fee_rate = rate()
-    prepayment_fee_free_after_months = fields.Integer(allow_none=True)
+    prepayment_fee_free_after_months = StrictInteger(allow_none=True)
     allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
     compound_penalty = fields.Boolean()
     upfront_fees = fields.List(fields.Nested(FeeSchema))
@@ -559,7 +559,7 @@ class ApplicationSchema(Strict):
     product_id = fields.String(required=True)
     vehicle_id = fields.String(required=True)
     amount = money(required=True)
-    term_months = fields.Integer(required=True)
+    term_months = StrictInteger(required=True)
     credit_line_id = fields.String(allow_none=True)
     status = fields.String(dump_only=True, validate=validate.OneOf(APPLICATION_STATUSES))
     status_label = fields.String(dump_only=True)
@@ -953,7 +953,7 @@ class PrepaymentQuoteSchema(Schema):
 class ExtensionSchema(Strict):
     id = fields.String(dump_only=True)
     loan_id = fields.String(dump_only=True)
-    extra_months = fields.Integer(required=True, validate=validate.Range(min=1, max=36))
+    extra_months = StrictInteger(required=True, validate=validate.Range(min=1, max=36))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
     status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
     requested_by = fields.String(dump_only=True)

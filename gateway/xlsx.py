@@ -12,12 +12,12 @@ from openpyxl.styles import Font
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 1_000_000  # Excel's limit is 1,048,576
-AMOUNT = re.compile(r"^-?\d{1,15}\.\d{2}$")
+AMOUNT = re.compile(r"-?[0-9]{1,15}\.[0-9]{2}", re.ASCII)  # what services write; "１２.００" typed by someone is text
 TEXT_KEYS = {"customer_name", "counterparty", "summary", "voucher_no", "contract_no", "memo", "name"}
 
 
 def _cell(sheet, value, key=None):
-    if isinstance(value, str) and key not in TEXT_KEYS and AMOUNT.match(value):
+    if isinstance(value, str) and key not in TEXT_KEYS and AMOUNT.fullmatch(value):
         cell = WriteOnlyCell(sheet, value=Decimal(value))  # an amount: a number the sheet can sum
         cell.number_format = "#,##0.00"
         return cell

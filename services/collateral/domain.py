@@ -66,7 +66,7 @@ def plate_problem(plate):
 # -- GPS devices -----------------------------------------------------------------------------------
 def imei_problem(imei):
     """IMEI: 15 digits, the last a Luhn check digit (3GPP TS 23.003)."""
-    if not re.fullmatch(r"\d{15}", imei or ""):
+    if not re.fullmatch(r"[0-9]{15}", imei or "", re.ASCII):
         return "an IMEI has 15 digits"
     total = 0
     for index, char in enumerate(reversed(imei)):

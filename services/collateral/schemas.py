@@ -4,7 +4,7 @@ import datetime as dt
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.collateral import domain
-from services.common.schemas import Strict, StrictDecimal, business_date, business_timestamp
+from services.common.schemas import Strict, StrictDecimal, StrictInteger, business_date, business_timestamp
 
 OPTIONAL = {"load_default": None, "allow_none": True}
 
@@ -14,8 +14,8 @@ class VehicleIn(Strict):
     plate_number = fields.String(validate=validate.Length(max=20), **OPTIONAL)
     brand = fields.String(required=True, validate=validate.Length(min=1, max=50))
     model = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    year = fields.Integer(required=True, validate=validate.Range(min=1950, max=dt.date.today().year + 1))
-    mileage_km = fields.Integer(validate=validate.Range(min=0, max=5_000_000), **OPTIONAL)
+    year = StrictInteger(required=True, validate=validate.Range(min=1950, max=dt.date.today().year + 1))
+    mileage_km = StrictInteger(validate=validate.Range(min=0, max=5_000_000), **OPTIONAL)
     owner_customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
 
 

@@ -98,6 +98,37 @@ def decimal_string(integer_digits, places, example, **kwargs):
                          metadata=metadata, **kwargs)
 
 
+def ascii_regexp(pattern, error):
+    """A Regexp validator matching the whole value, ASCII only: `\\d` is [0-9] (Python's also takes "１" and
+    "٣") and the end is the end (`$` would let a trailing newline through). Phones, account numbers, codes."""
+    return validate.Regexp(re.compile(rf"(?:{pattern})\Z", re.ASCII), error=error)
+
+
+class StrictInteger(fields.Integer):
+    """An integer written as a JSON number: 12, not "12", "１２", 12.5 (which int() would cut to 12) or true."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+class QueryInteger(fields.Integer):
+    """An integer in a query string, where every value is text: ASCII digits with an optional minus sign
+    ("2", not "２", " 2", "2.0" or "1_0"); an int passed in by a caller inside the process also loads."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            if not _INTEGER.fullmatch(value):
+                raise self.make_error("invalid", input=value)
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class IsoDate(fields.Date):
     """A date written `YYYY-MM-DD` (ISO 8601 extended form) with ASCII digits."""
 

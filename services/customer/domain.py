@@ -6,7 +6,7 @@ from dataclasses import dataclass
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-PHONE = re.compile(r"^1[3-9]\d{9}$")
+PHONE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)  # ASCII digits: Python's \d also takes "１" and "٣"
 
 CLASSIFICATIONS = ("normal", "special_mention", "substandard", "doubtful", "loss")
 
@@ -17,7 +17,7 @@ def normalize_id_number(value):
 
 def id_number_problem(value, today=None):
     """Why a resident ID number (GB 11643) is invalid, or None. Expects a normalised value."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value, re.ASCII):
         return "must be 18 characters: 17 digits and a digit or X"
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

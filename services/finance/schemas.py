@@ -1,14 +1,14 @@
 """Marshmallow schemas of the finance service's RPC boundary and of the events it posts from."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.common.schemas import IsoDate, Strict, StrictDecimal, business_date
+from services.common.schemas import IsoDate, Strict, StrictDecimal, ascii_regexp, business_date
 from services.finance.domain import KINDS
 
 OPTIONAL = {"load_default": None, "allow_none": True}
 
 
 class AccountIn(Strict):
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{4,8}$", error="4 to 8 digits"))
+    code = fields.String(required=True, validate=ascii_regexp(r"[0-9]{4,8}", error="4 to 8 digits"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     normal_side = fields.String(load_default=None, validate=validate.OneOf(("debit", "credit")))
@@ -18,7 +18,7 @@ class BankAccountIn(Strict):
     code = fields.String(required=True, validate=validate.Length(min=1, max=30))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     bank_name = fields.String(validate=validate.Length(max=100), **OPTIONAL)
-    account_no = fields.String(validate=validate.Regexp(r"^\d{8,30}$", error="8 to 30 digits"), **OPTIONAL)
+    account_no = fields.String(validate=ascii_regexp(r"[0-9]{8,30}", error="8 to 30 digits"), **OPTIONAL)
     opening_balance = StrictDecimal(places=2, as_string=True, load_default=0,
                                     validate=validate.Range(min=0, max=10 ** 13))
     opened_on = business_date(required=True)

@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.errors import field_error
-from services.common.schemas import Strict, StrictDecimal, business_date
+from services.common.schemas import Strict, StrictDecimal, StrictInteger, ascii_regexp, business_date
 from services.loan.domain.origination import ALLOCATIONS, DEFAULT_MAX_LTV, DEFAULT_PENALTY_MARKUP
 from services.loan.domain.schedule import METHODS
 
@@ -44,7 +44,7 @@ class ScheduleIn(_Exact):
     RATE_FIELDS = ("annual_rate",)
     amount = positive_money(required=True)
     annual_rate = rate(required=True)
-    term_months = fields.Integer(required=True, validate=TERM)
+    term_months = StrictInteger(required=True, validate=TERM)
     repayment_method = fields.String(required=True, validate=validate.OneOf(tuple(METHODS)))
     start_date = business_date(required=True)
     first_due_date = business_date(**OPTIONAL)
@@ -69,17 +69,17 @@ class ProductIn(_Exact):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     repayment_method = fields.String(required=True, validate=validate.OneOf(tuple(METHODS)))
     annual_rate = rate(required=True)
-    min_term_months = fields.Integer(required=True, validate=TERM)
-    max_term_months = fields.Integer(required=True, validate=TERM)
+    min_term_months = StrictInteger(required=True, validate=TERM)
+    max_term_months = StrictInteger(required=True, validate=TERM)
     min_amount = positive_money(required=True)
     max_amount = positive_money(required=True)
     max_ltv = StrictDecimal(places=6, as_string=True, load_default=DEFAULT_MAX_LTV,
                             validate=validate.Range(min=0, max=1, min_inclusive=False))
     penalty_markup = rate(load_default=DEFAULT_PENALTY_MARKUP)
-    grace_days = fields.Integer(load_default=0, validate=validate.Range(min=0, max=30))
+    grace_days = StrictInteger(load_default=0, validate=validate.Range(min=0, max=30))
     prepayment_fee_rate = StrictDecimal(places=6, as_string=True, load_default=0,
                                         validate=validate.Range(min=0, max=0.1))
-    prepayment_fee_free_after_months = fields.Integer(validate=validate.Range(min=0, max=360), **OPTIONAL)
+    prepayment_fee_free_after_months = StrictInteger(validate=validate.Range(min=0, max=360), **OPTIONAL)
     allocation = fields.String(load_default="installment_first", validate=validate.OneOf(tuple(ALLOCATIONS)))
     compound_penalty = fields.Boolean(load_default=False)
     upfront_fees = fields.List(fields.Nested(FeeIn), load_default=list, validate=validate.Length(max=10))
@@ -112,7 +112,7 @@ class ApplicationIn(_Exact):
     product_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     vehicle_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     amount = positive_money(required=True)
-    term_months = fields.Integer(required=True, validate=TERM)
+    term_months = StrictInteger(required=True, validate=TERM)
     credit_line_id = fields.String(validate=validate.Length(max=36), **OPTIONAL)
 
 
@@ -136,8 +136,7 @@ class ContractIn(Strict):
 class DisbursementIn(_Exact):
     MONEY_FIELDS = ("amount",)
     payee_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    payee_account = fields.String(required=True, validate=validate.Regexp(r"^\d{8,30}$",
-                                                                          error="8 to 30 digits"))
+    payee_account = fields.String(required=True, validate=ascii_regexp(r"[0-9]{8,30}", error="8 to 30 digits"))
     amount = positive_money(required=True)
 
 
@@ -174,7 +173,7 @@ class PrepaymentIn(_Exact):
 
 
 class ExtensionIn(Strict):
-    extra_months = fields.Integer(required=True, validate=validate.Range(min=1, max=36))
+    extra_months = StrictInteger(required=True, validate=validate.Range(min=1, max=36))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 

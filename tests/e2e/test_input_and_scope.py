@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from services.common import clock
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.e2e.test_customers import register
+from tests.e2e.test_customers import new_id_number, new_phone, register
 from tests.e2e.test_finance import disbursed, posted  # noqa: F401 (the module's loan, posted to the books)
 from tests.e2e.test_servicing import disbursed_loan
 from tests.helpers import publish_event, wait_until
@@ -67,6 +67,35 @@ def test_money_takes_ascii_digits_and_dates_yyyy_mm_dd_only(staff, field, value)
     body = {"customer_id": customer["id"], "limit": "100000.00", "expires_on": expires_on, field: value}
     assert field in assert_problem(officer.post("/api/v1/credit-lines", json=body), 422)["errors"]
     assert officer.get("/api/v1/credit-lines", params={"customer_id": customer["id"]}).json()["total"] == 0
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize("field, code", [("phone", "PHONE_INVALID"), ("id_number", "ID_NUMBER_INVALID")])
+@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC], ids=["full-width", "arabic-indic"])
+def test_a_phone_or_id_number_in_other_digits_is_refused_and_not_stored(staff, field, code, digits):
+    officer = staff["officer"]
+    name = unique("張三")
+    body = {"name": name, "id_number": new_id_number(), "phone": new_phone()}
+    # Python would read these as the same digits (and compute the same ID check): only the middle is foreign.
+    spelled = body[field][:2] + body[field][2:-1].translate(digits) + body[field][-1]
+    refused, _ = register(officer, **{**body, field: spelled})
+    assert field in assert_problem(refused, 422, code)["errors"]
+    assert officer.get("/api/v1/customers", params={"q": name}).json()["total"] == 0
+    assert register(officer, **body)[0].status_code == 201  # the same customer in ASCII digits is welcome
+
+
+def test_terms_and_pages_are_integers_in_ascii_digits(staff):
+    officer = staff["officer"]
+    schedule = {"amount": "100000.00", "annual_rate": "0.12", "repayment_method": "equal_installment",
+                "start_date": "2026-01-31"}
+    assert officer.post("/api/v1/calculator/schedule", json={**schedule, "term_months": 12}).status_code == 200
+    for term in ("１２", "12", 12.5):
+        refused = officer.post("/api/v1/calculator/schedule", json={**schedule, "term_months": term})
+        assert list(assert_problem(refused, 422)["errors"]) == ["term_months"]
+    assert "page" in assert_problem(officer.get("/api/v1/customers", params={"page": "２"}), 422)["errors"]
 
 
 # -- answers ---------------------------------------------------------------------------------------
