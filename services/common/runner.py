@@ -41,7 +41,7 @@ def migrate(service_cls, package_dir, seed=None, url=None, amqp_uri=None):
     log.info("database migrated")
     if seed is not None:
         seed(url)
-    queues = topology.declare(service_cls, amqp_uri or config.amqp_uri())
+    queues = topology.declare(service_cls, amqp_uri or config.amqp_uri(service_cls.name))
     log.info("declared exchange %s.events and %d consumer queue(s)", service_cls.name, len(queues))
 
 
@@ -51,7 +51,10 @@ def parked_events(service_cls, command, ids):
     metadata = next(d.metadata for d in vars(service_cls).values() if isinstance(d, UnitOfWork))
     engine = make_engine(config.database_url(service_cls.name), pool_size=0)
     if command == "replay":
-        replayed = parked.replay(engine, metadata, config.amqp_uri(), ids)
+        # Replay writes straight into the handlers' queues, which a service's own broker user may not do: in
+        # production it runs with an operator's URI.
+        uri = config.env("CARLOAN_REPLAY_AMQP_URI") or config.amqp_uri(service_cls.name)
+        replayed = parked.replay(engine, metadata, uri, ids)
         print(f"replayed {len(replayed)} parked event(s): {replayed}")
         return
     for row in parked.waiting(engine, metadata):
@@ -91,5 +94,5 @@ def run(service_cls):
     port = config.metrics_port(service_cls.name)
     serve_metrics(port)
     log.info("%s service starting; metrics on :%d", service_cls.name, port)
-    nameko_run([service_cls], config.nameko_config())
+    nameko_run([service_cls], config.nameko_config(service_cls.name))
     sys.exit(0)
