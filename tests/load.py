@@ -308,3 +308,16 @@ class Load:
         return {"requests": len(samples), "errors": sum(1 for s in samples if s.status == 0 or s.status >= 500),
                 "refused_4xx": sum(1 for s in samples if 400 <= s.status < 500),
                 "p50_ms": rank(0.50), "p99_ms": rank(0.99), "max_ms": rank(1.0)}
+
+    def by_route(self, since=None):
+        """{route: (requests, p50 ms, p99 ms)}, slowest median first."""
+        routes = {}
+        for sample in self.samples:
+            if since is None or sample.at >= since:
+                routes.setdefault(sample.route, []).append(sample.seconds)
+        result = {}
+        for route, seconds in routes.items():
+            seconds.sort()
+            result[route] = (len(seconds), round(seconds[len(seconds) // 2] * 1000, 1),
+                             round(seconds[min(len(seconds) - 1, int(0.99 * len(seconds)))] * 1000, 1))
+        return dict(sorted(result.items(), key=lambda item: -item[1][1]))
