@@ -111,7 +111,7 @@ class Load:
         self.new_loan_share = new_loan_share
         self.random = random.Random(seed)
         self.samples, self.commands, self.loans, self.abandoned, self.failures = [], [], [], 0, []
-        self.abandon_reasons = []
+        self.abandon_reasons, self.concurrent_changes = [], 0
         self.created = {"customers": [], "applications": []}
         self.business_date = clock.today() - dt.timedelta(days=1)  # the next close is today's
         self._lock = threading.Lock()
@@ -196,12 +196,21 @@ class Load:
             self.samples.append(Sample(began, time.monotonic() - began, status, route))
         return status, body
 
+    def _again(self, status, body):
+        """Whether to send the request again: no answer, a 5xx, or 409 CONCURRENT_CHANGE (it lost a race with
+        data written at the same time, nothing was done, and the platform says the caller may retry)."""
+        if status == 409 and isinstance(body, dict) and body.get("code") == "CONCURRENT_CHANGE":
+            with self._lock:
+                self.concurrent_changes += 1
+            return True
+        return not status or status >= 500
+
     def _retrying(self, session, method, path, route, ok, **kwargs):
         """Send until the answer is not a 5xx or a missing answer; give up after `retry_for` seconds."""
         deadline, pause = time.monotonic() + self.retry_for, 0.25
         while True:
             status, body = self.request(session, method, path, route, **kwargs)
-            if status and status < 500:
+            if not self._again(status, body):
                 if status not in ok:
                     raise Unanswered(f"{method} {route}: {status} {body}")
                 return status, body
@@ -221,7 +230,7 @@ class Load:
             if 200 <= status < 300:
                 command.answer = body
                 return body
-            if 400 <= status < 500:
+            if not self._again(status, body):
                 raise Unanswered(f"{command.kind} {command.key} refused: {status} {body}")
             if time.monotonic() > deadline:
                 raise Unanswered(f"{command.kind} {command.key}: no answer in {self.retry_for:g} s")

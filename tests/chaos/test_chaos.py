@@ -75,7 +75,8 @@ def test_every_answered_command_takes_effect_once_through_kills_broker_and_datab
         load.stop()
     print("\n".join(["", *journal, *deaths, f"load: {json.dumps(load.figures())}, {len(load.loans)} loans out, "
                      f"{len(load.of_kind('repayment'))} repayments, {len(load.of_kind('cob'))} dates closed, "
-                     f"{load.abandoned} loan(s) abandoned, {time.monotonic() - began:.0f} s"]))
+                     f"{load.abandoned} loan(s) abandoned, {load.concurrent_changes} CONCURRENT_CHANGE retried, "
+                     f"{time.monotonic() - began:.0f} s"]))
 
     assert not load.failures, load.failures[:5]
     assert not load.abandoned, load.abandon_reasons[:5]
