@@ -57,6 +57,7 @@ def rows(platform, service, sql, params=None):
     return pg(sql, params, database=platform.databases[service])
 
 
+@pytest.mark.timeout(600)  # about 4 minutes on a busy 2-core machine, the platform's start included
 def test_every_answered_command_takes_effect_once_through_kills_broker_and_database_faults(platform):
     tokens, product_id = prepare(platform.url, platform.admin_password)
     load = Load(platform.url, tokens, product_id, workers=3, cob_every=10, retry_for=120).start()
