@@ -25,6 +25,15 @@ MANAGEMENT = os.environ.get("CARLOAN_TEST_RABBIT_MANAGEMENT", "http://guest:gues
 AMQP_PORT = 5672
 
 
+def die_with_parent():
+    """In a child, before exec: have it sent SIGTERM when the process that started it dies (Linux)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -86,9 +95,12 @@ class Platform:
         return [sys.executable, "-m", f"services.{name}", "run"]
 
     def start(self, name):
+        # A group of its own, so that a signal reaches the gateway's workers too; and SIGTERM if the test process
+        # dies without stopping it (killed on a timeout): out of the test's process group, nothing else would.
         with open(self.data_dir / f"{name}.log", "a") as log:
             process = subprocess.Popen(self.command(name), env=self.env, cwd=ROOT, stdout=log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+                                       stderr=subprocess.STDOUT, start_new_session=True,
+                                       preexec_fn=die_with_parent)
         process.carloan_group = True
         self.children[name] = process
         self.processes.append(process)
