@@ -1,4 +1,4 @@
-# Car-loan platform (車貸管理系統(tǒng)): `make run` starts everything locally, `make test` runs every test.
+# Car-loan platform (车贷管理系统): `make run` starts everything locally, `make test` runs every test.
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python

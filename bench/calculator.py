@@ -1,4 +1,4 @@
-"""Schedule engine and calculator endpoint: schedules per second for a 60-month 等額本息 loan, in process and
+"""Schedule engine and calculator endpoint: schedules per second for a 60-month 等额本息 loan, in process and
 through the gateway (`POST /api/v1/calculator/schedule`).
 
 Run from the repository root (RabbitMQ on 127.0.0.1:5672, guest/guest, management API on :15672):

@@ -1,4 +1,4 @@
-"""Close of business (日終) at scale on PostgreSQL: seconds per business date for a large active book, closed
+"""Close of business (日终) at scale on PostgreSQL: seconds per business date for a large active book, closed
 set-based, against the per-loan ORM walk over a sample of the same book, extrapolated.
 
 Run from the repository root (PostgreSQL on 127.0.0.1:5432):
@@ -7,7 +7,7 @@ Run from the repository root (PostgreSQL on 127.0.0.1:5432):
     .venv/bin/python bench/cob.py -n 20000 --days 2 --json
 
 1. Creates a temporary database, migrates the loan schema and COPYs a book of N active loans (terms 12-60
-   months, part-way through; 等額本息 / 等額本金 / 先息后本; rates 6.88-12 %; grace 0 or 3 days; ~10 % with
+   months, part-way through; 等额本息 / 等额本金 / 先息后本; rates 6.88-12 %; grace 0 or 3 days; ~10 % with
    one to three installments past due, some part-paid): `tests/cob_book.py`.
 2. Set-based: closes `--days` consecutive business dates, each as one replica would: all
    `CARLOAN_COB_PARTITIONS` (16) loan-id ranges one after another, each range in its own transaction with

@@ -91,7 +91,7 @@ class Pipeline:
         with connection, connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO vehicle (id, vin, brand, model, year, owner_customer_id, created_by, created_at) "
-                "VALUES (%s, %s, '比亞迪', '秦', 2024, 'c-bench', 'bench', now())", rows)
+                "VALUES (%s, %s, '比亚迪', '秦', 2024, 'c-bench', 'bench', now())", rows)
         connection.close()
         self.vehicles = [row[0] for row in rows]
         log(f"databases migrated, {total} vehicles registered")

@@ -68,7 +68,7 @@ def create_app(settings=None, start_listener=True):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config.update(
-        API_TITLE="車貸管理系統(tǒng) Car-loan platform API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        API_TITLE="车贷管理系统 Car-loan platform API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         MAX_CONTENT_LENGTH=1024 * 1024,
         API_SPEC_OPTIONS={"info": {"description": "Gateway of the car-loan management platform. "
                                                   "Errors are application/problem+json with a stable `code`."}},

@@ -164,7 +164,7 @@ def money(metadata=None, **kwargs):
 
 class PersonSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    id_number = fields.String(required=True, metadata={"description": "居民身份證號 (GB 11643)"})
+    id_number = fields.String(required=True, metadata={"description": "居民身份证号 (GB 11643)"})
     phone = fields.String(required=True, metadata={"description": "mainland mobile, 11 digits"})
     address = fields.String(allow_none=True)
     employer = fields.String(allow_none=True)
@@ -173,7 +173,7 @@ class PersonSchema(Strict):
 
 class EnterpriseSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    uscc = fields.String(required=True, metadata={"description": "統(tǒng)一社會信用代碼 (GB 32100)"})
+    uscc = fields.String(required=True, metadata={"description": "统一社会信用代码 (GB 32100)"})
     legal_representative = fields.String(required=True, validate=validate.Length(min=1, max=100))
     legal_representative_id_number = fields.String(required=True)
     phone = fields.String(required=True)
@@ -271,9 +271,9 @@ TASK_STATUSES = ("open", "completed", "cancelled")
 
 class VehicleSchema(Strict):
     id = fields.String(dump_only=True)
-    vin = fields.String(required=True, metadata={"description": "車架號 VIN (ISO 3779): 17 characters, no I/O/Q, "
+    vin = fields.String(required=True, metadata={"description": "车架号 VIN (ISO 3779): 17 characters, no I/O/Q, "
                                                                  "check digit at position 9"})
-    plate_number = fields.String(allow_none=True, metadata={"description": "車牌號, e.g. 京A12345, 粵BD12345"})
+    plate_number = fields.String(allow_none=True, metadata={"description": "车牌号, e.g. 京A12345, 粤BD12345"})
     brand = fields.String(required=True, validate=validate.Length(min=1, max=50))
     model = fields.String(required=True, validate=validate.Length(min=1, max=100))
     year = StrictInteger(required=True)
@@ -289,11 +289,11 @@ class ValuationSchema(Strict):
     vehicle_id = fields.String(dump_only=True)
     appraised_value = money(required=True)
     method = fields.String(required=True, validate=validate.Length(min=1, max=50),
-                           metadata={"description": "market 市場法, replacement_cost 重置成本法, income 收益法, "
-                                                    "comprehensive 綜合評估, or the firm's own wording"})
+                           metadata={"description": "market 市场法, replacement_cost 重置成本法, income 收益法, "
+                                                    "comprehensive 综合评估, or the firm's own wording"})
     method_label = fields.String(dump_only=True, allow_none=True)
     notes = fields.String(allow_none=True)
-    valued_on = IsoDate(metadata={"description": "評估基準日; default today. Counts for lending for 90 days"})
+    valued_on = IsoDate(metadata={"description": "评估基准日; default today. Counts for lending for 90 days"})
     status = fields.String(dump_only=True, validate=validate.OneOf(("submitted", "approved", "rejected")))
     status_label = fields.String(dump_only=True)
     submitted_by = fields.String(dump_only=True)
@@ -382,7 +382,7 @@ class GpsTaskDoneSchema(Strict):
 
 class MortgageRegisteredSchema(Strict):
     certificate_no = fields.String(required=True, validate=validate.Length(min=1, max=50),
-                                   metadata={"description": "機動車登記證書 / 抵押登記編號"})
+                                   metadata={"description": "机动车登记证书 / 抵押登记编号"})
     registered_on = IsoDate(required=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=500))
 
@@ -424,8 +424,8 @@ class ScheduleRequestSchema(Strict):
     annual_rate = rate(required=True)
     term_months = StrictInteger(required=True)
     repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS),
-                                     metadata={"description": "equal_installment 等額本息, equal_principal 等額本金, "
-                                                              "interest_first 先息后本, bullet 一次性還本付息, "
+                                     metadata={"description": "equal_installment 等额本息, equal_principal 等额本金, "
+                                                              "interest_first 先息后本, bullet 一次性还本付息, "
                                                               "flat 等本等息"})
     start_date = IsoDate(required=True)
     first_due_date = IsoDate(allow_none=True)
@@ -441,7 +441,7 @@ class InstallmentSchema(Schema):
     balance_after = fields.String()
     paid_principal = fields.String()
     paid_interest = fields.String()
-    penalty = fields.String(metadata={"description": "penalty interest accrued (罰息), to the fen"})
+    penalty = fields.String(metadata={"description": "penalty interest accrued (罚息), to the fen"})
     paid_penalty = fields.String()
     fees = fields.String()
     paid_fees = fields.String()
@@ -462,7 +462,7 @@ class ScheduleSchema(Schema):
 
 class FeeSchema(Strict):
     """An upfront fee: a fixed `amount` or a `rate` of the principal, exactly one of them."""
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"example": "GPS費"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"example": "GPS费"})
     amount = money(allow_none=True)
     rate = rate(allow_none=True)
 
@@ -489,7 +489,7 @@ class ProductSchema(Strict):
     min_amount = money(required=True)
     max_amount = money(required=True)
     max_ltv = rate(metadata={"description": "default 0.80"})
-    penalty_markup = rate(metadata={"description": "罰息上浮, default 0.50"})
+    penalty_markup = rate(metadata={"description": "罚息上浮, default 0.50"})
     grace_days = StrictInteger()
     prepayment_fee_rate = rate()
     prepayment_fee_free_after_months = StrictInteger(allow_none=True)
@@ -668,16 +668,16 @@ class LoanSchema(Schema):
     status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
     status_label = fields.String()
     outstanding_principal = fields.String()
-    advance_balance = fields.String(metadata={"description": "預收款 held for the next due date"})
+    advance_balance = fields.String(metadata={"description": "预收款 held for the next due date"})
     settled_on = fields.String(allow_none=True, metadata=DATE)
     dpd = fields.Integer()
-    classification = fields.String(allow_none=True, metadata={"description": "五級分類, as post-loan graded it"})
+    classification = fields.String(allow_none=True, metadata={"description": "五级分类, as post-loan graded it"})
     classification_label = fields.String(allow_none=True)
-    restructured = fields.Boolean(metadata={"description": "重組: extended (展期)"})
+    restructured = fields.Boolean(metadata={"description": "重组: extended (展期)"})
     extended_months = fields.Integer()
     created_at = fields.String(metadata=TIMESTAMP)
     disbursement = fields.Nested(DisbursementSchema, allow_none=True)
-    accrued_penalty = fields.String(metadata={"description": "罰息 accrued and unpaid, to the fen"})
+    accrued_penalty = fields.String(metadata={"description": "罚息 accrued and unpaid, to the fen"})
     next_due = fields.Nested(NextDueSchema, allow_none=True)
 
 
@@ -757,7 +757,7 @@ class LedgerArgs(PageArgs):
 
 
 class LedgerSchema(Schema):
-    columns = fields.List(fields.List(fields.String()), metadata={"description": "[key, 中文標題] pairs"})
+    columns = fields.List(fields.List(fields.String()), metadata={"description": "[key, 中文标题] pairs"})
     items = fields.List(fields.Dict())
     total = fields.Integer()
     page = fields.Integer()
@@ -840,7 +840,7 @@ class AllocationSchema(Schema):
     interest = fields.String()
     penalty = fields.String()
     fees = fields.String()
-    advance = fields.String(metadata={"description": "beyond what is due now: held as 預收款"})
+    advance = fields.String(metadata={"description": "beyond what is due now: held as 预收款"})
 
 
 class AllocationLineSchema(Schema):
@@ -979,7 +979,7 @@ class TransferSchema(Strict):
     decided_by = fields.String(dump_only=True, allow_none=True)
     decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
     comment = fields.String(dump_only=True, allow_none=True)
-    supplement_no = fields.String(dump_only=True, allow_none=True, metadata={"description": "補充協議編號"})
+    supplement_no = fields.String(dump_only=True, allow_none=True, metadata={"description": "补充协议编号"})
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
 
 
@@ -991,11 +991,11 @@ PROMISE_STATUSES = ("pending", "kept", "broken")
 WARNING_LEVELS = ("low", "medium", "high")
 WARNING_STATUSES = ("open", "resolved")
 GRADES = ("normal", "special_mention", "substandard", "doubtful", "loss")
-GRADES_DESCRIPTION = "normal 正常, special_mention 關注, substandard 次級, doubtful 可疑, loss 損失"
+GRADES_DESCRIPTION = "normal 正常, special_mention 关注, substandard 次级, doubtful 可疑, loss 损失"
 
 
 class PromiseSchema(Schema):
-    amount = fields.String(metadata={"description": "承諾還款金額"})
+    amount = fields.String(metadata={"description": "承诺还款金额"})
     promised_on = fields.String(metadata=DATE)
     paid = fields.String(metadata={"description": "paid since the promise was made"})
     status = fields.String(validate=validate.OneOf(PROMISE_STATUSES),
@@ -1006,11 +1006,11 @@ class CollectionRecordSchema(Strict):
     id = fields.String(dump_only=True)
     task_id = fields.String(dump_only=True)
     channel = fields.String(required=True, validate=validate.OneOf(COLLECTION_CHANNELS),
-                            metadata={"description": "call 電話, sms 短信, visit 上門, letter 函件"})
+                            metadata={"description": "call 电话, sms 短信, visit 上门, letter 函件"})
     channel_label = fields.String(dump_only=True)
     result = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                           metadata={"description": "催收結果: what was said or found"})
-    promised_amount = money(allow_none=True, metadata={"description": "承諾還款 (promise to pay) amount"})
+                           metadata={"description": "催收结果: what was said or found"})
+    promised_amount = money(allow_none=True, metadata={"description": "承诺还款 (promise to pay) amount"})
     promised_on = IsoDate(allow_none=True, metadata={"description": "the date the customer promised to pay by"})
     recorded_by = fields.String(dump_only=True)
     recorded_at = fields.String(dump_only=True, metadata=TIMESTAMP)
@@ -1027,8 +1027,8 @@ class CollectionTaskSchema(Schema):
     status = fields.String(validate=validate.OneOf(COLLECTION_TASK_STATUSES))
     status_label = fields.String()
     stage = fields.String(validate=validate.OneOf(COLLECTION_STAGES),
-                          metadata={"description": "by DPD: call_sms 電催 (1–30), visit 外訪 (31–90), "
-                                                   "legal 訴訟 / 收車 (> 90)"})
+                          metadata={"description": "by DPD: call_sms 电催 (1–30), visit 外访 (31–90), "
+                                                   "legal 诉讼 / 收车 (> 90)"})
     stage_label = fields.String()
     priority = fields.String(validate=validate.OneOf(("normal", "high")),
                              metadata={"description": "high after a broken promise"})
@@ -1043,7 +1043,7 @@ class CollectionTaskSchema(Schema):
 
 
 class CollectionTaskDetailSchema(CollectionTaskSchema):
-    records = fields.List(fields.Nested(CollectionRecordSchema), metadata={"description": "催收記錄, oldest first"})
+    records = fields.List(fields.Nested(CollectionRecordSchema), metadata={"description": "催收记录, oldest first"})
 
 
 class CollectionTaskListArgs(PageArgs):
@@ -1055,7 +1055,7 @@ class CollectionTaskListArgs(PageArgs):
 
 class AssignSchema(Strict):
     collector_id = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                                 metadata={"description": "an active collector (催收員) of the loan's department"})
+                                 metadata={"description": "an active collector (催收员) of the loan's department"})
 
 
 class WarningSchema(Schema):
@@ -1086,7 +1086,7 @@ class WarningListArgs(PageArgs):
 
 class WarningResolveSchema(Strict):
     resolution = fields.String(required=True, validate=validate.Length(min=2, max=500),
-                               metadata={"description": "處理結果: what was done about it"})
+                               metadata={"description": "处理结果: what was done about it"})
 
 
 class GradeChangeSchema(Schema):
@@ -1140,7 +1140,7 @@ class AdjustmentSchema(Strict):
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
 
 
-# -- audit log (審計日志) -----------------------------------------------------------------------------
+# -- audit log (审计日志) -----------------------------------------------------------------------------
 class AuditLogArgs(PageArgs):
     actor = fields.String(validate=validate.Length(min=1, max=100),
                           metadata={"description": "the actor's employee id or username"})

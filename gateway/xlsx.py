@@ -28,7 +28,7 @@ def _cell(sheet, value, key=None):
 
 
 def workbook(title, columns, rows):
-    """An .xlsx of `rows` (dicts) under `columns` ([key, 中文標題] pairs), as bytes."""
+    """An .xlsx of `rows` (dicts) under `columns` ([key, 中文标题] pairs), as bytes."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     bold = Font(bold=True)

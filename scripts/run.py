@@ -268,7 +268,7 @@ def main():
         wait_ready(url, children, stop)
         if not stop.requested:
             say("")
-            say(f"車貸管理系統(tǒng) is running at {url}")
+            say(f"车贷管理系统 is running at {url}")
             say(f"  API docs:    {url}/api/docs")
             say(f"  log in as:   admin / {admin_password(data_dir)}")
             say(f"  logs:        {logs}/")

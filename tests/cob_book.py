@@ -83,11 +83,11 @@ def write_book(engine_, loans, product_id, seq=0):
     for index, (loan, rows) in enumerate(loans, start=seq):
         application_id = str(uuid.uuid4())
         customer = f"bench-customer-{index}"
-        writers["application"].writerow([application_id, customer, "客戶", product_id, f"car-{index}",
+        writers["application"].writerow([application_id, customer, "客户", product_id, f"car-{index}",
                                          loan["principal"], loan["term_months"], "disbursed", "officer", now, now,
                                          loan["id"]])
         writers["loan"].writerow([
-            loan["id"], f"CLB{index:09d}", application_id, customer, "客戶", product_id, f"car-{index}", "officer",
+            loan["id"], f"CLB{index:09d}", application_id, customer, "客户", product_id, f"car-{index}", "officer",
             "dept-1", loan["principal"], loan["term_months"], loan["repayment_method"], loan["annual_rate"],
             loan["penalty_markup"], loan["grace_days"], "0.02", "installment_first",
             "t" if loan["compound_penalty"] else "f", "[]", "0.00", loan["principal"], loan["annual_rate"],
@@ -119,7 +119,7 @@ def add_product(engine_):
         connection.exec_driver_sql(
             "INSERT INTO product (id, code, name, repayment_method, annual_rate, min_term_months, max_term_months, "
             "min_amount, max_amount, max_ltv, penalty_markup, grace_days, prepayment_fee_rate, allocation, "
-            "compound_penalty, upfront_fees, active, created_by, created_at) VALUES (%s, %s, '基準產品', "
+            "compound_penalty, upfront_fees, active, created_by, created_at) VALUES (%s, %s, '基准产品', "
             "'equal_installment', 0.0888, 6, 60, 1000, 1000000, 0.8, 0.5, 0, 0.02, 'installment_first', false, "
             "'[]', true, 'bench', now())", (product_id, f"B{product_id[:8]}"))
     return product_id

@@ -49,20 +49,20 @@ def prepare(base_url, admin_password):
     admin = requests.Session()
     admin.headers["Authorization"] = f"Bearer {tokens['cob']}"
     tag = uuid.uuid4().hex[:6]
-    branch = admin.post(f"{base}/departments", json={"code": f"LOAD{tag}", "name": "壓測分公司"}, timeout=30)
+    branch = admin.post(f"{base}/departments", json={"code": f"LOAD{tag}", "name": "压测分公司"}, timeout=30)
     assert branch.status_code == 201, branch.text
     for member, role in STAFF_ROLES.items():
         username, password = f"load{member.replace('_', '')}{tag}", f"Load-{uuid.uuid4().hex[:12]}!"
         created = admin.post(f"{base}/employees", timeout=30, json={
-            "username": username, "password": password, "name": f"壓測{member}", "roles": [role],
+            "username": username, "password": password, "name": f"压测{member}", "roles": [role],
             "department_id": branch.json()["id"]})
         assert created.status_code == 201, created.text
         tokens[member] = login(username, password)
     product = admin.post(f"{base}/products", timeout=30, json={
-        "code": f"LOAD{tag}", "name": "壓測車貸 36期", "repayment_method": "equal_installment",
+        "code": f"LOAD{tag}", "name": "压测车贷 36期", "repayment_method": "equal_installment",
         "annual_rate": "0.088800", "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00",
         "max_amount": "500000.00", "max_ltv": "0.80", "grace_days": 3, "prepayment_fee_rate": "0.02",
-        "upfront_fees": [{"name": "GPS費", "amount": "1500.00"}]})
+        "upfront_fees": [{"name": "GPS费", "amount": "1500.00"}]})
     assert product.status_code == 201, product.text
     return tokens, product.json()["id"]
 
@@ -245,7 +245,7 @@ class Load:
         today = clock.today().isoformat()
         officer = s["officer"]
         status, body = self._retrying(officer, "POST", "/customers/persons", "customer", (201, 409), json={
-            "name": "壓測客戶", "id_number": new_id_number(), "phone": f"139{uuid.uuid4().int % 10 ** 8:08d}"})
+            "name": "压测客户", "id_number": new_id_number(), "phone": f"139{uuid.uuid4().int % 10 ** 8:08d}"})
         customer_id = body["id"] if status == 201 else body["existing_id"]
         if status == 201:
             with self._lock:
@@ -272,7 +272,7 @@ class Load:
             self.created["applications"].append(application_id)
         path = f"/loan-applications/{application_id}"
         self._retrying(s["reviewer_1"], "POST", f"{path}/investigation", "investigation", (200, 201, 409),
-                       json={"findings": "收入穩(wěn)定", "recommendation": "approve"})
+                       json={"findings": "收入稳定", "recommendation": "approve"})
         self._retrying(s["reviewer_2"], "POST", f"{path}/decision", "decision", (200, 409), json={"approve": True})
         status, loan = self._retrying(officer, "POST", f"{path}/contract", "contract", (200, 201, 409),
                                       json={"signed_on": today})
@@ -281,7 +281,7 @@ class Load:
             assert len(listed["items"]) == 1, f"contract refused ({loan}), yet {listed['total']} loan(s)"
             [loan] = listed["items"]
         self._retrying(s["clerk"], "POST", f"/loans/{loan['id']}/disbursement", "disbursement", (201, 409), json={
-            "payee_name": "壓測客戶", "payee_account": "6222020200112233445", "amount": loan["net_amount"]})
+            "payee_name": "压测客户", "payee_account": "6222020200112233445", "amount": loan["net_amount"]})
         key = uuid.uuid4().hex
         command = Command("disbursement", key, f"/loans/{loan['id']}/disbursement/review",
                           {"approve": True, "voucher_no": f"FK{key[:16]}", "disbursed_on": today}, loan["id"])
@@ -296,7 +296,7 @@ class Load:
         amount = Decimal(self.random.randrange(5000, 50000)) / 100
         command = Command("repayment", key, f"/loans/{loan_id}/repayments", {
             "amount": f"{amount:.2f}", "paid_on": clock.today().isoformat(), "channel": "bank_transfer",
-            "payer_name": "壓測客戶", "voucher_no": f"HK{key[:20]}"}, loan_id)
+            "payer_name": "压测客户", "voucher_no": f"HK{key[:20]}"}, loan_id)
         with self._lock:
             self.commands.append(command)
         self._until_answered(clerk, command)

@@ -1,4 +1,4 @@
-"""審計日志 The audit log: every command, export, login and refusal of every service, newest first."""
+"""审计日志 The audit log: every command, export, login and refusal of every service, newest first."""
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -10,7 +10,7 @@ from gateway.schemas import AuditLogArgs, AuditRecordSchema, page_of
 from services.common.errors import ValidationFailed
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1",
-                description="審計日志 Audit log: who did what, when, from where; append-only and hash-chained")
+                description="审计日志 Audit log: who did what, when, from where; append-only and hash-chained")
 
 
 @blp.route("/audit-log")

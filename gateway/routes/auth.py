@@ -8,7 +8,7 @@ from gateway.audit import client_address
 from gateway.auth import allowed_before_password_change, authenticated, issue_token, public
 from gateway.schemas import LoginSchema, MeSchema, PasswordChangeSchema, TokenSchema
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登錄與當(dāng)前用戶 Login and current user")
+blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与当前用户 Login and current user")
 
 
 @blp.route("/auth/login")

@@ -1,4 +1,4 @@
-"""抵押物管理 Collateral: vehicles, valuations (車輛評估), GPS, mortgage (抵押登記) and release (解押) tasks."""
+"""抵押物管理 Collateral: vehicles, valuations (车辆评估), GPS, mortgage (抵押登记) and release (解押) tasks."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -27,7 +27,7 @@ class Vehicles(MethodView):
     @blp.response(201, VehicleSchema)
     @requires("collateral.vehicle.manage")
     def post(self, data):
-        """Register a vehicle (車輛登記). 422 `VIN_INVALID` names what is wrong with the VIN; 409 with
+        """Register a vehicle (车辆登记). 422 `VIN_INVALID` names what is wrong with the VIN; 409 with
         `existing_id` if the VIN is already registered."""
         return call("collateral", "create_vehicle", data)
 
@@ -55,7 +55,7 @@ class VehicleValuations(MethodView):
     @blp.response(201, ValuationSchema)
     @requires("collateral.valuation.submit")
     def post(self, data, vehicle_id):
-        """Submit a valuation (車輛評估); status `submitted` until another user reviews it."""
+        """Submit a valuation (车辆评估); status `submitted` until another user reviews it."""
         return call("collateral", "submit_valuation", vehicle_id, data)
 
     @blp.arguments(PageArgs, location="query")
@@ -95,7 +95,7 @@ class ValuationReview(MethodView):
     @blp.response(200, ValuationSchema)
     @requires("collateral.valuation.review")
     def post(self, data, valuation_id):
-        """Approve or reject (評估復核). 403 `SELF_REVIEW` for the appraiser who submitted it; 409
+        """Approve or reject (评估复核). 403 `SELF_REVIEW` for the appraiser who submitted it; 409
         `VALUATION_ALREADY_REVIEWED` once decided. Approval publishes `collateral.valuation_approved`."""
         return call("collateral", "review_valuation", valuation_id, data)
 
@@ -139,7 +139,7 @@ class Mortgages(MethodView):
     @blp.response(200, page_of(TaskSchema))
     @requires("collateral.view")
     def get(self, args):
-        """Mortgage registration tasks (抵押登記), opened by `loan.disbursed` and `loan.transferred`."""
+        """Mortgage registration tasks (抵押登记), opened by `loan.disbursed` and `loan.transferred`."""
         return _tasks(("mortgage_registration",), args)
 
 

@@ -1,4 +1,4 @@
-"""貸后管理 Post-loan: collection tasks (催收任務), early warnings (預警) and five-level classification (五級分類)."""
+"""贷后管理 Post-loan: collection tasks (催收任务), early warnings (预警) and five-level classification (五级分类)."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -10,7 +10,7 @@ from gateway.schemas import (AdjustmentSchema, AssignSchema, ClassificationListA
                              page_of)
 
 blp = Blueprint("collection", __name__, url_prefix="/api/v1",
-                description="貸后管理 Post-loan: collection tasks, early warnings, five-level classification")
+                description="贷后管理 Post-loan: collection tasks, early warnings, five-level classification")
 
 
 # -- collection tasks ----------------------------------------------------------------------------
@@ -20,7 +20,7 @@ class CollectionTasks(MethodView):
     @blp.response(200, page_of(CollectionTaskSchema))
     @requires("collection.view")
     def get(self, args):
-        """催收任務: the collector's inbox, high priority and due today / overdue first. A task opens when a loan
+        """催收任务: the collector's inbox, high priority and due today / overdue first. A task opens when a loan
         becomes overdue (one open task per loan), moves through the stages by DPD and closes itself when the
         loan is current again."""
         return call("collection", "list_tasks", status=args.get("status"), assignee_id=args.get("assignee_id"),
@@ -33,7 +33,7 @@ class CollectionTaskDetail(MethodView):
     @blp.response(200, CollectionTaskDetailSchema)
     @requires("collection.view")
     def get(self, task_id):
-        """One collection task with its records (催收記錄)."""
+        """One collection task with its records (催收记录)."""
         return call("collection", "get_task", task_id)
 
 
@@ -54,7 +54,7 @@ class CollectionTaskRecords(MethodView):
     @blp.response(201, CollectionRecordSchema)
     @requires("collection.task.work")
     def post(self, data, task_id):
-        """催收記錄: a call, SMS, visit or letter and its result, with a promise to pay (承諾還款: amount and date)
+        """催收记录: a call, SMS, visit or letter and its result, with a promise to pay (承诺还款: amount and date)
         if one was made. A promise not kept by its date raises the task's priority."""
         return call("collection", "add_record", task_id, data)
 
@@ -66,7 +66,7 @@ class Warnings(MethodView):
     @blp.response(200, page_of(WarningSchema))
     @requires("collection.view")
     def get(self, args):
-        """預警: first overdue, DPD crossing 30, repeated late payments, GPS offline or removed, geofence exit,
+        """预警: first overdue, DPD crossing 30, repeated late payments, GPS offline or removed, geofence exit,
         customer blacklisted, LTV above the threshold; each with a level, an owner and a resolution."""
         return call("collection", "list_warnings", loan_id=args.get("loan_id"), level=args.get("level"),
                     status=args.get("status"), kind=args.get("kind"), page=args["page"],
@@ -79,7 +79,7 @@ class WarningResolve(MethodView):
     @blp.response(200, WarningSchema)
     @requires("collection.warning.resolve")
     def post(self, data, warning_id):
-        """預警處理: record what was done about the warning; `status: resolved`."""
+        """预警处理: record what was done about the warning; `status: resolved`."""
         return call("collection", "resolve_warning", warning_id, data)
 
 
@@ -90,7 +90,7 @@ class Classifications(MethodView):
     @blp.response(200, page_of(ClassificationSchema))
     @requires("collection.view")
     def get(self, args):
-        """五級分類: each loan's current grade (正常 / 關注 / 次級 / 可疑 / 損失), the floor its DPD and
+        """五级分类: each loan's current grade (正常 / 关注 / 次级 / 可疑 / 损失), the floor its DPD and
         restructuring allow, and the history of changes."""
         return call("collection", "list_classifications", loan_id=args.get("loan_id"), grade=args.get("grade"),
                     page=args["page"], page_size=args["page_size"])
@@ -102,7 +102,7 @@ class ClassificationAdjustments(MethodView):
     @blp.response(201, AdjustmentSchema)
     @requires("collection.classification.adjust")
     def post(self, data, loan_id):
-        """五級分類調整: ask for a manual grade, worse or better but never better than the DPD floor, with a
+        """五级分类调整: ask for a manual grade, worse or better but never better than the DPD floor, with a
         reason; a post-loan manager decides."""
         return call("collection", "request_adjustment", loan_id, data)
 

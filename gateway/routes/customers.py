@@ -1,4 +1,4 @@
-"""客戶管理 Customers: persons, enterprises, search, blacklist."""
+"""客户管理 Customers: persons, enterprises, search, blacklist."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -8,7 +8,7 @@ from gateway.schemas import (BlacklistListArgs, BlacklistSchema, CustomerListArg
                              EnterpriseSchema, PersonSchema, UnmaskArgs, page_of)
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1",
-                description="客戶管理 Customers: persons, enterprises, blacklist")
+                description="客户管理 Customers: persons, enterprises, blacklist")
 
 
 @blp.route("/customers/persons")
@@ -17,7 +17,7 @@ class Persons(MethodView):
     @blp.response(201, CustomerSchema)
     @requires("customer.manage")
     def post(self, data):
-        """Register a personal customer (個人客戶). 409 with `existing_id` if the ID number is known."""
+        """Register a personal customer (个人客户). 409 with `existing_id` if the ID number is known."""
         return call("customer", "create_person", data)
 
 
@@ -27,7 +27,7 @@ class Enterprises(MethodView):
     @blp.response(201, CustomerSchema)
     @requires("customer.manage")
     def post(self, data):
-        """Register an enterprise customer (企業(yè)客戶). 409 with `existing_id` if the USCC is known."""
+        """Register an enterprise customer (企业客户). 409 with `existing_id` if the USCC is known."""
         return call("customer", "create_enterprise", data)
 
 
@@ -59,7 +59,7 @@ class Blacklist(MethodView):
     @blp.response(200, page_of(BlacklistSchema))
     @requires("blacklist.view")
     def get(self, args):
-        """黑名單 Blacklist entries (active ones unless `active=false`)."""
+        """黑名单 Blacklist entries (active ones unless `active=false`)."""
         return call("customer", "list_blacklist", active=args["active"], page=args["page"],
                     page_size=args["page_size"])
 

@@ -1,4 +1,4 @@
-"""財務中心 Finance: journal entries, trial balance, ledgers (臺賬), the cash journal (資金日記賬), reports, exports."""
+"""财务中心 Finance: journal entries, trial balance, ledgers (台账), the cash journal (资金日记账), reports, exports."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,9 +11,9 @@ from gateway.schemas import (AccountSchema, AsOfArgs, BankAccountSchema, CashJou
                              TrialBalanceSchema, page_of)
 
 blp = Blueprint("finance", __name__, url_prefix="/api/v1/finance",
-                description="財務中心 Finance: books, ledgers, cash journal, reports; `format=xlsx` exports")
+                description="财务中心 Finance: books, ledgers, cash journal, reports; `format=xlsx` exports")
 
-LEDGERS = {"disbursements": "放款臺賬", "repayments": "還款臺賬", "balances": "貸款余額臺賬", "overdue": "逾期臺賬"}
+LEDGERS = {"disbursements": "放款台账", "repayments": "还款台账", "balances": "贷款余额台账", "overdue": "逾期台账"}
 EXPORT_PAGE = 5000
 
 
@@ -60,7 +60,7 @@ class JournalEntries(MethodView):
     @blp.response(200, page_of(JournalEntrySchema))
     @requires("finance.view")
     def get(self, args):
-        """記賬憑證, newest first: each balanced, with its source event."""
+        """记账凭证, newest first: each balanced, with its source event."""
         return call("finance", "list_entries", loan_id=args.get("loan_id"), date_from=_iso(args.get("date_from")),
                     date_to=_iso(args.get("date_to")), page=args["page"], page_size=args["page_size"])
 
@@ -80,7 +80,7 @@ class JournalEntryReverse(MethodView):
     @blp.response(201, JournalEntrySchema)
     @requires("finance.journal.reverse")
     def post(self, data, entry_id):
-        """紅字沖銷: a new entry with the sides swapped (entries are never changed); 409 if already reversed."""
+        """红字冲销: a new entry with the sides swapped (entries are never changed); 409 if already reversed."""
         return call("finance", "reverse_entry", entry_id, data)
 
 
@@ -90,7 +90,7 @@ class TrialBalance(MethodView):
     @blp.response(200, TrialBalanceSchema)
     @requires("finance.view")
     def get(self, args):
-        """試算平衡表 as of a date: total debits equal total credits."""
+        """试算平衡表 as of a date: total debits equal total credits."""
         return call("finance", "trial_balance", as_of=_iso(args.get("as_of")))
 
 
@@ -101,7 +101,7 @@ class Ledger(MethodView):
     @blp.doc(responses=or_xlsx(LedgerSchema))
     @requires("finance.view")
     def get(self, args, kind):
-        """臺賬: disbursements and repayments between `from` and `to`; balances and overdue (by DPD bucket) as
+        """台账: disbursements and repayments between `from` and `to`; balances and overdue (by DPD bucket) as
         of `as_of`. `format=xlsx` (permission `finance.export`) exports all rows with Chinese headers."""
         def fetch(page, page_size=None):
             return call("finance", "ledger", kind, date_from=_iso(args.get("date_from")),
@@ -119,13 +119,13 @@ class CashJournal(MethodView):
     @blp.doc(responses=or_xlsx(CashJournalSchema))
     @requires("finance.view")
     def get(self, args):
-        """資金日記賬 of a bank account: every movement with counterparty, voucher and running balance."""
+        """资金日记账 of a bank account: every movement with counterparty, voucher and running balance."""
         def fetch(page):
             return call("finance", "cash_journal", account=args.get("account"),
                         date_from=_iso(args.get("date_from")), date_to=_iso(args.get("date_to")), page=page,
                         page_size=EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"])
         if args["format"] == "xlsx":
-            return _export("資金日記賬", "資金日記賬", fetch)
+            return _export("资金日记账", "资金日记账", fetch)
         return fetch(args["page"])
 
 
@@ -135,7 +135,7 @@ class Portfolio(MethodView):
     @blp.response(200, PortfolioSchema)
     @requires("finance.view")
     def get(self, args):
-        """資產質量: outstanding principal by five-level grade, provisions required and booked, PAR30."""
+        """资产质量: outstanding principal by five-level grade, provisions required and booked, PAR30."""
         return call("finance", "portfolio", as_of=_iso(args.get("as_of")))
 
 
@@ -159,7 +159,7 @@ class Accounts(MethodView):
     @blp.response(200, AccountSchema(many=True))
     @requires("finance.view")
     def get(self):
-        """會計科目 The chart of accounts."""
+        """会计科目 The chart of accounts."""
         return call("finance", "list_accounts")
 
     @blp.arguments(AccountSchema)
@@ -192,5 +192,5 @@ class Provisions(MethodView):
     @blp.response(200, ProvisionResultSchema)
     @requires("finance.manage")
     def post(self, data):
-        """計提撥備 at a month end: the change in required provision (DOMAIN.md rates by grade) in one entry."""
+        """计提拨备 at a month end: the change in required provision (DOMAIN.md rates by grade) in one entry."""
         return call("finance", "run_provisions", data)

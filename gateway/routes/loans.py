@@ -1,5 +1,5 @@
-"""業務中心 Loans: products, the repayment calculator, credit lines (授信), applications through investigation and
-approval, contracts (簽約) and reviewed disbursement (放款登記 / 放款復核)."""
+"""业务中心 Loans: products, the repayment calculator, credit lines (授信), applications through investigation and
+approval, contracts (签约) and reviewed disbursement (放款登记 / 放款复核)."""
 import uuid
 
 from flask import request
@@ -17,7 +17,7 @@ from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestS
 from services.common.errors import field_error
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1",
-                description="業務中心 Loans: products, calculator, credit lines, applications, contracts, disbursement")
+                description="业务中心 Loans: products, calculator, credit lines, applications, contracts, disbursement")
 
 def idempotency_key():
     """The client's `Idempotency-Key`, or a fresh one of the gateway's own: every money-moving command reaches the
@@ -47,7 +47,7 @@ class Calculator(MethodView):
     @blp.response(200, ScheduleSchema)
     @requires("loan.calculate")
     def post(self, data):
-        """還款試算: the schedule and APR of a loan, without side effects."""
+        """还款试算: the schedule and APR of a loan, without side effects."""
         return call("loan", "calculate_schedule", data)
 
 
@@ -58,7 +58,7 @@ class Products(MethodView):
     @blp.response(200, page_of(ProductSchema))
     @requires("loan.view")
     def get(self, args):
-        """Loan products (貸款產品) with their APR."""
+        """Loan products (贷款产品) with their APR."""
         return call("loan", "list_products", active=args.get("active"), page=args["page"],
                     page_size=args["page_size"])
 
@@ -150,7 +150,7 @@ class Applications(MethodView):
     @blp.response(201, ApplicationSchema)
     @requires("loan.apply")
     def post(self, data):
-        """Submit an application (貸款申請). 422 with a `code` when a rule refuses it: CUSTOMER_BLACKLISTED,
+        """Submit an application (贷款申请). 422 with a `code` when a rule refuses it: CUSTOMER_BLACKLISTED,
         AMOUNT_OUT_OF_RANGE, TERM_OUT_OF_RANGE, VALUATION_NOT_CURRENT, LTV_EXCEEDED, VEHICLE_NOT_OWNED,
         VEHICLE_ALREADY_PLEDGED, CREDIT_LINE_INSUFFICIENT, ..."""
         return call("loan", "submit_application", data)
@@ -171,7 +171,7 @@ class Investigation(MethodView):
     @blp.response(200, ApplicationSchema)
     @requires("loan.investigate")
     def post(self, data, application_id):
-        """貸前調查 by someone other than the submitting officer; `status: investigated`."""
+        """贷前调查 by someone other than the submitting officer; `status: investigated`."""
         return call("loan", "investigate", application_id, data)
 
 
@@ -181,7 +181,7 @@ class Decision(MethodView):
     @blp.response(200, ApplicationSchema)
     @requires("loan.approve.first", "loan.approve.second")
     def post(self, data, application_id):
-        """審批: the first decision (risk reviewer, `loan.approve.first`), then above the threshold (default
+        """审批: the first decision (risk reviewer, `loan.approve.first`), then above the threshold (default
         300,000.00) a second (approver, `loan.approve.second`). Nobody decides on what they submitted or
         investigated (403 `SEGREGATION_OF_DUTIES`)."""
         return call("loan", "decide", application_id, data)
@@ -203,7 +203,7 @@ class Contract(MethodView):
     @blp.response(201, LoanSchema)
     @requires("loan.contract.sign")
     def post(self, data, application_id):
-        """簽約: creates the loan (contract number, `status: signed`, schedule preview). 422
+        """签约: creates the loan (contract number, `status: signed`, schedule preview). 422
         `INTEREST_CAP_EXCEEDED` if the APR is above 4 × the one-year LPR on `signed_on` without an override."""
         return call("loan", "sign_contract", application_id, data)
 
@@ -234,7 +234,7 @@ class LoanSchedule(MethodView):
     @blp.response(200, LoanScheduleSchema)
     @requires("loan.view")
     def get(self, loan_id):
-        """還款計劃: a preview while signed, fixed from the disbursement date once paid out."""
+        """还款计划: a preview while signed, fixed from the disbursement date once paid out."""
         return call("loan", "get_schedule", loan_id)
 
 
@@ -245,7 +245,7 @@ class DisbursementRegistration(MethodView):
     @idempotent()
     @requires("loan.disbursement.register")
     def post(self, data, loan_id):
-        """放款登記 by a finance clerk: `status: pending_review`. 422 `DISBURSEMENT_AMOUNT_MISMATCH` unless the
+        """放款登记 by a finance clerk: `status: pending_review`. 422 `DISBURSEMENT_AMOUNT_MISMATCH` unless the
         amount is the principal less the deducted fees."""
         return call("loan", "register_disbursement", loan_id, data, idempotency_key=idempotency_key())
 
@@ -257,7 +257,7 @@ class DisbursementReview(MethodView):
     @idempotent()
     @requires("loan.disbursement.review")
     def post(self, data, loan_id):
-        """放款復核 by a different user. Approval (`voucher_no`, `disbursed_on`) makes the loan `active`, fixes the
+        """放款复核 by a different user. Approval (`voucher_no`, `disbursed_on`) makes the loan `active`, fixes the
         schedule from `disbursed_on` and publishes `loan.disbursed`; a rejection returns to registration."""
         return call("loan", "review_disbursement", loan_id, data, idempotency_key=idempotency_key())
 
@@ -269,7 +269,7 @@ class Repayments(MethodView):
     @idempotent()
     @requires("loan.repayment.record")
     def post(self, data, loan_id):
-        """還款登記: returns the allocation (fees, penalty, interest, principal by installment; the rest held as an
+        """还款登记: returns the allocation (fees, penalty, interest, principal by installment; the rest held as an
         advance). 422 `OVERPAYMENT` beyond everything the loan owes. A loan paid off is `settled`."""
         return call("loan", "record_repayment", loan_id, data, idempotency_key=idempotency_key())
 
@@ -277,7 +277,7 @@ class Repayments(MethodView):
     @blp.response(200, page_of(RepaymentSchema))
     @requires("loan.view")
     def get(self, args, loan_id):
-        """還款記錄, newest first: each with its voucher number and payer (to match the bank statement), its
+        """还款记录, newest first: each with its voucher number and payer (to match the bank statement), its
         status (`recorded` / `reversed`) and its latest reversal request."""
         return call("loan", "list_repayments", loan_id, page=args["page"], page_size=args["page_size"])
 
@@ -290,7 +290,7 @@ class CloseOfBusiness(MethodView):
                                                           "shows the progress")
     @requires("loan.cob.run")
     def post(self, data):
-        """日終批處理: close every business date up to `business_date`: advances applied, overdue installments, DPD,
+        """日终批处理: close every business date up to `business_date`: advances applied, overdue installments, DPD,
         penalty interest (after grace), and their events. 200 when closed within the call; 202 when more dates
         remain, which the loan service's replicas go on closing. Running a closed date again changes nothing;
         409 for a date before the last one closed."""
@@ -310,7 +310,7 @@ class PrepaymentQuote(MethodView):
     @blp.response(200, PrepaymentQuoteSchema)
     @requires("loan.view")
     def post(self, data, loan_id):
-        """提前還款試算: principal repaid + interest accrued on it since the last due date + prepayment fee (less
+        """提前还款试算: principal repaid + interest accrued on it since the last due date + prepayment fee (less
         any advance held); in part, also the schedule it leaves. Changes nothing. 422 `INSTALLMENTS_DUE` while
         anything due is unpaid."""
         return call("loan", "quote_prepayment", loan_id, data)
@@ -323,7 +323,7 @@ class Prepayments(MethodView):
     @idempotent()
     @requires("loan.repayment.record")
     def post(self, data, loan_id):
-        """提前還款 at the quoted figure: in full the loan is settled (`loan.prepaid`, `loan.settled`); in part
+        """提前还款 at the quoted figure: in full the loan is settled (`loan.prepaid`, `loan.settled`); in part
         the schedule is rebuilt by `mode` (`loan.prepaid`)."""
         return call("loan", "prepay", loan_id, data, idempotency_key=idempotency_key())
 
@@ -335,7 +335,7 @@ class Extensions(MethodView):
     @requires("loan.servicing.request")
     def post(self, data, loan_id):
         """展期: ask for `extra_months` more, before maturity and with nothing overdue. Cumulative limits of
-        《貸款通則》 art. 12 (422 `EXTENSION_LIMIT` with `max_months`); an approver decides."""
+        《贷款通则》 art. 12 (422 `EXTENSION_LIMIT` with `max_months`); an approver decides."""
         return call("loan", "request_extension", loan_id, data)
 
     @blp.response(200, ExtensionSchema(many=True))
@@ -364,7 +364,7 @@ class Transfers(MethodView):
     @blp.response(201, TransferSchema)
     @requires("loan.servicing.request")
     def post(self, data, loan_id):
-        """債務轉讓: ask to make another customer the borrower. 422 `CUSTOMER_BLACKLISTED` when the new borrower
+        """债务转让: ask to make another customer the borrower. 422 `CUSTOMER_BLACKLISTED` when the new borrower
         fails the application checks; an approver decides."""
         return call("loan", "request_transfer", loan_id, data)
 

@@ -8,7 +8,7 @@ from gateway.auth import public
 from gateway.problems import CONTENT_TYPE as PROBLEM
 
 DOCS_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>車貸管理系統(tǒng) API</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>车贷管理系统 API</title>
 <link rel="stylesheet" href="/api/docs/static/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>

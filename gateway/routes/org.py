@@ -1,4 +1,4 @@
-"""Organisation (組織架構(gòu)): departments, positions, permissions, roles, employees."""
+"""Organisation (组织架构): departments, positions, permissions, roles, employees."""
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -10,7 +10,7 @@ from gateway.schemas import (DepartmentSchema, EmployeeGetArgs, EmployeeListArgs
                              page_of)
 
 blp = Blueprint("org", __name__, url_prefix="/api/v1",
-                description="組織架構(gòu) Organisation: departments, positions, roles, employees")
+                description="组织架构 Organisation: departments, positions, roles, employees")
 
 
 @blp.route("/departments")
@@ -19,7 +19,7 @@ class Departments(MethodView):
     @blp.response(200, page_of(DepartmentSchema))
     @requires("org.departments.view")
     def get(self, args):
-        """部門 Departments: the flat list of the tree, each with its `parent_id`."""
+        """部门 Departments: the flat list of the tree, each with its `parent_id`."""
         return call("org", "list_departments", args["page"], args["page_size"])
 
     @blp.arguments(DepartmentSchema)
@@ -36,7 +36,7 @@ class Positions(MethodView):
     @blp.response(200, page_of(PositionSchema))
     @requires("org.positions.view")
     def get(self, args):
-        """職務(wù) Positions."""
+        """职务 Positions."""
         return call("org", "list_positions", args["page"], args["page_size"])
 
     @blp.arguments(PositionSchema)
@@ -52,7 +52,7 @@ class Permissions(MethodView):
     @blp.response(200, PermissionSchema(many=True))
     @requires("org.roles.view")
     def get(self):
-        """權(quán)限目錄 The permission catalogue."""
+        """权限目录 The permission catalogue."""
         return call("org", "list_permissions")
 
 
@@ -91,7 +91,7 @@ class Employees(MethodView):
     @blp.response(200, page_of(EmployeeSchema))
     @requires("org.employees.view")
     def get(self, args):
-        """員工 Employees within the caller's data scope."""
+        """员工 Employees within the caller's data scope."""
         return call("org", "list_employees", args["page"], args["page_size"],
                     department_id=args.get("department_id"), status=args.get("status"))
 

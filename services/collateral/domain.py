@@ -43,11 +43,11 @@ def vin_problem(vin):
 
 
 # -- plate numbers (GA 36-2018) --------------------------------------------------------------------
-PROVINCES = "京津滬渝冀豫云遼黑湘皖魯新蘇浙贛鄂桂甘晉蒙陜吉閩貴粵青藏川寧瓊"
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陜吉闽贵粤青藏川宁琼"
 _SERIAL = "[A-HJ-NP-Z0-9]"  # I and O are never issued: they read as 1 and 0
 _PLATE = re.compile(
     rf"^[{PROVINCES}][A-HJ-NP-Z]"
-    rf"(?:{_SERIAL}{{4}}[A-HJ-NP-Z0-9掛學警]"          # ordinary: five characters (the last may be 掛/學/警)
+    rf"(?:{_SERIAL}{{4}}[A-HJ-NP-Z0-9挂学警]"          # ordinary: five characters (the last may be 挂/学/警)
     rf"|[DF][A-HJ-NP-Z0-9][0-9]{{4}}"                   # new energy, small car: D/F + 5
     rf"|[0-9]{{5}}[DF])$")                               # new energy, large vehicle: 5 digits + D/F
 
@@ -59,7 +59,7 @@ def normalize_plate(raw):
 def plate_problem(plate):
     if not _PLATE.match(plate):
         return ("a plate number is a province character, a letter and 5 characters (6 for new-energy "
-                "plates, which start or end with D or F), e.g. 京A12345 or 粵BD12345")
+                "plates, which start or end with D or F), e.g. 京A12345 or 粤BD12345")
     return None
 
 
@@ -79,13 +79,13 @@ def imei_problem(imei):
     return None
 
 
-ALERT_KINDS = {"offline": "離線", "removed": "設(shè)備拆除", "geofence_exit": "駛出電子圍欄"}
+ALERT_KINDS = {"offline": "离线", "removed": "设备拆除", "geofence_exit": "驶出电子围栏"}
 
 
-# -- valuation (車輛評估) -------------------------------------------------------------------------
+# -- valuation (车辆评估) -------------------------------------------------------------------------
 VALUATION_MAX_AGE_DAYS = 90
-VALUATION_STATUSES = {"submitted": "待復(fù)核", "approved": "已通過", "rejected": "已退回"}
-METHODS = {"market": "市場法", "replacement_cost": "重置成本法", "income": "收益法", "comprehensive": "綜合評估"}
+VALUATION_STATUSES = {"submitted": "待复核", "approved": "已通过", "rejected": "已退回"}
+METHODS = {"market": "市场法", "replacement_cost": "重置成本法", "income": "收益法", "comprehensive": "综合评估"}
 
 
 def review_problem(valuation_status, submitted_by, reviewer_id):
@@ -123,13 +123,13 @@ class TaskKind:
 
 
 TASK_KINDS = {kind.code: kind for kind in (
-    TaskKind("gps_install", "GPS安裝", 3),
-    TaskKind("mortgage_registration", "抵押登記", 15),
+    TaskKind("gps_install", "GPS安装", 3),
+    TaskKind("mortgage_registration", "抵押登记", 15),
     TaskKind("mortgage_release", "解押", 15),
     TaskKind("gps_removal", "GPS拆除", 30),
 )}
 GPS_KINDS = ("gps_install", "gps_removal")
-TASK_STATUSES = {"open": "待辦", "completed": "已完成", "cancelled": "已取消"}
+TASK_STATUSES = {"open": "待办", "completed": "已完成", "cancelled": "已取消"}
 
 # Opened for the loan's vehicle when the loan service publishes these events.
 OPENED_BY = {

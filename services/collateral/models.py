@@ -38,7 +38,7 @@ class OwnerChange(Base):
 
 
 class Valuation(Base):
-    """車輛評估: submitted by an appraiser, approved or rejected by another user; never edited."""
+    """车辆评估: submitted by an appraiser, approved or rejected by another user; never edited."""
     __tablename__ = "valuation"
     id = Column(String(36), primary_key=True, default=new_id)
     vehicle_id = Column(String(36), ForeignKey("vehicle.id"), nullable=False)

@@ -87,7 +87,7 @@ class CollateralService(ServiceBase):
                                     Vehicle.model.contains(needle, autoescape=True)))
         return paginate(self.uow.session, query, page, page_size, self._dump_vehicle)
 
-    # -- valuation (車輛評估) -----------------------------------------------------------------
+    # -- valuation (车辆评估) -----------------------------------------------------------------
     @rpc
     def submit_valuation(self, vehicle_id, data):
         data = load(ValuationIn(), data)
@@ -189,7 +189,7 @@ class CollateralService(ServiceBase):
         pledge = self._pledge_of(data["loan_id"])
         pledge.status, pledge.settled_on = "settled", event.business_day
         for task in self._tasks(pledge.loan_id, domain.CANCELLED_BY_SETTLEMENT, status="open"):
-            task.status, task.note = "cancelled", "貸款已結(jié)清 loan settled before the task was done"
+            task.status, task.note = "cancelled", "贷款已结清 loan settled before the task was done"
         self._open_tasks("settled", pledge, event)
 
     @subscribe("loan.transferred")

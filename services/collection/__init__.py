@@ -1,1 +1,1 @@
-"""貸后管理 Post-loan: collection tasks, early warnings, five-level classification."""
+"""贷后管理 Post-loan: collection tasks, early warnings, five-level classification."""

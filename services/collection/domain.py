@@ -1,4 +1,4 @@
-"""貸后 Post-loan rules (DOMAIN.md § Post-loan): five-level classification, collection stages and promises,
+"""贷后 Post-loan rules (DOMAIN.md § Post-loan): five-level classification, collection stages and promises,
 round-robin assignment and the early-warning rules. Plain Python, Decimal for money."""
 import datetime as dt
 from dataclasses import dataclass
@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from services.common.clock import add_months
 
-# -- five-level classification (五級分類) -------------------------------------------------------------
-GRADES = {"normal": "正常", "special_mention": "關注", "substandard": "次級", "doubtful": "可疑", "loss": "損失"}
+# -- five-level classification (五级分类) -------------------------------------------------------------
+GRADES = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
 ORDER = tuple(GRADES)  # best to worst
-# 《商業銀行金融資產風險分類辦法》 (2023): > 90 days at least substandard, > 270 doubtful, > 360 loss
+# 《商业银行金融资产风险分类办法》 (2023): > 90 days at least substandard, > 270 doubtful, > 360 loss
 DEFAULT_THRESHOLDS = (90, 270, 360)
 # Restructured: at least special mention for two repayment periods and one year. Every product repays monthly,
 # so the year is the longer of the two.
@@ -71,8 +71,8 @@ def check_adjustment(grade, floor):
 
 
 # -- collection (催收) -------------------------------------------------------------------------------------
-STAGES = {"call_sms": "電催/短信", "visit": "外訪", "legal": "法務/收車"}
-CHANNELS = {"call": "電話", "sms": "短信", "visit": "外訪", "letter": "函件"}
+STAGES = {"call_sms": "电催/短信", "visit": "外访", "legal": "法务/收车"}
+CHANNELS = {"call": "电话", "sms": "短信", "visit": "外访", "letter": "函件"}
 
 
 def stage_for(dpd):
@@ -105,7 +105,7 @@ def next_collector(collectors, last=None):
 
 @dataclass(frozen=True)
 class Promise:
-    """承諾還款: an amount by a date; kept when what is paid by then reaches it, broken once the date passed."""
+    """承诺还款: an amount by a date; kept when what is paid by then reaches it, broken once the date passed."""
     amount: Decimal
     promised_on: dt.date
 
@@ -115,15 +115,15 @@ class Promise:
         return "broken" if business_date > self.promised_on else "pending"
 
 
-# -- early warnings (預警) ----------------------------------------------------------------------------------
+# -- early warnings (预警) ----------------------------------------------------------------------------------
 WARNINGS = {
     "first_overdue": ("首次逾期", "low"),
-    "dpd_over_30": ("逾期超過30天", "high"),
+    "dpd_over_30": ("逾期超过30天", "high"),
     "repeated_late": ("近6期逾期2次及以上", "medium"),
-    "gps_offline": ("GPS離線", "medium"),
-    "gps_removed": ("GPS設備被拆除", "high"),
-    "geofence_exit": ("車輛駛出電子圍欄", "medium"),
-    "customer_blacklisted": ("借款人被列入黑名單", "high"),
+    "gps_offline": ("GPS离线", "medium"),
+    "gps_removed": ("GPS设备被拆除", "high"),
+    "geofence_exit": ("车辆驶出电子围栏", "medium"),
+    "customer_blacklisted": ("借款人被列入黑名单", "high"),
     "ltv_high": ("重估后抵押率超限", "medium"),
 }
 LEVELS = {"low": "低", "medium": "中", "high": "高"}

@@ -12,7 +12,7 @@ class Base(DeclarativeBase):
 
 
 class LoanFile(Base):
-    """貸后檔案: what post-loan knows of a loan, kept from the loan service's events."""
+    """贷后档案: what post-loan knows of a loan, kept from the loan service's events."""
     __tablename__ = "loan_file"
     loan_id = Column(String(36), primary_key=True)
     contract_no = Column(String(40))
@@ -37,7 +37,7 @@ class LoanFile(Base):
 
 
 class CollectionTask(Base):
-    """催收任務: one open per loan, assigned to a collector of the loan's department."""
+    """催收任务: one open per loan, assigned to a collector of the loan's department."""
     __tablename__ = "collection_task"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan_file.loan_id"), nullable=False, index=True)
@@ -63,7 +63,7 @@ class CollectionTask(Base):
 
 
 class CollectionRecord(Base):
-    """催收記錄: a contact, its result, and any promise to pay."""
+    """催收记录: a contact, its result, and any promise to pay."""
     __tablename__ = "collection_record"
     id = Column(String(36), primary_key=True, default=new_id)
     task_id = Column(String(36), ForeignKey("collection_task.id"), nullable=False, index=True)
@@ -83,7 +83,7 @@ class AssignmentCursor(Base):
 
 
 class RiskWarning(Base):
-    """預警: a risk signal on a loan, with its level, owner and resolution; one open per loan and kind."""
+    """预警: a risk signal on a loan, with its level, owner and resolution; one open per loan and kind."""
     __tablename__ = "warning"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan_file.loan_id"), nullable=False, index=True)
@@ -106,7 +106,7 @@ class RiskWarning(Base):
 
 
 class GradeChange(Base):
-    """五級分類 history: every grade a loan had, automatic or manual, from when."""
+    """五级分类 history: every grade a loan had, automatic or manual, from when."""
     __tablename__ = "grade_change"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan_file.loan_id"), nullable=False, index=True)

@@ -1,4 +1,4 @@
-"""Nameko entrypoints of the collection service (貸后): it keeps a file of every loan from the loan service's
+"""Nameko entrypoints of the collection service (贷后): it keeps a file of every loan from the loan service's
 events, opens and closes collection tasks, raises early warnings and grades every loan in the five regulatory
 classes, publishing `collection.classification_changed`. The rules live in `services/collection/domain.py`."""
 import datetime as dt
@@ -149,7 +149,7 @@ class CollectionService(ServiceBase):
         data = load(CustomerBlacklisted(), event.payload)
         for loan in self.uow.session.scalars(select(LoanFile).where(
                 LoanFile.customer_id == data["customer_id"], LoanFile.status == "active")):
-            self._warn(loan, "customer_blacklisted", f"借款人被列入黑名單: {data['reason'] or ''}".strip(": "),
+            self._warn(loan, "customer_blacklisted", f"借款人被列入黑名单: {data['reason'] or ''}".strip(": "),
                        event.business_day, event)
 
     @subscribe("collateral.gps_alert")
@@ -229,7 +229,7 @@ class CollectionService(ServiceBase):
 
     @rpc
     def add_record(self, task_id, data):
-        """催收記錄: a contact and its result; a promise to pay sets the task's next date to it."""
+        """催收记录: a contact and its result; a promise to pay sets the task's next date to it."""
         data = load(RecordIn(), data)
         if (data["promised_amount"] is None) != (data["promised_on"] is None):
             raise field_error("promised_on" if data["promised_on"] is None else "promised_amount",
@@ -253,7 +253,7 @@ class CollectionService(ServiceBase):
         self.uow.audit("add_collection_record", "collection_task", task.id, {"channel": data["channel"]})
         return self._dump_record(record)
 
-    # -- warnings (預警) -------------------------------------------------------------------------
+    # -- warnings (预警) -------------------------------------------------------------------------
     @rpc
     def list_warnings(self, loan_id=None, level=None, status=None, kind=None, page=1, page_size=20):
         query = scoped(select(RiskWarning), self.uow.actor, RiskWarning.department_id, RiskWarning.owner_id)
@@ -277,7 +277,7 @@ class CollectionService(ServiceBase):
         self.uow.audit("resolve_warning", "warning", warning.id, data)
         return self._dump_warning(warning, {})
 
-    # -- five-level classification (五級分類) -----------------------------------------------------
+    # -- five-level classification (五级分类) -----------------------------------------------------
     @rpc
     def list_classifications(self, loan_id=None, grade=None, page=1, page_size=20):
         query = scoped(select(LoanFile), self.uow.actor, LoanFile.department_id, LoanFile.officer_id)
@@ -514,7 +514,7 @@ class CollectionService(ServiceBase):
         return {"id": task.id, "loan_id": task.loan_id, "contract_no": loan.contract_no,
                 "customer_id": loan.customer_id, "customer_name": loan.customer_name,
                 "department_id": task.department_id, "assignee_id": task.assignee_id, "status": task.status,
-                "status_label": {"open": "處理中", "closed": "已關閉"}[task.status], "stage": task.stage,
+                "status_label": {"open": "处理中", "closed": "已关闭"}[task.status], "stage": task.stage,
                 "stage_label": domain.STAGES[task.stage], "priority": task.priority, "dpd": task.dpd,
                 "outstanding_principal": money(loan.outstanding_principal), "opened_on": iso(task.opened_on),
                 "closed_on": iso(task.closed_on), "close_reason": task.close_reason, "due_on": iso(task.due_on),

@@ -1,4 +1,4 @@
-"""Data scope (數據權限) in queries: what an actor may list, by an object's department and owner."""
+"""Data scope (数据权限) in queries: what an actor may list, by an object's department and owner."""
 from sqlalchemy import false, or_
 
 

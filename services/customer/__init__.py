@@ -1,1 +1,1 @@
-"""Customer service (客戶管理): persons, enterprises, blacklist, loan history and credit status."""
+"""Customer service (客户管理): persons, enterprises, blacklist, loan history and credit status."""

@@ -38,7 +38,7 @@ class Customer(Base):
 
 
 class BlacklistEntry(Base):
-    """黑名單: by customer, or by a bare ID number / USCC of someone not (yet) a customer."""
+    """黑名单: by customer, or by a bare ID number / USCC of someone not (yet) a customer."""
     __tablename__ = "blacklist_entry"
     id = Column(String(36), primary_key=True, default=new_id)
     customer_id = Column(String(36), ForeignKey("customer.id"))

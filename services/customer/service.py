@@ -209,7 +209,7 @@ class CustomerService(ServiceBase):
 
     @subscribe("loan.transferred")
     def on_loan_transferred(self, event):
-        """債務轉讓: the loan is now the new borrower's; it leaves the previous borrower's history."""
+        """债务转让: the loan is now the new borrower's; it leaves the previous borrower's history."""
         data = load(LoanTransferred(), event.payload)
         self._history(data["loan_id"], data["customer_id"]).customer_id = data["customer_id"]
 

@@ -1,1 +1,1 @@
-"""財務中心 Finance service: double-entry books posted from loan events, ledgers, cash journal, reports."""
+"""财务中心 Finance service: double-entry books posted from loan events, ledgers, cash journal, reports."""

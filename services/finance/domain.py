@@ -1,4 +1,4 @@
-"""財務 Accounting rules (DOMAIN.md § Accounting): the chart, balanced journal entries built from loan events,
+"""财务 Accounting rules (DOMAIN.md § Accounting): the chart, balanced journal entries built from loan events,
 reversals, provisions, and the figures the ledgers and reports show. Plain Python, `Decimal` only."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -8,25 +8,25 @@ FEN = Decimal("0.01")
 
 # code: (name, kind, normal side). A contra account's normal side is the opposite of its kind's.
 DEFAULT_CHART = {
-    "1002": ("銀行存款", "asset", "debit"),
-    "1301": ("貸款本金", "asset", "debit"),
-    "1302": ("應收利息", "asset", "debit"),
-    "1303": ("應收罰息", "asset", "debit"),
-    "1304": ("貸款損失準備", "asset", "credit"),  # contra-asset
-    "2241": ("預收款", "liability", "credit"),
+    "1002": ("银行存款", "asset", "debit"),
+    "1301": ("贷款本金", "asset", "debit"),
+    "1302": ("应收利息", "asset", "debit"),
+    "1303": ("应收罚息", "asset", "debit"),
+    "1304": ("贷款损失准备", "asset", "credit"),  # contra-asset
+    "2241": ("预收款", "liability", "credit"),
     "6011": ("利息收入", "income", "credit"),
-    "6012": ("罰息收入", "income", "credit"),
-    "6021": ("手續費收入", "income", "credit"),
-    "6701": ("撥備支出", "expense", "debit"),
+    "6012": ("罚息收入", "income", "credit"),
+    "6021": ("手续费收入", "income", "credit"),
+    "6701": ("拨备支出", "expense", "debit"),
 }
 KINDS = ("asset", "liability", "equity", "income", "expense")
 BANK, PRINCIPAL, PROVISION, ADVANCE = "1002", "1301", "1304", "2241"
 INTEREST_INCOME, PENALTY_INCOME, FEE_INCOME, PROVISION_EXPENSE = "6011", "6012", "6021", "6701"
 
-# 《銀行貸款損失準備計提指引》 default rates of outstanding principal, by five-level grade.
+# 《银行贷款损失准备计提指引》 default rates of outstanding principal, by five-level grade.
 PROVISION_RATES = {"normal": Decimal("0.01"), "special_mention": Decimal("0.02"), "substandard": Decimal("0.25"),
                    "doubtful": Decimal("0.50"), "loss": Decimal("1.00")}
-GRADE_LABELS = {"normal": "正常", "special_mention": "關注", "substandard": "次級", "doubtful": "可疑", "loss": "損失"}
+GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
 DPD_BUCKETS = ((1, 30, "M1 (1-30)"), (31, 60, "M2 (31-60)"), (61, 90, "M3 (61-90)"), (91, 180, "M4-M6 (91-180)"),
                (181, None, "M6+ (>180)"))
 
@@ -78,8 +78,8 @@ def disbursement(principal, net_amount, fees_total):
                             Line(FEE_INCOME, credit=fees_total)], cash=(("out", net_amount),))
 
 
-def repayment(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, advance=ZERO, memo="還款"):
-    """還款: Dr 1002 received / Cr 1301, 6011, 6012, 6021, 2241 as the loan service allocated it (cash basis:
+def repayment(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, advance=ZERO, memo="还款"):
+    """还款: Dr 1002 received / Cr 1301, 6011, 6012, 6021, 2241 as the loan service allocated it (cash basis:
     interest and penalty are income when received)."""
     amount = fen(amount)
     return balanced(memo, [Line(BANK, debit=amount), Line(PRINCIPAL, credit=fen(principal)),
@@ -89,37 +89,37 @@ def repayment(amount, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, ad
 
 
 def advance_applied(principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO):
-    """預收款沖抵: the advance held pays installments now due. Dr 2241 / Cr 1301, 6011, 6012, 6021; no cash moves
+    """预收款冲抵: the advance held pays installments now due. Dr 2241 / Cr 1301, 6011, 6012, 6021; no cash moves
     (the money came in with the repayment that left the advance)."""
     parts = [Line(PRINCIPAL, credit=fen(principal)), Line(INTEREST_INCOME, credit=fen(interest)),
              Line(PENALTY_INCOME, credit=fen(penalty)), Line(FEE_INCOME, credit=fen(fees))]
-    return balanced("預收款沖抵", [Line(ADVANCE, debit=sum((line.credit for line in parts), ZERO)), *parts])
+    return balanced("预收款冲抵", [Line(ADVANCE, debit=sum((line.credit for line in parts), ZERO)), *parts])
 
 
 def prepayment(amount, principal, interest=ZERO, fee=ZERO, advance_used=ZERO):
-    """提前還款: Dr 1002 received (and Dr 2241 the advance it used up) / Cr 1301 principal prepaid, Cr 6011 accrued
+    """提前还款: Dr 1002 received (and Dr 2241 the advance it used up) / Cr 1301 principal prepaid, Cr 6011 accrued
     interest, Cr 6021 prepayment fee."""
     amount = fen(amount)
-    return balanced("提前還款", [Line(BANK, debit=amount), Line(ADVANCE, debit=fen(advance_used)),
+    return balanced("提前还款", [Line(BANK, debit=amount), Line(ADVANCE, debit=fen(advance_used)),
                                Line(PRINCIPAL, credit=fen(principal)), Line(INTEREST_INCOME, credit=fen(interest)),
                                Line(FEE_INCOME, credit=fen(fee))], cash=(("in", amount),) if amount else ())
 
 
 def provision_change(booked, required):
-    """撥備: the change in required provision; Dr 6701 / Cr 1304 when it grows, the reverse when it falls."""
+    """拨备: the change in required provision; Dr 6701 / Cr 1304 when it grows, the reverse when it falls."""
     change = fen(required) - fen(booked)
     if change == 0:
         return None
     if change > 0:
-        return balanced("計提貸款損失準備", [Line(PROVISION_EXPENSE, debit=change), Line(PROVISION, credit=change)])
-    return balanced("沖回貸款損失準備", [Line(PROVISION, debit=-change), Line(PROVISION_EXPENSE, credit=-change)])
+        return balanced("计提贷款损失准备", [Line(PROVISION_EXPENSE, debit=change), Line(PROVISION, credit=change)])
+    return balanced("冲回贷款损失准备", [Line(PROVISION, debit=-change), Line(PROVISION_EXPENSE, credit=-change)])
 
 
 def reversal(memo, lines, cash=()):
-    """紅字沖銷: the same lines with sides swapped; entries themselves are never changed or deleted."""
+    """红字冲销: the same lines with sides swapped; entries themselves are never changed or deleted."""
     flipped = [Line(line.account, debit=line.credit, credit=line.debit) for line in lines]
     opposite = {"in": "out", "out": "in"}
-    return balanced(f"沖銷: {memo}", flipped, cash=tuple((opposite[d], amount) for d, amount in cash))
+    return balanced(f"冲销: {memo}", flipped, cash=tuple((opposite[d], amount) for d, amount in cash))
 
 
 # -- figures ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ class Base(DeclarativeBase):
 
 
 class Account(Base):
-    """會計科目."""
+    """会计科目."""
     __tablename__ = "account"
     code = Column(String(10), primary_key=True)
     name = Column(String(100), nullable=False)
@@ -25,7 +25,7 @@ class Account(Base):
 
 
 class JournalEntry(Base):
-    """記賬憑證: balanced, never updated or deleted; a correction is a reversing entry."""
+    """记账凭证: balanced, never updated or deleted; a correction is a reversing entry."""
     __tablename__ = "journal_entry"
     id = Column(String(36), primary_key=True, default=new_id)
     posted_on = Column(Date, nullable=False, index=True)
@@ -55,7 +55,7 @@ class JournalLine(Base):
 
 
 class BankAccount(Base):
-    """The company's own bank accounts (銀行賬戶), each with its cash journal."""
+    """The company's own bank accounts (银行账户), each with its cash journal."""
     __tablename__ = "bank_account"
     id = Column(String(36), primary_key=True, default=new_id)
     code = Column(String(30), nullable=False, unique=True)
@@ -69,7 +69,7 @@ class BankAccount(Base):
 
 
 class CashMovement(Base):
-    """資金日記賬: one line per cash movement on a bank account; the running balance is summed in order."""
+    """资金日记账: one line per cash movement on a bank account; the running balance is summed in order."""
     __tablename__ = "cash_movement"
     id = Column(SEQ, primary_key=True, autoincrement=True)
     bank_account_id = Column(String(36), ForeignKey("bank_account.id"), nullable=False)
@@ -103,7 +103,7 @@ class LoanBook(Base):
 
 
 class ProvisionRun(Base):
-    """A provisioning run (計提撥備) as of a date: at most one per date."""
+    """A provisioning run (计提拨备) as of a date: at most one per date."""
     __tablename__ = "provision_run"
     as_of = Column(Date, primary_key=True)
     entry_id = Column(String(36), ForeignKey("journal_entry.id"))

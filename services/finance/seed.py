@@ -1,4 +1,4 @@
-"""First-start seeding: the default chart of accounts of DOMAIN.md and a default bank account (基本戶), so
+"""First-start seeding: the default chart of accounts of DOMAIN.md and a default bank account (基本户), so
 postings can start at once. Administrators extend both (`POST /finance/accounts`, `/finance/bank-accounts`)."""
 import logging
 
@@ -21,7 +21,7 @@ def seed(url):
             if code not in known:
                 session.add(Account(code=code, name=name, kind=kind, normal_side=normal_side, builtin=True))
         if session.scalars(select(BankAccount.id)).first() is None:
-            session.add(BankAccount(code="BASIC", name="基本存款賬戶", opening_balance=0, opened_on=clock.today(),
+            session.add(BankAccount(code="BASIC", name="基本存款账户", opening_balance=0, opened_on=clock.today(),
                                     is_default=True))
             log.info("seeded the chart of accounts and the default bank account")
     engine.dispose()

@@ -1,4 +1,4 @@
-"""Nameko entrypoints of the finance service (財務中心): postings from loan events, the books, ledgers, the
+"""Nameko entrypoints of the finance service (财务中心): postings from loan events, the books, ledgers, the
 cash journal and reports. The accounting rules live in `services/finance/domain.py`."""
 import datetime as dt
 from collections import defaultdict
@@ -33,20 +33,20 @@ POSTING_LAG = Histogram("carloan_finance_posting_lag_seconds", "From an event's 
 _KNOWN_ACCOUNTS = set()
 
 LEDGER_COLUMNS = {
-    "disbursements": [("posted_on", "放款日期"), ("contract_no", "合同編號"), ("customer_name", "客戶名稱"),
-                      ("principal", "放款本金"), ("fees", "扣收費用"), ("net_amount", "實付金額"),
-                      ("voucher_no", "憑證號"), ("entry_id", "記賬憑證")],
-    "repayments": [("posted_on", "還款日期"), ("contract_no", "合同編號"), ("customer_name", "客戶名稱"),
-                   ("amount", "實收金額"), ("principal", "本金"), ("interest", "利息"), ("penalty", "罰息"),
-                   ("fees", "費用"), ("advance", "預收"), ("source", "類型"), ("entry_id", "記賬憑證")],
-    "balances": [("contract_no", "合同編號"), ("customer_name", "客戶名稱"), ("disbursed_on", "放款日期"),
-                 ("principal", "放款本金"), ("outstanding_principal", "貸款余額"), ("classification", "五級分類"),
-                 ("dpd", "逾期天數")],
-    "overdue": [("bucket", "逾期區間"), ("contract_no", "合同編號"), ("customer_name", "客戶名稱"), ("dpd", "逾期天數"),
-                ("outstanding_principal", "貸款余額"), ("classification", "五級分類")],
+    "disbursements": [("posted_on", "放款日期"), ("contract_no", "合同编号"), ("customer_name", "客户名称"),
+                      ("principal", "放款本金"), ("fees", "扣收费用"), ("net_amount", "实付金额"),
+                      ("voucher_no", "凭证号"), ("entry_id", "记账凭证")],
+    "repayments": [("posted_on", "还款日期"), ("contract_no", "合同编号"), ("customer_name", "客户名称"),
+                   ("amount", "实收金额"), ("principal", "本金"), ("interest", "利息"), ("penalty", "罚息"),
+                   ("fees", "费用"), ("advance", "预收"), ("source", "类型"), ("entry_id", "记账凭证")],
+    "balances": [("contract_no", "合同编号"), ("customer_name", "客户名称"), ("disbursed_on", "放款日期"),
+                 ("principal", "放款本金"), ("outstanding_principal", "贷款余额"), ("classification", "五级分类"),
+                 ("dpd", "逾期天数")],
+    "overdue": [("bucket", "逾期区间"), ("contract_no", "合同编号"), ("customer_name", "客户名称"), ("dpd", "逾期天数"),
+                ("outstanding_principal", "贷款余额"), ("classification", "五级分类")],
 }
-CASH_COLUMNS = [("occurred_on", "日期"), ("bank_account", "賬戶"), ("summary", "摘要"), ("counterparty", "對方"),
-                ("voucher_no", "憑證號"), ("income", "收入"), ("expense", "支出"), ("balance", "余額")]
+CASH_COLUMNS = [("occurred_on", "日期"), ("bank_account", "账户"), ("summary", "摘要"), ("counterparty", "对方"),
+                ("voucher_no", "凭证号"), ("income", "收入"), ("expense", "支出"), ("balance", "余额")]
 
 
 def money(value):
@@ -89,7 +89,7 @@ class FinanceService(ServiceBase):
         entry = domain.repayment(data["amount"], **data["allocation"])
         self._post(entry, event, data["paid_on"] or event.business_day, book.loan_id,
                    counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
-                   summary=f"還款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
+                   summary=f"还款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
 
     @subscribe("loan.advance_applied")
     def on_advance_applied(self, event):
@@ -98,7 +98,7 @@ class FinanceService(ServiceBase):
         allocation = {k: v for k, v in data["allocation"].items() if k != "advance"}
         entry = domain.advance_applied(**allocation)
         self._post(entry, event, data["applied_on"] or event.business_day, book.loan_id,
-                   summary=f"預收款沖抵 {book.contract_no or book.loan_id}")
+                   summary=f"预收款冲抵 {book.contract_no or book.loan_id}")
 
     @subscribe("loan.prepaid")
     def on_prepaid(self, event):
@@ -108,7 +108,7 @@ class FinanceService(ServiceBase):
                                   data["advance_used"])
         self._post(entry, event, data["paid_on"] or event.business_day, book.loan_id,
                    counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
-                   summary=f"提前還款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
+                   summary=f"提前还款 {book.contract_no or book.loan_id}", bank_code=data["bank_account_code"])
 
     @subscribe("loan.dpd_changed")
     def on_dpd_changed(self, event):
@@ -189,7 +189,7 @@ class FinanceService(ServiceBase):
 
     @rpc
     def reverse_entry(self, entry_id, data):
-        """紅字沖銷: a new entry with every line's sides swapped, linked to the original."""
+        """红字冲销: a new entry with every line's sides swapped, linked to the original."""
         data = load(ReverseIn(), data)
         original = self.uow.session.get(JournalEntry, entry_id, with_for_update=True)
         if original is None or not self.uow.actor.can_see(department_id=original.department_id):
@@ -228,7 +228,7 @@ class FinanceService(ServiceBase):
         return self.uow.session.scalars(select(JournalEntry.id).where(JournalEntry.reverses_id == entry_id)).first()
 
     def _reverse(self, original, posted_on, reason, source_type, source_event_id):
-        """紅字沖銷 of `original`: every line's sides swapped, and its cash movements the other way."""
+        """红字冲销 of `original`: every line's sides swapped, and its cash movements the other way."""
         lines = [domain.Line(line.account_code, line.debit, line.credit)
                  for line in self._lines_of([original.id])[original.id]]
         movements = self.uow.session.scalars(select(CashMovement).where(CashMovement.entry_id == original.id)).all()
@@ -240,12 +240,12 @@ class FinanceService(ServiceBase):
                 bank_account_id=movement.bank_account_id, entry_id=reversing.id, occurred_on=posted_on,
                 direction="in" if movement.direction == "out" else "out", amount=movement.amount,
                 counterparty=movement.counterparty, voucher_no=movement.voucher_no,
-                summary=f"沖銷: {movement.summary}", loan_id=movement.loan_id))
+                summary=f"冲销: {movement.summary}", loan_id=movement.loan_id))
         return reversing
 
     @rpc
     def run_provisions(self, data):
-        """計提撥備 as of a date (month end): the change in required provision over every loan, one entry."""
+        """计提拨备 as of a date (month end): the change in required provision over every loan, one entry."""
         data = load(ProvisionRunIn(), data)
         as_of = data["as_of"]
         if self.uow.session.get(ProvisionRun, as_of):
@@ -290,7 +290,7 @@ class FinanceService(ServiceBase):
 
     @rpc
     def ledger(self, kind, date_from=None, date_to=None, as_of=None, page=1, page_size=20):
-        """臺賬: disbursements, repayments (between dates), balances and overdue (as of a date)."""
+        """台账: disbursements, repayments (between dates), balances and overdue (as of a date)."""
         if kind not in LEDGER_COLUMNS:
             raise NotFound("no such ledger", code="LEDGER_NOT_FOUND")
         start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
@@ -301,7 +301,7 @@ class FinanceService(ServiceBase):
 
     @rpc
     def cash_journal(self, account=None, date_from=None, date_to=None, page=1, page_size=20):
-        """資金日記賬 of one bank account (default: the default account), with the running balance."""
+        """资金日记账 of one bank account (default: the default account), with the running balance."""
         bank = self._bank(account)
         start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
         signed = case((CashMovement.direction == "in", CashMovement.amount), else_=-CashMovement.amount)
@@ -385,9 +385,9 @@ class FinanceService(ServiceBase):
                           "fee_income": money(m["6021"]), "total_income": money(income),
                           "provision_expense": money(m["6701"]), "net": money(income - m["6701"])})
         return {"from": start.isoformat(), "to": end.isoformat(), "items": items,
-                "columns": [["month", "月份"], ["interest_income", "利息收入"], ["penalty_income", "罰息收入"],
-                            ["fee_income", "手續費收入"], ["total_income", "收入合計"],
-                            ["provision_expense", "撥備支出"], ["net", "凈收入"]]}
+                "columns": [["month", "月份"], ["interest_income", "利息收入"], ["penalty_income", "罚息收入"],
+                            ["fee_income", "手续费收入"], ["total_income", "收入合计"],
+                            ["provision_expense", "拨备支出"], ["net", "净收入"]]}
 
     @rpc
     def record_export(self, data):
@@ -499,7 +499,7 @@ class FinanceService(ServiceBase):
         pairs = self._entries_with_books(("loan.repayment_received", "loan.prepaid", "loan.repayment_reversed"),
                                          start, end)
         sums = self._sums([entry.id for entry, _ in pairs])
-        sources = {"loan.prepaid": "提前還款", "loan.repayment_reversed": "还款冲正"}
+        sources = {"loan.prepaid": "提前还款", "loan.repayment_reversed": "还款冲正"}
         rows = []
         for entry, book in pairs:
             # (debit, credit) per account; a reversal's row shows the repayment's figures, negative
@@ -513,7 +513,7 @@ class FinanceService(ServiceBase):
                          "customer_name": book.customer_name, "amount": shown["1002"],
                          "principal": shown["1301"], "interest": shown["6011"], "penalty": shown["6012"],
                          "fees": shown["6021"], "advance": shown["2241"],
-                         "source": sources.get(entry.source_type, "還款"),
+                         "source": sources.get(entry.source_type, "还款"),
                          "entry_id": entry.id, "loan_id": book.loan_id})
         return rows
 

@@ -1,1 +1,1 @@
-"""貸款 Loan service: products, calculator, credit lines, applications, contracts, disbursement."""
+"""贷款 Loan service: products, calculator, credit lines, applications, contracts, disbursement."""

@@ -1,4 +1,4 @@
-"""日終 Close of business: one business date for one loan-id range, in one transaction.
+"""日终 Close of business: one business date for one loan-id range, in one transaction.
 
 A date is cut into `CARLOAN_COB_PARTITIONS` ranges of loan ids (`cob_partition` rows); every replica that
 joins the run claims pending ranges with `FOR UPDATE SKIP LOCKED` and closes each in a single transaction. A
@@ -6,8 +6,8 @@ range is therefore closed for the date wholly or not at all: a replica that dies
 next claimant does it again, with nothing accrued twice.
 
 Closing a range, in order:
-1. advances (預收款) held by loans with installments now due are applied to them, by the product's order;
-2. penalty interest (罰息) accrues on overdue principal after grace;
+1. advances (预收款) held by loans with installments now due are applied to them, by the product's order;
+2. penalty interest (罚息) accrues on overdue principal after grace;
 3. DPD is recomputed; loans whose DPD changed get `loan.dpd_changed` (and `became_overdue` / `became_current`),
    written to the outbox in one batch.
 

@@ -16,7 +16,7 @@ class Base(DeclarativeBase):
 
 
 class Product(Base):
-    """貸款產(chǎn)品: the terms every loan made under it copies at signing."""
+    """贷款产品: the terms every loan made under it copies at signing."""
     __tablename__ = "product"
     id = Column(String(36), primary_key=True, default=new_id)
     code = Column(String(50), nullable=False, unique=True)
@@ -41,7 +41,7 @@ class Product(Base):
 
 
 class LprRate(Base):
-    """貸款市場報價利率 as published by the NIFC, maintained by an administrator."""
+    """贷款市场报价利率 as published by the NIFC, maintained by an administrator."""
     __tablename__ = "lpr_rate"
     effective_on = Column(Date, primary_key=True)
     one_year = Column(RATE, nullable=False)
@@ -79,7 +79,7 @@ class CreditDraw(Base):
 
 
 class Application(Base):
-    """貸款申請, from submission through investigation and decisions to the contract."""
+    """贷款申请, from submission through investigation and decisions to the contract."""
     __tablename__ = "application"
     id = Column(String(36), primary_key=True, default=new_id)
     customer_id = Column(String(36), nullable=False, index=True)
@@ -131,7 +131,7 @@ class ContractSequence(Base):
 
 
 class Loan(Base):
-    """貸款: made at signing with a copy of the product's terms; active once the money is out."""
+    """贷款: made at signing with a copy of the product's terms; active once the money is out."""
     __tablename__ = "loan"
     id = Column(String(36), primary_key=True, default=new_id)
     contract_no = Column(String(30), nullable=False, unique=True)
@@ -164,13 +164,13 @@ class Loan(Base):
     maturity_date = Column(Date)
     status = Column(String(20), nullable=False)
     outstanding_principal = Column(MONEY, nullable=False)
-    advance_balance = Column(MONEY, nullable=False, default=0)  # 預收款 held for the next due date
+    advance_balance = Column(MONEY, nullable=False, default=0)  # 预收款 held for the next due date
     settled_on = Column(Date)
     dpd = Column(Integer, nullable=False, default=0)
     # servicing.oldest_unpaid_due, kept by every payment: close of business reads late loans, and DPD, from it
     next_due_date = Column(Date)
     classification = Column(String(20))
-    restructured = Column(Boolean, nullable=False, default=False, server_default=false())  # 重組: after 展期
+    restructured = Column(Boolean, nullable=False, default=False, server_default=false())  # 重组: after 展期
     extended_months = Column(Integer, nullable=False, default=0, server_default="0")  # 展期 granted so far
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
@@ -215,7 +215,7 @@ class Disbursement(Base):
 
 
 class Repayment(Base):
-    """還款: an amount received on a date, and how it was allocated."""
+    """还款: an amount received on a date, and how it was allocated."""
     __tablename__ = "repayment"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
@@ -254,7 +254,7 @@ class RepaymentReversal(Base):
 
 
 class CobRun(Base):
-    """日終批處理: one row per business date closed; `running` until every active loan is done."""
+    """日终批处理: one row per business date closed; `running` until every active loan is done."""
     __tablename__ = "cob_run"
     business_date = Column(Date, primary_key=True)
     status = Column(String(20), nullable=False)  # queued | running | done
@@ -285,7 +285,7 @@ class CobPartition(Base):
 
 
 class Prepayment(Base):
-    """提前還款: in full (settles the loan) or in part (the schedule is rebuilt by `mode`), as quoted."""
+    """提前还款: in full (settles the loan) or in part (the schedule is rebuilt by `mode`), as quoted."""
     __tablename__ = "prepayment"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)
@@ -303,8 +303,8 @@ class Prepayment(Base):
 
 
 class LoanTransfer(Base):
-    """債務轉讓 / 債務承擔: the borrower changes to another customer, approved by an approver; the approval is the
-    contract's supplement (補充協議) and keeps the contract number."""
+    """债务转让 / 债务承担: the borrower changes to another customer, approved by an approver; the approval is the
+    contract's supplement (补充协议) and keeps the contract number."""
     __tablename__ = "loan_transfer"
     id = Column(String(36), primary_key=True, default=new_id)
     loan_id = Column(String(36), ForeignKey("loan.id"), nullable=False, index=True)

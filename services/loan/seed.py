@@ -1,4 +1,4 @@
-"""First-start seeding: the one-year and five-year LPR as published by the NIFC (全國銀行間同業(yè)拆借中心),
+"""First-start seeding: the one-year and five-year LPR as published by the NIFC (全国银行间同业拆借中心),
 so the interest cap can be checked from day one. Administrators add later fixings (`POST /lpr`)."""
 import datetime as dt
 import logging

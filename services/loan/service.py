@@ -35,13 +35,13 @@ from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineI
                                    ProductIn, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
 
 COB_CLOSED = Gauge("carloan_cob_closed_business_date_seconds",
-                   "The last business date closed (日終), as the Unix time of its midnight in CARLOAN_TIMEZONE")
+                   "The last business date closed (日终), as the Unix time of its midnight in CARLOAN_TIMEZONE")
 COB_SECONDS = Histogram("carloan_cob_date_seconds", "Seconds from starting a business date's close to finishing it",
                         buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800))
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
-GRADE_LABELS = {"normal": "正常", "special_mention": "關注", "substandard": "次級", "doubtful": "可疑", "loss": "損失"}
-GRADES = tuple(GRADE_LABELS)  # 五級分類, as the collection service grades (its domain owns the rules)
+GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
+GRADES = tuple(GRADE_LABELS)  # 五级分类, as the collection service grades (its domain owns the rules)
 
 
 def rate(value, places="0.000001"):
@@ -86,7 +86,7 @@ class LoanService(ServiceBase):
     # -- calculator ----------------------------------------------------------------------------
     @rpc
     def calculate_schedule(self, data):
-        """還款試算: the schedule and APR of a loan, with no side effects."""
+        """还款试算: the schedule and APR of a loan, with no side effects."""
         data = load(ScheduleIn(), data)
         first_due = data["first_due_date"]
         if first_due is not None and first_due <= data["start_date"]:
@@ -190,7 +190,7 @@ class LoanService(ServiceBase):
         return paginate(self.uow.session, query.order_by(CreditLine.created_at.desc(), CreditLine.id), page,
                         page_size, self._dump_credit_line)
 
-    # -- applications (貸款申請) -----------------------------------------------------------------
+    # -- applications (贷款申请) -----------------------------------------------------------------
     @rpc
     def submit_application(self, data):
         data = load(ApplicationIn(), data)
@@ -257,7 +257,7 @@ class LoanService(ServiceBase):
 
     @rpc
     def investigate(self, application_id, data):
-        """貸前調查: findings and a recommendation, by someone other than the submitting officer."""
+        """贷前调查: findings and a recommendation, by someone other than the submitting officer."""
         data = load(InvestigationIn(), data)
         application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
         must_differ = config.env("CARLOAN_INVESTIGATOR_MUST_DIFFER", "true").lower() != "false"
@@ -273,7 +273,7 @@ class LoanService(ServiceBase):
 
     @rpc
     def decide(self, application_id, data):
-        """審批: first level by a risk reviewer; above the threshold, a second by an approver."""
+        """审批: first level by a risk reviewer; above the threshold, a second by an approver."""
         data = load(DecisionIn(), data)
         application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
         try:
@@ -314,7 +314,7 @@ class LoanService(ServiceBase):
         self._step(application, "interest_cap_override", "override", data["reason"])
         return self._dump_application(application)
 
-    # -- contract (簽約) -------------------------------------------------------------------------
+    # -- contract (签约) -------------------------------------------------------------------------
     @rpc
     def sign_contract(self, application_id, data):
         data = load(ContractIn(), data)
@@ -406,7 +406,7 @@ class LoanService(ServiceBase):
     # -- disbursement (放款) ---------------------------------------------------------------------
     @rpc
     def register_disbursement(self, loan_id, data, idempotency_key=None):
-        """放款登記 by a finance clerk: payee, account, amount = principal − deducted fees. Exactly once under its
+        """放款登记 by a finance clerk: payee, account, amount = principal − deducted fees. Exactly once under its
         `Idempotency-Key` (required, as for every command that moves money)."""
         data = load(DisbursementIn(), data)
         idempotency.require_key(idempotency_key)
@@ -436,7 +436,7 @@ class LoanService(ServiceBase):
 
     @rpc
     def review_disbursement(self, loan_id, data, idempotency_key=None):
-        """放款復核 by another user. Approval pays the loan out: `active`, schedule fixed from `disbursed_on`,
+        """放款复核 by another user. Approval pays the loan out: `active`, schedule fixed from `disbursed_on`,
         `loan.disbursed` published. The same `Idempotency-Key` (required) replays the first answer."""
         data = load(DisbursementReviewIn(), data)
         idempotency.require_key(idempotency_key)
@@ -462,10 +462,10 @@ class LoanService(ServiceBase):
             self.uow.audit("reject_disbursement", "disbursement", disbursement.id, {"comment": data["comment"]})
         return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_disbursement(disbursement))
 
-    # -- repayments (還款) -----------------------------------------------------------------------
+    # -- repayments (还款) -----------------------------------------------------------------------
     @rpc
     def record_repayment(self, loan_id, data, idempotency_key=None):
-        """還款登記: allocate the amount by the product's order (DOMAIN.md), hold the rest as an advance,
+        """还款登记: allocate the amount by the product's order (DOMAIN.md), hold the rest as an advance,
         publish `loan.repayment_received`; a loan with nothing left to pay is settled (`loan.settled`). Exactly
         once under its `Idempotency-Key` (required): a redelivered request gets the first answer."""
         data = load(RepaymentIn(), data)
@@ -528,7 +528,7 @@ class LoanService(ServiceBase):
                                       "settled_on": paid_on.isoformat()}, business_date=paid_on)
 
     def _apply_advance(self, loan, on):
-        """預收款沖抵 at close of business: the advance held pays the installments due by `on`, by the product's
+        """预收款冲抵 at close of business: the advance held pays the installments due by `on`, by the product's
         order, as a repayment on channel `advance`; `loan.advance_applied` (finance: Dr 2241)."""
         lines = {line.no: line for line in self.uow.session.scalars(
             select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
@@ -700,7 +700,7 @@ class LoanService(ServiceBase):
         if closed is not None:  # DPD as close of business would have left it: from the last date closed
             self._set_dpd(loan, servicing.days_past_due(closed, dues), closed)
 
-    # -- early repayment (提前還款) -------------------------------------------------------------
+    # -- early repayment (提前还款) -------------------------------------------------------------
     @rpc
     def quote_prepayment(self, loan_id, data):
         """What paying the loan off on `paid_on` costs (DOMAIN.md): the same figure `prepay` then takes."""
@@ -711,7 +711,7 @@ class LoanService(ServiceBase):
 
     @rpc
     def prepay(self, loan_id, data, idempotency_key=None):
-        """提前還款 at the quoted figure. In full it settles the loan (`loan.settled`); in part the schedule is
+        """提前还款 at the quoted figure. In full it settles the loan (`loan.settled`); in part the schedule is
         rebuilt for the principal left, by `mode`. `loan.prepaid` either way."""
         data = load(PrepaymentIn(), data)
         idempotency.require_key(idempotency_key)
@@ -842,7 +842,7 @@ class LoanService(ServiceBase):
                            "balance_after": money(line.balance_after)} for line in rebuilt]}
         return result
 
-    # -- debt transfer (債務轉讓) ---------------------------------------------------------------
+    # -- debt transfer (债务转让) ---------------------------------------------------------------
     @rpc
     def request_transfer(self, loan_id, data):
         """The borrower changes to another customer, who must pass the application checks (exists, visible,
@@ -912,7 +912,7 @@ class LoanService(ServiceBase):
     # -- extension (展期) ----------------------------------------------------------------------
     @rpc
     def request_extension(self, loan_id, data):
-        """展期 request: before maturity, nothing overdue, within the 貸款通則 cumulative limit (checked again at
+        """展期 request: before maturity, nothing overdue, within the 贷款通则 cumulative limit (checked again at
         approval); an approver decides."""
         data = load(ExtensionIn(), data)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
@@ -935,7 +935,7 @@ class LoanService(ServiceBase):
     @rpc
     def decide_extension(self, extension_id, data, idempotency_key=None):
         """Approval re-amortises the remaining principal over the months left + the extension (same method),
-        marks the loan restructured (重組) and publishes `loan.extended`."""
+        marks the loan restructured (重组) and publishes `loan.extended`."""
         data = load(DecisionIn(), data)
         idempotency.require_key(idempotency_key)
         extension = self._visible(LoanExtension, extension_id, "EXTENSION_NOT_FOUND", lock=True)
@@ -993,7 +993,7 @@ class LoanService(ServiceBase):
                 "comment": e.comment, "maturity_before": e.maturity_before.isoformat(),
                 "maturity_after": iso(e.maturity_after), "created_at": e.created_at.isoformat()}
 
-    # -- the grade post-loan gives (五級分類) -----------------------------------------------------
+    # -- the grade post-loan gives (五级分类) -----------------------------------------------------
     @subscribe("collection.classification_changed")
     def on_classification_changed(self, event):
         """The collection service grades loans; the loan shows the grade it was last given."""
@@ -1005,7 +1005,7 @@ class LoanService(ServiceBase):
             raise ValueError(f"unknown grade {grade!r}")
         loan.classification = grade
 
-    # -- close of business (日終) ----------------------------------------------------------------
+    # -- close of business (日终) ----------------------------------------------------------------
     @rpc
     def run_cob(self, data):
         """Close the books for each business date after the last one closed, up to `business_date`: advances

@@ -1,1 +1,1 @@
-"""Organisation service (組織架構(gòu)): departments, positions, roles and permissions, employees, login."""
+"""Organisation service (组织架构): departments, positions, roles and permissions, employees, login."""

@@ -6,58 +6,58 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-# The permission catalogue (權(quán)限目錄): code -> label. Routes in the gateway name these codes.
+# The permission catalogue (权限目录): code -> label. Routes in the gateway name these codes.
 PERMISSIONS = {
-    "org.departments.view": "查看部門",
-    "org.departments.manage": "管理部門",
-    "org.positions.view": "查看職務(wù)",
-    "org.positions.manage": "管理職務(wù)",
-    "org.roles.view": "查看角色與權(quán)限",
-    "org.roles.manage": "管理角色與權(quán)限",
-    "org.employees.view": "查看員工",
-    "org.employees.manage": "管理員工",
-    "org.employees.unmask": "查看員工完整手機號",
-    "customer.view": "查看客戶",
-    "customer.manage": "新建/編輯客戶",
-    "customer.unmask": "查看完整個人信息",
-    "blacklist.view": "查看黑名單",
-    "blacklist.manage": "管理黑名單",
-    "loan.product.manage": "管理貸款產(chǎn)品",
-    "loan.lpr.manage": "維護LPR利率表",
-    "loan.calculate": "使用還款計算器",
-    "loan.view": "查看貸款",
-    "loan.apply": "提交貸款申請",
-    "loan.investigate": "貸前調(diào)查",
-    "loan.approve.first": "一級審批",
-    "loan.approve.second": "二級審批",
-    "loan.contract.sign": "簽約",
-    "loan.credit_line.manage": "授信申請",
-    "loan.credit_line.approve": "授信審批",
-    "loan.disbursement.register": "放款登記",
-    "loan.disbursement.review": "放款復(fù)核",
-    "loan.repayment.record": "還款登記",
+    "org.departments.view": "查看部门",
+    "org.departments.manage": "管理部门",
+    "org.positions.view": "查看职务",
+    "org.positions.manage": "管理职务",
+    "org.roles.view": "查看角色与权限",
+    "org.roles.manage": "管理角色与权限",
+    "org.employees.view": "查看员工",
+    "org.employees.manage": "管理员工",
+    "org.employees.unmask": "查看员工完整手机号",
+    "customer.view": "查看客户",
+    "customer.manage": "新建/编辑客户",
+    "customer.unmask": "查看完整个人信息",
+    "blacklist.view": "查看黑名单",
+    "blacklist.manage": "管理黑名单",
+    "loan.product.manage": "管理贷款产品",
+    "loan.lpr.manage": "维护LPR利率表",
+    "loan.calculate": "使用还款计算器",
+    "loan.view": "查看贷款",
+    "loan.apply": "提交贷款申请",
+    "loan.investigate": "贷前调查",
+    "loan.approve.first": "一级审批",
+    "loan.approve.second": "二级审批",
+    "loan.contract.sign": "签约",
+    "loan.credit_line.manage": "授信申请",
+    "loan.credit_line.approve": "授信审批",
+    "loan.disbursement.register": "放款登记",
+    "loan.disbursement.review": "放款复核",
+    "loan.repayment.record": "还款登记",
     "loan.repayment.reverse": "申请还款冲正",
     "loan.repayment.reverse.approve": "还款冲正复核",
-    "loan.servicing.request": "展期/提前還款/債務(wù)轉(zhuǎn)讓申請",
-    "loan.servicing.approve": "展期/債務(wù)轉(zhuǎn)讓審批",
-    "loan.cob.run": "日終批處理",
+    "loan.servicing.request": "展期/提前还款/债务转让申请",
+    "loan.servicing.approve": "展期/债务转让审批",
+    "loan.cob.run": "日终批处理",
     "collateral.view": "查看抵押物",
-    "collateral.vehicle.manage": "管理車輛",
-    "collateral.valuation.submit": "車輛評估",
-    "collateral.valuation.review": "評估復(fù)核",
-    "collateral.task.complete": "抵押/GPS/解押辦理",
+    "collateral.vehicle.manage": "管理车辆",
+    "collateral.valuation.submit": "车辆评估",
+    "collateral.valuation.review": "评估复核",
+    "collateral.task.complete": "抵押/GPS/解押办理",
     "collateral.gps.alert": "GPS告警接入",
-    "finance.view": "查看財務(wù)",
-    "finance.export": "導(dǎo)出報表",
-    "finance.manage": "維護科目與銀行賬戶、計提撥備",
-    "finance.journal.reverse": "紅字沖銷憑證",
-    "collection.view": "查看貸后",
-    "collection.task.work": "催收作業(yè)",
+    "finance.view": "查看财务",
+    "finance.export": "导出报表",
+    "finance.manage": "维护科目与银行账户、计提拨备",
+    "finance.journal.reverse": "红字冲销凭证",
+    "collection.view": "查看贷后",
+    "collection.task.work": "催收作业",
     "collection.task.assign": "催收分派",
-    "collection.warning.resolve": "預(yù)警處理",
-    "collection.classification.adjust": "五級分類調(diào)整申請",
-    "collection.classification.approve": "五級分類調(diào)整審批",
-    "audit.view": "查看審計記錄",
+    "collection.warning.resolve": "预警处理",
+    "collection.classification.adjust": "五级分类调整申请",
+    "collection.classification.approve": "五级分类调整审批",
+    "audit.view": "查看审计记录",
 }
 
 DATA_SCOPES = ("own", "department", "department_tree", "all")
@@ -76,42 +76,42 @@ def _all_view():
 
 
 BUILTIN_ROLES = (
-    BuiltinRole("admin", "系統(tǒng)管理員", "all", tuple(PERMISSIONS)),
-    BuiltinRole("loan_officer", "客戶經(jīng)理", "own", (
+    BuiltinRole("admin", "系统管理员", "all", tuple(PERMISSIONS)),
+    BuiltinRole("loan_officer", "客户经理", "own", (
         "customer.view", "customer.manage", "blacklist.view", "loan.calculate", "loan.view",
         "loan.apply", "loan.contract.sign", "loan.credit_line.manage", "loan.servicing.request",
         "collateral.view", "collateral.vehicle.manage", "org.departments.view")),
-    BuiltinRole("risk_reviewer", "風(fēng)控審核", "department_tree", (
+    BuiltinRole("risk_reviewer", "风控审核", "department_tree", (
         "customer.view", "blacklist.view", "blacklist.manage", "loan.calculate", "loan.view",
         "loan.investigate", "loan.approve.first", "loan.credit_line.approve", "collateral.view",
         "org.departments.view")),
-    BuiltinRole("approver", "審批人", "department_tree", (
+    BuiltinRole("approver", "审批人", "department_tree", (
         "customer.view", "blacklist.view", "loan.calculate", "loan.view", "loan.approve.second",
         "loan.credit_line.approve", "loan.servicing.approve", "collateral.view",
         "org.departments.view")),
-    BuiltinRole("appraiser", "評估師", "department_tree", (
+    BuiltinRole("appraiser", "评估师", "department_tree", (
         "customer.view", "collateral.view", "collateral.vehicle.manage",
         "collateral.valuation.submit", "collateral.valuation.review", "org.departments.view")),
-    BuiltinRole("finance_clerk", "財務(wù)", "all", (
+    BuiltinRole("finance_clerk", "财务", "all", (
         "customer.view", "loan.view", "loan.disbursement.register", "loan.repayment.record", "loan.repayment.reverse",
         "finance.view", "finance.export", "org.departments.view")),
-    BuiltinRole("finance_reviewer", "財務(wù)復(fù)核", "all", (
+    BuiltinRole("finance_reviewer", "财务复核", "all", (
         "customer.view", "loan.view", "loan.disbursement.review", "finance.view", "finance.export",
         "finance.manage", "finance.journal.reverse", "loan.repayment.reverse.approve",
         "org.departments.view")),
     BuiltinRole("collateral_clerk", "抵押/GPS", "department_tree", (
         "customer.view", "loan.view", "collateral.view", "collateral.task.complete", "collateral.gps.alert",
         "org.departments.view")),
-    BuiltinRole("collector", "催收員", "own", (
+    BuiltinRole("collector", "催收员", "own", (
         "customer.view", "loan.view", "collection.view", "collection.task.work",
         "org.departments.view")),
-    BuiltinRole("post_loan_manager", "貸后主管", "department_tree", (
+    BuiltinRole("post_loan_manager", "贷后主管", "department_tree", (
         "customer.view", "loan.view", "collateral.view", "collection.view", "collection.task.work",
         "collection.task.assign", "collection.warning.resolve", "collection.classification.adjust",
         "collection.classification.approve", "org.departments.view", "org.employees.view")),
-    BuiltinRole("auditor", "只讀審計", "all", _all_view()),
+    BuiltinRole("auditor", "只读审计", "all", _all_view()),
     # For the GPS platform's service account: it reports alerts and nothing else.
-    BuiltinRole("gps_platform", "GPS平臺接口", "all", ("collateral.gps.alert",)),
+    BuiltinRole("gps_platform", "GPS平台接口", "all", ("collateral.gps.alert",)),
 )
 
 

@@ -34,7 +34,7 @@ def seed(url):
                 role.permissions.extend(RolePermission(permission=p) for p in sorted(missing))
         head_office = session.scalars(select(Department).where(Department.code == "HQ")).first()
         if head_office is None:
-            head_office = Department(code="HQ", name="總部")
+            head_office = Department(code="HQ", name="总部")
             session.add(head_office)
             session.flush()
         if session.scalars(select(Employee).where(Employee.username == "admin")).first() is None:
@@ -44,7 +44,7 @@ def seed(url):
                 raise RuntimeError(f"CARLOAN_ADMIN_PASSWORD is too weak: {problem}")
             if problem:
                 log.warning("CARLOAN_ADMIN_PASSWORD is too weak (%s): change it after the first login", problem)
-            session.add(Employee(username="admin", name="系統(tǒng)管理員", department_id=head_office.id,
+            session.add(Employee(username="admin", name="系统管理员", department_id=head_office.id,
                                  password_hash=passwords.hash_password(password),
                                  roles=[roles["admin"]]))
             log.info("seeded the admin user")

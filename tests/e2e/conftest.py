@@ -42,7 +42,7 @@ def unique(prefix):
 def create_employee(admin, roles, department_id=None, password="Passw0rd!x"):
     username = unique("e2e")
     response = admin.post("/api/v1/employees", json={
-        "username": username, "password": password, "name": "測試員工", "phone": "13800138000",
+        "username": username, "password": password, "name": "测试员工", "phone": "13800138000",
         "department_id": department_id, "roles": roles})
     assert response.status_code == 201, response.text
     return response.json(), username, password
@@ -93,11 +93,11 @@ def staff(platform, admin):
 
 @pytest.fixture(scope="module")
 def product(admin):
-    """A 36-month 等額本息 product with a fixed GPS fee and a 1 % service fee."""
+    """A 36-month 等额本息 product with a fixed GPS fee and a 1 % service fee."""
     response = admin.post("/api/v1/products", json={
-        "code": unique("CAR36-"), "name": "二手車按揭 36期", "repayment_method": "equal_installment",
+        "code": unique("CAR36-"), "name": "二手车按揭 36期", "repayment_method": "equal_installment",
         "annual_rate": "0.088800", "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00",
         "max_amount": "500000.00", "max_ltv": "0.80", "grace_days": 3, "prepayment_fee_rate": "0.02",
-        "upfront_fees": [{"name": "GPS費", "amount": "1500.00"}, {"name": "服務費", "rate": "0.01"}]})
+        "upfront_fees": [{"name": "GPS费", "amount": "1500.00"}, {"name": "服务费", "rate": "0.01"}]})
     assert response.status_code == 201, response.text
     return response.json()

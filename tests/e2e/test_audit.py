@@ -13,7 +13,7 @@ def audit_log(client, **params):
 
 
 def test_a_command_a_login_and_a_refusal_are_in_the_audit_log(platform, admin):
-    department = admin.post("/api/v1/departments", json={"code": unique("AU"), "name": "審計測試部"}).json()
+    department = admin.post("/api/v1/departments", json={"code": unique("AU"), "name": "审计测试部"}).json()
     employee, username, password = create_employee(admin, ["loan_officer"], department_id=department["id"])
     officer = platform.client(platform.login(username, password))
 
@@ -24,7 +24,7 @@ def test_a_command_a_login_and_a_refusal_are_in_the_audit_log(platform, admin):
     assert created["total"] == 1
     record = created["items"][0]
     assert record["service"] == "org" and record["actor_username"] == "admin"
-    assert record["changes"]["name"] == "審計測試部"
+    assert record["changes"]["name"] == "审计测试部"
 
     login = audit_log(admin, action="login", actor=username)
     assert login["total"] == 1
@@ -56,7 +56,7 @@ def test_filters_by_time_and_pages_through_the_merged_log(platform, admin):
     started = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
     codes = [unique("AP") for _ in range(3)]
     for code in codes:
-        assert admin.post("/api/v1/positions", json={"code": code, "name": "審計職務"}).status_code == 201
+        assert admin.post("/api/v1/positions", json={"code": code, "name": "审计职务"}).status_code == 201
     since = {"action": "create_position", "from": started.isoformat(), "page_size": 2}
     first, second = audit_log(admin, **since, page=1), audit_log(admin, **since, page=2)
     assert first["total"] == second["total"] == 3 and first["page_size"] == 2

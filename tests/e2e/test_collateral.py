@@ -36,7 +36,7 @@ def new_imei():
 @pytest.fixture(scope="module")
 def branch(platform, admin):
     """A branch with an officer, two appraisers, a collateral clerk; the GPS platform's account."""
-    department = admin.post("/api/v1/departments", json={"code": unique("DG"), "name": "東莞分公司"}).json()
+    department = admin.post("/api/v1/departments", json={"code": unique("DG"), "name": "东莞分公司"}).json()
     staff = {}
     for name, role in (("officer", "loan_officer"), ("appraiser_a", "appraiser"), ("appraiser_b", "appraiser"),
                        ("clerk", "collateral_clerk"), ("gps", "gps_platform")):
@@ -51,7 +51,7 @@ def branch(platform, admin):
 def car(branch):
     customer, _ = register(branch["officer"])
     response = branch["officer"].post("/api/v1/vehicles", json={
-        "vin": new_vin(), "plate_number": "粵S D12345", "brand": "比亞迪", "model": "漢 EV", "year": 2024,
+        "vin": new_vin(), "plate_number": "粤S D12345", "brand": "比亚迪", "model": "汉 EV", "year": 2024,
         "mileage_km": 8000, "owner_customer_id": customer.json()["id"]})
     assert response.status_code == 201, response.text
     return response.json()
@@ -73,7 +73,7 @@ def tasks_of(client, path, loan_id, count):
 
 def test_vehicle_registration_refuses_bad_input(branch, car):
     officer = branch["officer"]
-    assert car["vin"].startswith("LSVAM418") and car["plate_number"] == "粵SD12345"
+    assert car["vin"].startswith("LSVAM418") and car["plate_number"] == "粤SD12345"
     wrong = "1" if car["vin"][8] != "1" else "2"
     bad = officer.post("/api/v1/vehicles", json={**_vehicle_body(car), "vin": car["vin"][:8] + wrong + car["vin"][9:]})
     problem = assert_problem(bad, 422, "VIN_INVALID")
@@ -102,10 +102,10 @@ def test_an_appraiser_values_the_car_and_another_approves(platform, branch, car)
     assert_problem(a.post(f"/api/v1/vehicles/{car['id']}/valuations",
                           json={"appraised_value": 200000.5, "method": "market"}), 422)  # money is a string
     submitted = a.post(f"/api/v1/vehicles/{car['id']}/valuations",
-                       json={"appraised_value": "200000.00", "method": "market", "notes": "車況良好"})
+                       json={"appraised_value": "200000.00", "method": "market", "notes": "车况良好"})
     assert submitted.status_code == 201, submitted.text
     valuation = submitted.json()
-    assert valuation["status"] == "submitted" and valuation["method_label"] == "市場法"
+    assert valuation["status"] == "submitted" and valuation["method_label"] == "市场法"
     assert valuation["valued_on"] == clock.today().isoformat()
 
     queue = b.get("/api/v1/valuations", params={"status": "submitted", "vehicle_id": car["id"]}).json()
@@ -136,7 +136,7 @@ def test_after_disbursement_a_clerk_completes_gps_and_mortgage_tasks_and_alerts_
     loan_id = disburse(platform, branch, car)
     [gps] = tasks_of(clerk, "/api/v1/gps-tasks", loan_id, 1)
     [mortgage] = tasks_of(clerk, "/api/v1/mortgages", loan_id, 1)
-    assert gps["kind"] == "gps_install" and gps["status"] == "open" and gps["kind_label"] == "GPS安裝"
+    assert gps["kind"] == "gps_install" and gps["status"] == "open" and gps["kind_label"] == "GPS安装"
     assert gps["due_on"] == (clock.today() + dt.timedelta(days=3)).isoformat() and not gps["overdue"]
     assert mortgage["kind"] == "mortgage_registration" and mortgage["vin"] == car["vin"]
 
@@ -153,10 +153,10 @@ def test_after_disbursement_a_clerk_completes_gps_and_mortgage_tasks_and_alerts_
                    422, "IMEI_INVALID")
     imei = new_imei()
     done = clerk.post(f"/api/v1/gps-tasks/{gps['id']}/complete",
-                      json={"device_imei": imei, "installed_on": clock.today().isoformat(), "installer": "王師傅"})
+                      json={"device_imei": imei, "installed_on": clock.today().isoformat(), "installer": "王师傅"})
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed" and done.json()["installed_on"] == clock.today().isoformat()
-    assert done.json()["device_imei"] == imei and done.json()["installer"] == "王師傅"
+    assert done.json()["device_imei"] == imei and done.json()["installer"] == "王师傅"
     assert_problem(clerk.post(f"/api/v1/gps-tasks/{gps['id']}/complete",
                               json={"device_imei": imei, "installed_on": clock.today().isoformat()}),
                    409, "TASK_ALREADY_COMPLETED")
@@ -172,7 +172,7 @@ def test_after_disbursement_a_clerk_completes_gps_and_mortgage_tasks_and_alerts_
     assert first.status_code == 201, first.text
     again = gps_platform.post("/api/v1/gps/alerts", json={**alert, "at": "2026-11-28T19:15:00Z"})
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
-    assert first.json()["loan_id"] == loan_id and first.json()["kind_label"] == "駛出電子圍欄"
+    assert first.json()["loan_id"] == loan_id and first.json()["kind_label"] == "驶出电子围栏"
     assert_problem(gps_platform.post("/api/v1/gps/alerts", json={**alert, "device_imei": new_imei()}),
                    422, "GPS_DEVICE_UNKNOWN")
     assert_problem(gps_platform.post("/api/v1/gps/alerts", json={**alert, "kind": "exploded"}), 422)

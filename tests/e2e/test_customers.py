@@ -29,13 +29,13 @@ def new_phone():
 
 @pytest.fixture(scope="module")
 def officer(platform, admin):
-    department = admin.post("/api/v1/departments", json={"code": unique("SALES"), "name": "銷售一部"}).json()
+    department = admin.post("/api/v1/departments", json={"code": unique("SALES"), "name": "销售一部"}).json()
     _, username, password = create_employee(admin, ["loan_officer"], department_id=department["id"])
     return platform.client(platform.login(username, password))
 
 
 def register(client, **overrides):
-    body = {"name": "張三", "id_number": new_id_number(), "phone": new_phone(), "monthly_income": "12000.50"}
+    body = {"name": "张三", "id_number": new_id_number(), "phone": new_phone(), "monthly_income": "12000.50"}
     body.update(overrides)
     return client.post("/api/v1/customers/persons", json=body), body
 
@@ -71,7 +71,7 @@ def test_bad_identity_data_is_refused_field_by_field(officer, field, value, code
 
 
 def test_enterprises_and_their_credit_codes(officer):
-    base = {"name": "成都某某汽車貿(mào)易有限公司", "legal_representative": "王五",
+    base = {"name": "成都某某汽车贸易有限公司", "legal_representative": "王五",
             "legal_representative_id_number": new_id_number(), "phone": new_phone()}
     valid = officer.post("/api/v1/customers/enterprises", json={**base, "uscc": "91350100M000100Y43"})
     assert valid.status_code == 201, valid.text
@@ -131,7 +131,7 @@ def test_another_officers_customer_is_not_found(platform, admin, officer):
 
 def test_a_blacklisted_id_number_stays_blacklisted_when_the_person_registers(platform, admin, officer):
     id_number = new_id_number()
-    entry = admin.post("/api/v1/blacklist", json={"id_number": id_number, "reason": "騙貸團伙成員"})
+    entry = admin.post("/api/v1/blacklist", json={"id_number": id_number, "reason": "骗贷团伙成员"})
     assert entry.status_code == 201 and entry.json()["id_number"].startswith(id_number[:3] + "***")
     customer_id = register(officer, id_number=id_number)[0].json()["id"]
     assert officer.get(f"/api/v1/customers/{customer_id}").json()["blacklisted"] is True
@@ -139,7 +139,7 @@ def test_a_blacklisted_id_number_stays_blacklisted_when_the_person_registers(pla
     with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}, context_data=as_service(
             "loan", platform.env["CARLOAN_ACTOR_KEYS"])) as cluster:
         verdict = cluster.customer.may_borrow(customer_id=customer_id)
-        assert verdict == {"may_borrow": False, "reasons": ["id_number: 騙貸團伙成員"]}
+        assert verdict == {"may_borrow": False, "reasons": ["id_number: 骗贷团伙成员"]}
         removed = admin.delete(f"/api/v1/blacklist/{entry.json()['id']}")
         assert removed.status_code == 200 and removed.json()["removed_at"]
         assert cluster.customer.may_borrow(customer_id=customer_id) == {"may_borrow": True, "reasons": []}
@@ -170,15 +170,15 @@ def test_a_risk_reviewer_blacklists_a_customer_and_the_enterprise_check_sees_its
     reviewer = platform.client(platform.login(reviewer_name, reviewer_password))
     representative_id = new_id_number()
     enterprise = officer.post("/api/v1/customers/enterprises", json={
-        "name": "某某物流有限公司", "uscc": "91110000600037341L", "legal_representative": "孫八",
+        "name": "某某物流有限公司", "uscc": "91110000600037341L", "legal_representative": "孙八",
         "legal_representative_id_number": representative_id, "phone": new_phone()})
     assert enterprise.status_code == 201, enterprise.text
-    entry = reviewer.post("/api/v1/blacklist", json={"id_number": representative_id, "reason": "法人涉訴"})
+    entry = reviewer.post("/api/v1/blacklist", json={"id_number": representative_id, "reason": "法人涉诉"})
     assert entry.status_code == 201
     with ClusterRpcProxy({"AMQP_URI": platform.env["CARLOAN_AMQP_URI"]}, context_data=as_service(
             "loan", platform.env["CARLOAN_ACTOR_KEYS"])) as cluster:
         verdict = cluster.customer.may_borrow(customer_id=enterprise.json()["id"])
-    assert verdict == {"may_borrow": False, "reasons": ["id_number: 法人涉訴"]}
+    assert verdict == {"may_borrow": False, "reasons": ["id_number: 法人涉诉"]}
 
 
 def test_logs_never_carry_an_id_number_or_phone_in_clear(platform, admin, officer):

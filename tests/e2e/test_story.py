@@ -2,7 +2,7 @@
 
 organisation → customer → vehicle valued → application approved → contract → disbursement reviewed → GPS task
 and balanced posting → a repayment → close of business past a due date → overdue with penalty → collection task
-and 關注 → close of business past 90 days → 次級 and its provision in the portfolio → arrears paid → task
+and 关注 → close of business past 90 days → 次级 and its provision in the portfolio → arrears paid → task
 closed → early repayment in full → settled → release task.
 
 It moves the business date about four months ahead, so it runs after every other module (pytest takes the
@@ -45,10 +45,10 @@ def test_a_car_loan_from_application_to_release(platform, admin, staff, product)
     # -- the organisation (the staff fixture built a branch with one employee per role) and a customer ------
     branches = admin.get("/api/v1/departments", params={"page_size": 100}).json()
     assert staff["department_id"] in {d["id"] for d in branches["items"]}
-    customer = register(officer, name="孫八")[0].json()
+    customer = register(officer, name="孙八")[0].json()
 
     # -- the car, valued by one appraiser and approved by another ----------------------------------------
-    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "比亞迪", "model": "漢", "year": 2024,
+    car = officer.post("/api/v1/vehicles", json={"vin": new_vin(), "brand": "比亚迪", "model": "汉", "year": 2024,
                                                  "owner_customer_id": customer["id"]}).json()
     valuation = staff["appraiser_a"].post(f"/api/v1/vehicles/{car['id']}/valuations",
                                           json={"appraised_value": "250000.00", "method": "market"}).json()
@@ -61,7 +61,7 @@ def test_a_car_loan_from_application_to_release(platform, admin, staff, product)
         "amount": "150000.00", "term_months": 24})
     assert application.status_code == 201, application.text
     path = f"/api/v1/loan-applications/{application.json()['id']}"
-    assert staff["reviewer_1"].post(f"{path}/investigation", json={"findings": "收入穩定", "recommendation":
+    assert staff["reviewer_1"].post(f"{path}/investigation", json={"findings": "收入稳定", "recommendation":
                                                                   "approve"}).status_code == 200
     assert staff["reviewer_2"].post(f"{path}/decision", json={"approve": True}).status_code == 200
     signed_on = clock.today() - dt.timedelta(days=20)
@@ -110,29 +110,29 @@ def test_a_car_loan_from_application_to_release(platform, admin, staff, product)
     expected = (daily_penalty(first["principal"]) * (day_1 - due).days).quantize(FEN, "ROUND_HALF_UP")
     assert line["penalty"] == str(expected) and detail["accrued_penalty"] == str(expected)
 
-    # -- a collection task for the branch's collector, and 關注 ----------------------------------------------
+    # -- a collection task for the branch's collector, and 关注 ----------------------------------------------
     task = wait_until(lambda: post_loan.get("/api/v1/collection/tasks", params={
         "loan_id": loan["id"], "status": "open"}).json()["items"], message="the collection task")[0]
     assert task["assignee_id"] == collector.id and task["stage"] == "call_sms"
     inbox = collector.get("/api/v1/collection/tasks", params={"status": "open"}).json()["items"]
     assert loan["id"] in {t["loan_id"] for t in inbox}
     record = collector.post(f"/api/v1/collection/tasks/{task['id']}/records", json={
-        "channel": "call", "result": "客戶稱資金周轉困難"})
+        "channel": "call", "result": "客户称资金周转困难"})
     assert record.status_code == 201, record.text
-    wait_until(lambda: clerk.get(loan_path).json()["classification"] == "special_mention", message="關注")
+    wait_until(lambda: clerk.get(loan_path).json()["classification"] == "special_mention", message="关注")
     grade = post_loan.get("/api/v1/classifications", params={"loan_id": loan["id"]}).json()["items"][0]
-    assert grade["grade"] == "special_mention" and grade["grade_label"] == "關注"
+    assert grade["grade"] == "special_mention" and grade["grade_label"] == "关注"
 
-    # -- close of business past 90 days: 次級, and its provision in the portfolio ---------------------------
+    # -- close of business past 90 days: 次级, and its provision in the portfolio ---------------------------
     day_2 = due + dt.timedelta(days=95)
     run = admin.post("/api/v1/cob", json={"business_date": day_2.isoformat()})
     assert run.status_code in (200, 202), run.text  # ninety dates: the replicas may go on after the answer
     wait_until(lambda: (status := admin.get("/api/v1/cob").json())["business_date"] == day_2.isoformat()
                and status["status"] == "done", timeout=120, message="the close of business up to day 2")
     assert clerk.get(loan_path).json()["dpd"] == 95
-    wait_until(lambda: clerk.get(loan_path).json()["classification"] == "substandard", message="次級")
+    wait_until(lambda: clerk.get(loan_path).json()["classification"] == "substandard", message="次级")
     wait_until(lambda: officer.get(f"/api/v1/customers/{customer['id']}").json()["credit"][
-        "worst_classification"] == "substandard", message="次級 in the customer's credit summary")
+        "worst_classification"] == "substandard", message="次级 in the customer's credit summary")
     warnings = {w["kind"] for w in post_loan.get("/api/v1/warnings", params={"loan_id": loan["id"]}).json()[
         "items"]}
     assert {"first_overdue", "dpd_over_30"} <= warnings
@@ -184,7 +184,7 @@ def test_post_loan_staff_work_tasks_warnings_and_grades_through_the_gateway(plat
     assert admin.post("/api/v1/cob", json={"business_date": day.isoformat()}).status_code in (200, 202)
     task = wait_until(lambda: manager.get("/api/v1/collection/tasks", params={
         "loan_id": loan["id"], "status": "open"}).json()["items"], timeout=120, message="the task")[0]
-    assert task["stage"] == "legal" and task["stage_label"] == "法務/收車"
+    assert task["stage"] == "legal" and task["stage_label"] == "法务/收车"
 
     # assignment is a manager's: a collector is refused, an unknown collector is a field error
     path = f"/api/v1/collection/tasks/{task['id']}"
@@ -195,11 +195,11 @@ def test_post_loan_staff_work_tasks_warnings_and_grades_through_the_gateway(plat
     bad = collector.post(f"{path}/records", json={"channel": "pigeon", "result": "x"})
     assert bad.status_code == 422 and "channel" in bad.json()["errors"], bad.text
     promise = collector.post(f"{path}/records", json={
-        "channel": "visit", "result": "上門, 客戶承諾月底前還款", "promised_amount": "5000.00",
+        "channel": "visit", "result": "上门, 客户承诺月底前还款", "promised_amount": "5000.00",
         "promised_on": day.isoformat()})
     assert promise.status_code == 201, promise.text
     detail = collector.get(path).json()
-    assert detail["promise"]["status"] == "pending" and detail["records"][0]["channel_label"] == "外訪"
+    assert detail["promise"]["status"] == "pending" and detail["records"][0]["channel_label"] == "外访"
 
     # warnings: first overdue and past 30 days, resolved by the manager
     def open_warnings():
@@ -209,21 +209,21 @@ def test_post_loan_staff_work_tasks_warnings_and_grades_through_the_gateway(plat
     warnings = wait_until(lambda: (found := open_warnings()) and {"first_overdue", "dpd_over_30"} <= set(found)
                           and found, message="first overdue and DPD over 30")
     resolved = manager.post(f"/api/v1/warnings/{warnings['first_overdue']['id']}/resolve",
-                            json={"resolution": "已電話提醒"})
+                            json={"resolution": "已电话提醒"})
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved", resolved.text
     assert collector.post(f"/api/v1/warnings/{warnings['dpd_over_30']['id']}/resolve",
                           json={"resolution": "x1"}).status_code == 403
 
-    # grades: 次級 from DPD; a better manual grade is refused, a worse one needs a second person
+    # grades: 次级 from DPD; a better manual grade is refused, a worse one needs a second person
     wait_until(lambda: manager.get("/api/v1/classifications", params={"loan_id": loan["id"]}).json()["items"][0][
-        "grade"] == "substandard", message="次級")
+        "grade"] == "substandard", message="次级")
     below = manager.post(f"/api/v1/classifications/{loan['id']}/adjustments",
-                         json={"grade": "special_mention", "reason": "客戶還款意愿強"})
+                         json={"grade": "special_mention", "reason": "客户还款意愿强"})
     assert below.status_code == 422 and below.json()["code"] == "GRADE_BELOW_FLOOR", below.text
     assert officer.post(f"/api/v1/classifications/{loan['id']}/adjustments",
                         json={"grade": "doubtful", "reason": "x1"}).status_code == 403
     asked = manager.post(f"/api/v1/classifications/{loan['id']}/adjustments",
-                         json={"grade": "doubtful", "reason": "借款人失聯, 車輛下落不明"})
+                         json={"grade": "doubtful", "reason": "借款人失联, 车辆下落不明"})
     assert asked.status_code == 201, asked.text
     decision = f"/api/v1/classification-adjustments/{asked.json()['id']}/decision"
     assert manager.post(decision, json={"approve": True}).status_code == 403  # not the one who asked

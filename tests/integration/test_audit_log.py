@@ -90,8 +90,8 @@ def test_records_are_chained_and_a_changed_record_is_found(org, rabbit_config, c
 def test_a_removed_record_breaks_the_chain(org, rabbit_config, capsys):
     admin = admin_of(rabbit_config)
     with rpc(rabbit_config, admin) as cluster:
-        cluster.org.create_position({"code": "P1", "name": "客戶經理"})
-        cluster.org.create_position({"code": "P2", "name": "風控"})
+        cluster.org.create_position({"code": "P1", "name": "客户经理"})
+        cluster.org.create_position({"code": "P2", "name": "风控"})
     rows = helpers.wait_until(lambda: all_sealed(org), timeout=10, message="every record sealed")
     psql(org, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
     psql(org, f"DELETE FROM audit_log WHERE seq = {rows[0].seq}")
@@ -126,7 +126,7 @@ def test_concurrent_commands_and_two_sealers_make_one_chain(org, rabbit_config):
     def create(n):
         with rpc(rabbit_config, admin) as cluster:
             for k in range(5):
-                cluster.org.create_position({"code": f"C{n}-{k}", "name": "職務"})
+                cluster.org.create_position({"code": f"C{n}-{k}", "name": "职务"})
 
     engine = create_engine(org)
     sealers = [audit.AuditSealer(engine, AUDIT, batch_size=3) for _ in range(2)]
@@ -170,12 +170,12 @@ def test_changes_are_kept_masked_and_logins_carry_the_address(org, rabbit_config
 def test_reading_the_log_needs_audit_view_and_filters(org, rabbit_config):
     admin = admin_of(rabbit_config)
     with rpc(rabbit_config, admin) as cluster:
-        department = cluster.org.create_department({"code": "AU", "name": "審計部"})
-        cluster.org.create_employee({"username": "clerk1", "password": "Clerk-pass-1", "name": "職員",
+        department = cluster.org.create_department({"code": "AU", "name": "审计部"})
+        cluster.org.create_employee({"username": "clerk1", "password": "Clerk-pass-1", "name": "职员",
                                      "roles": ["loan_officer"]})
         page = cluster.org.list_audit({"action": "create_department", "entity_id": department["id"]}, 10)
         assert page["total"] == 1
-        assert page["items"][0]["changes"] == {"code": "AU", "name": "審計部", "parent_id": None}
+        assert page["items"][0]["changes"] == {"code": "AU", "name": "审计部", "parent_id": None}
         assert page["items"][0]["actor_username"] == "admin" and page["items"][0]["id"].startswith("org:")
         newest = cluster.org.list_audit({"actor": "admin"}, 1)
         assert newest["total"] >= 3 and newest["items"][0]["action"] == "create_employee"

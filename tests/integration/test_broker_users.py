@@ -56,7 +56,7 @@ def refused(uri, action):
 
 def test_a_service_runs_as_its_own_user_and_serves_calls_and_events(users, customer):
     with ClusterRpcProxy({"AMQP_URI": users["gateway"]}, context_data=as_actor(ADMIN), timeout=10) as cluster:
-        person = cluster.customer.create_person({"name": "趙六", "id_number": "11010519491231002X",
+        person = cluster.customer.create_person({"name": "赵六", "id_number": "11010519491231002X",
                                                  "phone": "13812345678"})
     event = {"event_id": str(uuid.uuid4()), "type": "loan.disbursed", "occurred_at": "2026-12-01T00:00:00+00:00",
              "business_date": "2026-12-01", "source": "loan", "correlation_id": "t",

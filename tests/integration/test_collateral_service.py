@@ -65,10 +65,10 @@ def rpc(config, user_id):
 
 def register_car(config, serial):
     with rpc(config, "clerk") as cluster:
-        owner = cluster.customer.create_person({"name": "孫八", "id_number": "11010519491231002X",
+        owner = cluster.customer.create_person({"name": "孙八", "id_number": "11010519491231002X",
                                                 "phone": "13812345678"})
         return owner, cluster.collateral.create_vehicle({
-            "vin": vin(serial), "plate_number": "粵BD12345", "brand": "比亞迪", "model": "漢 EV", "year": 2024,
+            "vin": vin(serial), "plate_number": "粤BD12345", "brand": "比亚迪", "model": "汉 EV", "year": 2024,
             "mileage_km": 12000, "owner_customer_id": owner["id"]})
 
 
@@ -178,7 +178,7 @@ def test_settlement_opens_release_and_removal_and_release_publishes(platform, ev
         wait_until(lambda: cluster.collateral.list_tasks(loan_id=loan_id)["total"] == 2, message="tasks")
         mortgage = cluster.collateral.list_tasks(loan_id=loan_id, kinds=["mortgage_registration"])["items"][0]
         registered = cluster.collateral.register_mortgage(mortgage["id"], {
-            "certificate_no": "粵B-DY-2026-0001", "registered_on": (clock.today() - dt.timedelta(days=55)).isoformat()})
+            "certificate_no": "粤B-DY-2026-0001", "registered_on": (clock.today() - dt.timedelta(days=55)).isoformat()})
         assert registered["registered_on"] and registered["status"] == "completed"
 
         publish_event(uri, "loan", "settled", {"loan_id": loan_id, "customer_id": owner["id"]}, times=2)
@@ -192,10 +192,10 @@ def test_settlement_opens_release_and_removal_and_release_publishes(platform, ev
         assert early.value.code == "DATE_BEFORE_TASK"
         released = cluster.collateral.complete_release(tasks["mortgage_release"]["id"],
                                                        {"released_on": clock.today().isoformat()})
-        assert released["certificate_no"] == "粵B-DY-2026-0001"
+        assert released["certificate_no"] == "粤B-DY-2026-0001"
     released_events = wait_until(lambda: events("mortgage_released"), message="mortgage_released")
     assert released_events[0]["payload"]["loan_id"] == loan_id
-    assert [e["payload"]["certificate_no"] for e in events("mortgage_registered")] == ["粵B-DY-2026-0001"]
+    assert [e["payload"]["certificate_no"] for e in events("mortgage_registered")] == ["粤B-DY-2026-0001"]
 
 
 def test_a_debt_transfer_moves_the_car_to_the_new_borrower_and_opens_a_new_registration(platform):

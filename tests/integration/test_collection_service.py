@@ -49,11 +49,11 @@ def department(platform):
     with ClusterRpcProxy(platform, context_data=as_service("gateway")) as cluster:
         admin = cluster.org.authenticate("admin", "Admin-pass-1")
     with ClusterRpcProxy(platform, context_data=as_actor({**admin, "user_id": admin["id"]})) as cluster:
-        branch = cluster.org.create_department({"code": f"B{uuid.uuid4().hex[:6]}", "name": "東莞分公司"})
+        branch = cluster.org.create_department({"code": f"B{uuid.uuid4().hex[:6]}", "name": "东莞分公司"})
         collectors = []
         for n in range(4):
             employee = cluster.org.create_employee({
-                "username": f"c{uuid.uuid4().hex[:8]}", "password": "Collector-pass-1", "name": f"催收員{n}",
+                "username": f"c{uuid.uuid4().hex[:8]}", "password": "Collector-pass-1", "name": f"催收员{n}",
                 "department_id": branch["id"], "roles": ["collector"]})
             collectors.append(employee["id"])
         cluster.org.disable_employee(collectors[3])
@@ -72,7 +72,7 @@ def disburse(config, department_id, customer_id=None, vehicle_id=None, principal
     loan_id = str(uuid.uuid4())
     publish_event(config["AMQP_URI"], "loan", "disbursed", {
         "loan_id": loan_id, "contract_no": f"CL-{loan_id[:6]}", "customer_id": customer_id or str(uuid.uuid4()),
-        "customer_name": "錢七", "department_id": department_id, "officer_id": "officer-1",
+        "customer_name": "钱七", "department_id": department_id, "officer_id": "officer-1",
         "vehicle_id": vehicle_id or str(uuid.uuid4()), "principal": principal,
         "disbursed_on": (TODAY - dt.timedelta(days=120)).isoformat()})
     return loan_id
@@ -143,8 +143,8 @@ def test_grades_follow_dpd_and_a_manual_grade_needs_a_manager_and_respects_the_f
 
     with rpc(platform, "officer-1") as maker, rpc(platform, "manager") as checker:
         with pytest.raises(RuleViolated, match="better than the floor"):
-            maker.collection.request_adjustment(loan, {"grade": "special_mention", "reason": "客戶承諾還款"})
-        asked = maker.collection.request_adjustment(loan, {"grade": "doubtful", "reason": "借款人失聯"})
+            maker.collection.request_adjustment(loan, {"grade": "special_mention", "reason": "客户承诺还款"})
+        asked = maker.collection.request_adjustment(loan, {"grade": "doubtful", "reason": "借款人失联"})
         with pytest.raises(Forbidden):
             maker.collection.decide_adjustment(asked["id"], {"approve": True})
         checker.collection.decide_adjustment(asked["id"], {"approve": True, "comment": "同意"})
@@ -167,7 +167,7 @@ def test_warnings_are_raised_once_per_cause_and_resolved(platform, department):
     dpd(platform, loan, 35, 0)  # a second installment late, 35 days
     wait_until(lambda: graded(platform, loan)["dpd"] == 35, message="dpd 35")
     uri = platform["AMQP_URI"]
-    publish_event(uri, "customer", "blacklisted", {"customer_id": customer, "reason": "失信被執行人"})
+    publish_event(uri, "customer", "blacklisted", {"customer_id": customer, "reason": "失信被执行人"})
     publish_event(uri, "collateral", "gps_alert", {"kind": "removed", "loan_id": loan, "device_imei": "86",
                                                    "at": "2026-11-20T10:00:00+08:00"})
     publish_event(uri, "collateral", "valuation_approved", {"vehicle_id": car, "appraised_value": "100000.00"})
@@ -184,7 +184,7 @@ def test_warnings_are_raised_once_per_cause_and_resolved(platform, department):
     ltv = next(w for w in found if w["kind"] == "ltv_high")
     assert "0.9000" in ltv["detail"]  # 90,000.00 outstanding on a car now worth 100,000.00
     with rpc(platform) as cluster:
-        done = cluster.collection.resolve_warning(ltv["id"], {"resolution": "已追加保證人"})
+        done = cluster.collection.resolve_warning(ltv["id"], {"resolution": "已追加保证人"})
     assert done["status"] == "resolved" and done["resolved_by"] == "manager"
     # the cause again after resolution: a new warning may open
     publish_event(uri, "collateral", "valuation_approved", {"vehicle_id": car, "appraised_value": "95000.00"})
@@ -200,7 +200,7 @@ def test_a_broken_promise_raises_the_task_and_a_kept_one_does_not(platform, depa
                        and t, message="tasks")
     with rpc(platform, "collector") as collector:
         for task in tasks:
-            collector.collection.add_record(task["id"], {"channel": "call", "result": "承諾周五還款",
+            collector.collection.add_record(task["id"], {"channel": "call", "result": "承诺周五还款",
                                                          "promised_amount": "3000.00",
                                                          "promised_on": TODAY.isoformat()})
     publish_event(platform["AMQP_URI"], "loan", "repayment_received", {
@@ -239,7 +239,7 @@ def test_news_out_of_order_still_warns_and_a_promise_kept_after_the_task_closed_
     wait_until(lambda: "dpd_over_30" in kinds(), message="the DPD-over-30 warning")
     with rpc(platform, "collector") as collector:
         collector.collection.add_record(open_tasks(platform, loan)[0]["id"], {
-            "channel": "call", "result": "承諾今天還清", "promised_amount": "5000.00",
+            "channel": "call", "result": "承诺今天还清", "promised_amount": "5000.00",
             "promised_on": TODAY.isoformat()})
     # the payment makes the loan current; its became_current is read before its repayment_received
     publish_event(platform["AMQP_URI"], "loan", "became_current", {"loan_id": loan})
@@ -266,7 +266,7 @@ def test_a_restructured_loan_is_regraded_once_its_observation_year_is_over(conta
     extended_on = TODAY - dt.timedelta(days=400)  # more than a year ago, and performing since: no other event
     publish_event(rabbit_config["AMQP_URI"], "loan", "extended", {"loan_id": loan},
                   business_date=extended_on.isoformat())
-    wait_until(lambda: graded(rabbit_config, loan)["grade"] == "special_mention", message="關注 while observed")
+    wait_until(lambda: graded(rabbit_config, loan)["grade"] == "special_mention", message="关注 while observed")
     with entrypoint_hook(container, "regrade_observed") as regrade:  # the hourly timer
         regrade()
     current = graded(rabbit_config, loan)

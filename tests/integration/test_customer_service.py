@@ -30,7 +30,7 @@ def test_loan_history_and_credit_status_from_events_delivered_twice(start_custom
     start_customer(pg_database("carloan_customer"))
     uri = rabbit_config["AMQP_URI"]
     with ClusterRpcProxy(rabbit_config, context_data=as_actor(ADMIN)) as cluster:
-        person = cluster.customer.create_person({"name": "趙六", "id_number": "11010519491231002X",
+        person = cluster.customer.create_person({"name": "赵六", "id_number": "11010519491231002X",
                                                  "phone": "13812345678"})
         cid = person["id"]
         publish(uri, "loan", "application_submitted", {"application_id": "app-1", "customer_id": cid,
@@ -78,7 +78,7 @@ def test_the_sqlite_file_holds_no_plaintext_id_number_or_phone(start_customer, t
     path = tmp_path / "customer.db"
     container = start_customer(f"sqlite:///{path}")
     with entrypoint_hook(container, "create_person", context_data=as_actor(ADMIN)) as create_person:
-        create_person({"name": "錢七", "id_number": "110101199003077272", "phone": "13912345678"})
+        create_person({"name": "钱七", "id_number": "110101199003077272", "phone": "13912345678"})
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("customer.db"))
-    assert "錢七".encode() in raw  # the data is there...
+    assert "钱七".encode() in raw  # the data is there...
     assert b"110101199003077272" not in raw and b"13912345678" not in raw  # ...but not in clear

@@ -121,7 +121,7 @@ class BookKeeping(RuleBasedStateMachine):
         loan_id = str(uuid.uuid4())
         fees = (principal * fee_share).quantize(D("0.01"))
         self.books("on_loan_disbursed", self.books.event("loan.disbursed", {
-            "loan_id": loan_id, "customer_id": "c-1", "customer_name": "測試", "contract_no": loan_id[:8],
+            "loan_id": loan_id, "customer_id": "c-1", "customer_name": "测试", "contract_no": loan_id[:8],
             "principal": str(principal), "net_amount": str(principal - fees), "fees_total": str(fees)}))
         self.loans[loan_id] = {"disbursed": principal, "repaid": D("0")}
         self.entries[self._latest_entry(loan_id)] = (loan_id, principal)
@@ -163,7 +163,7 @@ class BookKeeping(RuleBasedStateMachine):
     def reverse(self, data):
         entry_id = data.draw(st.sampled_from(sorted(set(self.entries) - self.reversed)))
         loan_id, effect = self.entries[entry_id]
-        self.books("reverse_entry", entry_id, {"reason": "錄入錯誤"})
+        self.books("reverse_entry", entry_id, {"reason": "录入错误"})
         self.reversed.add(entry_id)
         if effect > 0:
             self.loans[loan_id]["disbursed"] -= effect

@@ -48,12 +48,12 @@ def test_a_reversal_read_before_its_repayment_waits_and_reverses_the_posting_onc
             "net_amount": "98500.00", "fees_total": "1500.00", "disbursed_on": today}, times=1)
         wait_until(lambda: entries(url, loan_id)[1] == 1, timeout=60, message="the disbursement's posting")
         repayment = {"loan_id": loan_id, "repayment_id": "r-1", "amount": "5000.00", "paid_on": today,
-                     "voucher_no": "BK-1", "payer_name": "張三",
+                     "voucher_no": "BK-1", "payer_name": "张三",
                      "allocation": {"principal": "4200.00", "interest": "700.00", "penalty": "0.00", "fees": "0.00",
                                     "advance": "100.00"}}
         received_id = str(uuid.uuid4())
         reversal = {"loan_id": loan_id, "repayment_id": "r-1", "repayment_event_id": received_id,
-                    "reversed_on": today, "reason": "重複入賬", "amount": "5000.00"}
+                    "reversed_on": today, "reason": "重复入账", "amount": "5000.00"}
         publish_event(amqp, "loan", "repayment_reversed", reversal, times=2)  # first, and twice
         time.sleep(0.3)
         publish_event(amqp, "loan", "repayment_received", repayment, times=1, event_id=received_id)

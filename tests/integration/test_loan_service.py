@@ -67,9 +67,9 @@ def setup_customer_and_product(config):
         customer = officer.customer.create_person({"name": "周九", "id_number": new_id_number(),
                                                    "phone": new_phone()})
         product = officer.loan.create_product({
-            "code": f"P{uuid.uuid4().hex[:6]}", "name": "車抵貸", "repayment_method": "equal_installment",
+            "code": f"P{uuid.uuid4().hex[:6]}", "name": "车抵贷", "repayment_method": "equal_installment",
             "annual_rate": "0.088800", "min_term_months": 6, "max_term_months": 36, "min_amount": "10000.00",
-            "max_amount": "500000.00", "upfront_fees": [{"name": "GPS費", "amount": "1000.00"}]})
+            "max_amount": "500000.00", "upfront_fees": [{"name": "GPS费", "amount": "1000.00"}]})
     return customer, product
 
 
@@ -134,7 +134,7 @@ def test_two_concurrent_approvals_of_one_disbursement_pay_it_out_once(platform):
     payload = events[0]["payload"]
     assert payload["loan_id"] == loan["id"] and payload["vehicle_id"] == car["id"]
     assert payload["principal"] == "60000.00" and payload["net_amount"] == "59000.00"
-    assert payload["fees"] == [{"name": "GPS費", "amount": "1000.00"}] and payload["department_id"] == "dept-1"
+    assert payload["fees"] == [{"name": "GPS费", "amount": "1000.00"}] and payload["department_id"] == "dept-1"
     assert payload["schedule"]["installments"] == 24 and events[0]["business_date"] == today
 
 

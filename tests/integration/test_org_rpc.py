@@ -95,7 +95,7 @@ def test_a_refused_command_writes_nothing(org, rabbit_config):
     before = len(rows(org, "employee"))
     with rpc(rabbit_config, as_actor(admin)) as cluster:
         with pytest.raises(ValidationFailed) as caught:
-            cluster.org.create_employee({"username": "zhao", "password": "Red-Maple-42", "name": "趙六",
+            cluster.org.create_employee({"username": "zhao", "password": "Red-Maple-42", "name": "赵六",
                                          "roles": ["no_such_role"]})
         assert caught.value.errors == {"roles": ["unknown role(s): no_such_role"]}
     assert len(rows(org, "employee")) == before
@@ -109,13 +109,13 @@ def test_data_scope_hides_other_departments_employees(org, rabbit_config):
         cd = cluster.org.create_department({"code": "CD", "name": "成都"})
         cd1 = cluster.org.create_department({"code": "CD1", "name": "成都一部", "parent_id": cd["id"]})
         bj = cluster.org.create_department({"code": "BJ", "name": "北京"})
-        cluster.org.create_role({"code": "branch_manager", "name": "分公司經(jīng)理", "data_scope": "department_tree",
+        cluster.org.create_role({"code": "branch_manager", "name": "分公司经理", "data_scope": "department_tree",
                                  "permissions": ["org.employees.view"]})
-        cluster.org.create_employee({"username": "boss", "password": "Tall-Pine-53", "name": "經(jīng)理",
+        cluster.org.create_employee({"username": "boss", "password": "Tall-Pine-53", "name": "经理",
                                      "department_id": cd["id"], "roles": ["branch_manager"]})
-        sub = cluster.org.create_employee({"username": "sub1", "password": "Calm-Lake-64", "name": "下屬",
+        sub = cluster.org.create_employee({"username": "sub1", "password": "Calm-Lake-64", "name": "下属",
                                            "department_id": cd1["id"], "roles": []})
-        far = cluster.org.create_employee({"username": "far1", "password": "Warm-Sand-75", "name": "北京員工",
+        far = cluster.org.create_employee({"username": "far1", "password": "Warm-Sand-75", "name": "北京员工",
                                            "department_id": bj["id"], "roles": []})
         boss = cluster.org.authenticate("boss", "Tall-Pine-53")
     assert set(boss["department_ids"]) == {cd["id"], cd1["id"]}
@@ -132,7 +132,7 @@ def test_an_org_manager_cannot_grant_more_than_they_hold(org, rabbit_config):
     with rpc(rabbit_config, as_actor(admin)) as cluster:
         cluster.org.create_role({"code": "hr", "name": "人事", "data_scope": "department",
                                  "permissions": ["org.employees.view", "org.employees.manage", "org.roles.manage"]})
-        cluster.org.create_employee({"username": "hr1", "password": "Soft-Rain-86", "name": "人事專員",
+        cluster.org.create_employee({"username": "hr1", "password": "Soft-Rain-86", "name": "人事专员",
                                      "roles": ["hr"]})
         hr = cluster.org.authenticate("hr1", "Soft-Rain-86")
     with rpc(rabbit_config, as_actor(hr)) as cluster:

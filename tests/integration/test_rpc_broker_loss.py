@@ -37,7 +37,7 @@ def test_a_reply_lost_with_the_broker_connection_leaves_the_service_serving(cont
     with monkeypatch.context() as broken:
         broken.setattr(rpc._Responder, "send_response", connection_gone)
         with pytest.raises(RpcTimeout):  # the caller hears nothing: a 503 at the gateway, retried there
-            call(rabbit_config, "create_person", {"name": "趙六", "id_number": "11010519491231002X",
+            call(rabbit_config, "create_person", {"name": "赵六", "id_number": "11010519491231002X",
                                                   "phone": "13812345678"}, timeout=3)
 
     assert not container._died.ready()  # was: Nameko killed the service, and every worker in flight with it

@@ -19,7 +19,7 @@ ADMIN = {"user_id": "u-admin", "username": "admin", "data_scope": "all", "depart
          "permissions": ["customer.view", "customer.manage", "customer.unmask"]}
 BRANCH_OFFICER = {"user_id": "u-officer", "username": "officer", "data_scope": "department",
                   "department_id": "d-branch", "department_ids": ["d-branch"], "permissions": ["customer.view"]}
-PERSON = {"name": "趙六", "id_number": "11010519491231002X", "phone": "13812345678"}
+PERSON = {"name": "赵六", "id_number": "11010519491231002X", "phone": "13812345678"}
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_an_imei_in_other_digits_is_refused(table):
 
 @pytest.mark.parametrize("table", FOREIGN)
 def test_an_employee_phone_in_other_digits_is_refused(table):
-    employee = {"username": "zhang.san", "password": "x", "name": "張三"}
+    employee = {"username": "zhang.san", "password": "x", "name": "张三"}
     assert load(EmployeeIn(), {**employee, "phone": PHONE})["phone"] == PHONE
     for phone in (foreign(PHONE, table, keep=2), PHONE + "\n"):
         with pytest.raises(ValidationFailed) as refused:
@@ -64,12 +64,12 @@ def test_an_employee_phone_in_other_digits_is_refused(table):
 
 @pytest.mark.parametrize("table", FOREIGN)
 def test_account_codes_and_bank_account_numbers_take_ascii_digits(table):
-    assert load(AccountIn(), {"code": "1002", "name": "銀行存款", "kind": "asset"})["code"] == "1002"
-    bank = {"code": "ICBC-01", "name": "基本戶", "opened_on": "2026-01-01"}
+    assert load(AccountIn(), {"code": "1002", "name": "银行存款", "kind": "asset"})["code"] == "1002"
+    bank = {"code": "ICBC-01", "name": "基本户", "opened_on": "2026-01-01"}
     assert load(BankAccountIn(), {**bank, "account_no": "6222020200112233"})["account_no"] == "6222020200112233"
     for schema, data, field in [
-            (AccountIn(), {"code": foreign("1002", table), "name": "銀行存款", "kind": "asset"}, "code"),
-            (AccountIn(), {"code": "1002\n", "name": "銀行存款", "kind": "asset"}, "code"),
+            (AccountIn(), {"code": foreign("1002", table), "name": "银行存款", "kind": "asset"}, "code"),
+            (AccountIn(), {"code": "1002\n", "name": "银行存款", "kind": "asset"}, "code"),
             (BankAccountIn(), {**bank, "account_no": foreign("6222020200112233", table)}, "account_no")]:
         with pytest.raises(ValidationFailed) as refused:
             load(schema, data)
@@ -78,7 +78,7 @@ def test_account_codes_and_bank_account_numbers_take_ascii_digits(table):
 
 @pytest.mark.parametrize("table", FOREIGN)
 def test_a_payee_account_takes_ascii_digits(table):
-    disbursement = {"payee_name": "某某汽車銷售有限公司", "amount": "100000.00"}
+    disbursement = {"payee_name": "某某汽车销售有限公司", "amount": "100000.00"}
     assert load(DisbursementIn(), {**disbursement, "payee_account": "6222020200112233"})["payee_account"]
     with pytest.raises(ValidationFailed) as refused:
         load(DisbursementIn(), {**disbursement, "payee_account": foreign("6222020200112233", table)})
@@ -93,9 +93,9 @@ def test_terms_and_years_are_json_integers_in_the_services(value):
     schedule = {"amount": "100000.00", "annual_rate": "0.12", "repayment_method": "equal_installment",
                 "start_date": "2026-01-31"}
     assert load(ScheduleIn(), {**schedule, "term_months": 12})["term_months"] == 12
-    vehicle = {"vin": "LSVAU2180N2183294", "brand": "大眾", "model": "朗逸", "owner_customer_id": "c1"}
+    vehicle = {"vin": "LSVAU2180N2183294", "brand": "大众", "model": "朗逸", "owner_customer_id": "c1"}
     cases = [(ScheduleIn(), {**schedule, "term_months": value}, "term_months"),
-             (ExtensionIn(), {"extra_months": value, "reason": "客戶失業"}, "extra_months"),
+             (ExtensionIn(), {"extra_months": value, "reason": "客户失业"}, "extra_months"),
              (VehicleIn(), {**vehicle, "year": 2022, "mileage_km": value}, "mileage_km")]
     for schema, data, field in cases:
         with pytest.raises(ValidationFailed) as refused:

@@ -127,7 +127,7 @@ def test_a_manual_grade_equal_to_or_worse_than_the_floor_is_accepted(grade, floo
     assert domain.check_adjustment(grade, floor) is None
 
 
-@pytest.mark.parametrize("grade", ["excellent", "Normal", "", None, "關注"])
+@pytest.mark.parametrize("grade", ["excellent", "Normal", "", None, "关注"])
 def test_an_unknown_grade_is_refused_as_invalid(grade):
     with pytest.raises(domain.Refused) as refused:
         domain.check_adjustment(grade, "normal")

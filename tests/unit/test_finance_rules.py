@@ -55,7 +55,7 @@ def test_a_reversal_swaps_every_line_and_the_cash_direction():
     entry = domain.disbursement(D("1000.00"), D("980.00"), D("20.00"))
     reversal = domain.reversal(entry.memo, entry.lines, entry.cash)
     assert sides(reversal) == {(a, c, d) for a, d, c in sides(entry)}
-    assert reversal.cash == (("in", D("980.00")),) and reversal.memo.startswith("沖銷")
+    assert reversal.cash == (("in", D("980.00")),) and reversal.memo.startswith("冲销")
 
 
 def test_provision_change_books_only_the_difference_either_way():

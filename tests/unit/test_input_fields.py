@@ -80,9 +80,9 @@ def test_a_lone_surrogate_is_refused_by_every_strict_schema_as_a_field_error():
 
 def test_a_fee_needs_an_amount_or_a_rate_at_the_gateway_and_in_the_loan_service():
     from services.loan.schemas import ProductIn
-    product = {"code": "P1", "name": "產品", "repayment_method": "bullet", "annual_rate": "0.100000",
+    product = {"code": "P1", "name": "产品", "repayment_method": "bullet", "annual_rate": "0.100000",
                "min_term_months": 1, "max_term_months": 12, "min_amount": "1000.00", "max_amount": "2000.00",
-               "upfront_fees": [{"name": "GPS費"}]}
+               "upfront_fees": [{"name": "GPS费"}]}
     with pytest.raises(ValidationError) as caught:
         gateway_schemas.ProductSchema().load(product)
     assert caught.value.messages == {"upfront_fees": {0: {"amount": ["give either amount or rate"]}}}
@@ -90,7 +90,7 @@ def test_a_fee_needs_an_amount_or_a_rate_at_the_gateway_and_in_the_loan_service(
         load(ProductIn(), product)
     assert refused.value.errors == {"upfront_fees.0.amount": ["give either amount or rate"]}
     with pytest.raises(ValidationFailed):
-        load(ProductIn(), {**product, "upfront_fees": [{"name": "GPS費", "amount": "1.00", "rate": "0.01"}]})
+        load(ProductIn(), {**product, "upfront_fees": [{"name": "GPS费", "amount": "1.00", "rate": "0.01"}]})
 
 
 def _check(body, content_type="application/json"):
@@ -113,5 +113,5 @@ def test_the_gateway_refuses_json_it_cannot_read_safely():
     with pytest.raises(ValidationFailed) as surrogate:
         _check('{"customer": {"name": "\\ud800", "tags": ["ok", "\\udfff"]}, "k\\ud800": 1}')
     assert set(surrogate.value.errors) == {"customer.name", "customer.tags", "k\\ud800"}
-    _check('{"name": "張三 \\ud83d\\ude00", "a": [[[1]]]}')  # a surrogate pair is a character (😀): accepted
+    _check('{"name": "张三 \\ud83d\\ude00", "a": [[[1]]]}')  # a surrogate pair is a character (😀): accepted
     _check("not json", content_type="text/plain")  # not JSON: left to the view

@@ -1,4 +1,4 @@
-"""Origination rules (DOMAIN.md 貸前): product checks, fees, application refusals, credit lines, approval levels,
+"""Origination rules (DOMAIN.md 贷前): product checks, fees, application refusals, credit lines, approval levels,
 segregation of duties, the interest cap, contract numbers and disbursement."""
 import datetime as dt
 from decimal import Decimal as D
@@ -20,9 +20,9 @@ def code_of(call, *args):
 
 
 def test_fees_fixed_and_by_rate():
-    fees = [rules.Fee("GPS費", amount=D("1500.00")), rules.Fee("服務費", rate=D("0.01"))]
+    fees = [rules.Fee("GPS费", amount=D("1500.00")), rules.Fee("服务费", rate=D("0.01"))]
     charged, total = rules.fees_on(fees, D("123456.78"))
-    assert charged == [("GPS費", D("1500.00")), ("服務費", D("1234.57"))] and total == D("2734.57")
+    assert charged == [("GPS费", D("1500.00")), ("服务费", D("1234.57"))] and total == D("2734.57")
 
 
 def test_product_problems():

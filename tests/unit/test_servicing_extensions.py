@@ -25,7 +25,7 @@ def to_fen(value):
 
 
 def closed_form_payment(principal, annual_rate, n):
-    """等額本息 A = round(P·r·(1+r)^n / ((1+r)^n − 1), 2), r = annual / 12, in 50-digit Decimal."""
+    """等额本息 A = round(P·r·(1+r)^n / ((1+r)^n − 1), 2), r = annual / 12, in 50-digit Decimal."""
     with localcontext() as ctx:
         ctx.prec = 50
         r = annual_rate / 12
@@ -40,7 +40,7 @@ def refusal(call, *args, **kwargs):
     return refused.value
 
 
-# -- extension limit (《貸款通則》 art. 12) ---------------------------------------------------------------
+# -- extension limit (《贷款通则》 art. 12) ---------------------------------------------------------------
 @pytest.mark.parametrize("term, limit", [
     (6, 6),     # short-term: at most the original term
     (12, 12),   # one year is still short-term

@@ -1,22 +1,22 @@
-"""貸前 Origination rules: products and their fees, the checks an application must pass, credit lines,
+"""贷前 Origination rules: products and their fees, the checks an application must pass, credit lines,
 approval levels, the interest cap, contract numbers and disbursement. Plain Python, no framework imports."""
 from dataclasses import dataclass
 from decimal import Decimal
 
 from services.loan.domain.schedule import METHODS, ZERO, fen
 
-ALLOCATIONS = {"installment_first": "按期沖賬 (oldest installment first)",
-               "type_first": "按類型沖賬 (penalty, then interest, then principal)"}
+ALLOCATIONS = {"installment_first": "按期冲账 (oldest installment first)",
+               "type_first": "按类型冲账 (penalty, then interest, then principal)"}
 DEFAULT_MAX_LTV = Decimal("0.80")
 DEFAULT_PENALTY_MARKUP = Decimal("0.50")
 DEFAULT_SECOND_APPROVAL_THRESHOLD = Decimal("300000.00")
-INTEREST_CAP_MULTIPLE = Decimal("4")  # 法釋〔2020〕17號 art. 25: 4 × the one-year LPR
+INTEREST_CAP_MULTIPLE = Decimal("4")  # 法释〔2020〕17号 art. 25: 4 × the one-year LPR
 
 APPLICATION_STATUSES = {
-    "submitted": "已提交", "investigated": "已調查", "pending_second_approval": "待二級審批",
-    "approved": "已批準", "rejected": "已拒絕", "contracted": "已簽約",
+    "submitted": "已提交", "investigated": "已调查", "pending_second_approval": "待二级审批",
+    "approved": "已批准", "rejected": "已拒绝", "contracted": "已签约",
 }
-LOAN_STATUSES = {"signed": "已簽約", "active": "還款中", "settled": "已結清"}
+LOAN_STATUSES = {"signed": "已签约", "active": "还款中", "settled": "已结清"}
 
 
 class Refused(Exception):
@@ -57,7 +57,7 @@ def product_problems(p):
     if p["min_amount"] > p["max_amount"]:
         problems.append(("min_amount", "cannot exceed max_amount"))
     if p["repayment_method"] == "bullet" and p["max_term_months"] > 12:
-        problems.append(("max_term_months", "一次性還本付息 loans run at most 12 months"))
+        problems.append(("max_term_months", "一次性还本付息 loans run at most 12 months"))
     fees_given = True
     for index, fee in enumerate(p.get("upfront_fees") or ()):
         if (fee.amount is None) == (fee.rate is None):
@@ -97,7 +97,7 @@ def check_collateral(amount, customer_id, lending_value, max_ltv):
 
 
 def available_credit(limit, revolving, held, drawn, outstanding_principal):
-    """授信可用額度: limit − outstanding principal (revolving) or − total drawn (non-revolving), less what
+    """授信可用额度: limit − outstanding principal (revolving) or − total drawn (non-revolving), less what
     pending applications already hold."""
     used = outstanding_principal if revolving else drawn
     return limit - used - held
@@ -169,7 +169,7 @@ def check_interest_cap(apr, lpr_one_year, exempt, overridden):
 
 # -- contract and disbursement ---------------------------------------------------------------------
 def contract_no(signed_on, sequence):
-    """合同編號: CL + signing date + the day's sequence, e.g. CL20261128-0001."""
+    """合同编号: CL + signing date + the day's sequence, e.g. CL20261128-0001."""
     return f"CL{signed_on:%Y%m%d}-{sequence:04d}"
 
 

@@ -1,4 +1,4 @@
-"""還款計劃 The schedule engine: the five repayment methods of DOMAIN.md, due dates, fen rounding and APR.
+"""还款计划 The schedule engine: the five repayment methods of DOMAIN.md, due dates, fen rounding and APR.
 
 Pure Python and `Decimal` throughout: amounts are rounded to the fen (ROUND_HALF_UP) at each schedule line,
 intermediate values keep full precision, and no float ever touches a figure.
@@ -15,10 +15,10 @@ ONE = Decimal("1")
 APR_PLACES = Decimal("0.0001")
 
 METHODS = {
-    "equal_installment": "等額本息",
-    "equal_principal": "等額本金",
+    "equal_installment": "等额本息",
+    "equal_principal": "等额本金",
     "interest_first": "先息后本",
-    "bullet": "一次性還本付息",
+    "bullet": "一次性还本付息",
     "flat": "等本等息",
 }
 
@@ -84,7 +84,7 @@ def due_dates(start_date, count, first_due_date=None, anchor_day=None):
 
 # -- the five methods ------------------------------------------------------------------------------
 def annuity_payment(principal, monthly_rate, term):
-    """A = round(P·r·(1+r)^n / ((1+r)^n − 1)), the 等額本息 installment."""
+    """A = round(P·r·(1+r)^n / ((1+r)^n − 1)), the 等额本息 installment."""
     first_interest = principal * monthly_rate  # as the first line's interest is computed, so A ≥ that interest
     with localcontext() as ctx:
         ctx.prec = 40

@@ -1,10 +1,10 @@
-"""貸中 Servicing rules: allocating a repayment (還款沖賬) and when a loan is settled. Plain Python, Decimal only.
+"""贷中 Servicing rules: allocating a repayment (还款冲账) and when a loan is settled. Plain Python, Decimal only.
 
 Allocation (DOMAIN.md § Servicing):
 * `installment_first` (default): the oldest unpaid installment first; within it fees -> penalty -> interest
   -> principal.
 * `type_first`: all fees, then all penalty, then all interest, then principal, each oldest first.
-Only what is due on the payment date is paid; money beyond it is held as an advance (預收款), applied at the
+Only what is due on the payment date is paid; money beyond it is held as an advance (预收款), applied at the
 next due date; money beyond everything the loan still owes is refused.
 """
 import datetime as dt
@@ -85,7 +85,7 @@ def is_settled(dues, outstanding_principal):
     return outstanding_principal == 0 and all(due.total == 0 for due in dues)
 
 
-# -- close of business (日終): overdue, DPD, penalty interest -------------------------------------------
+# -- close of business (日终): overdue, DPD, penalty interest -------------------------------------------
 PENALTY_PLACES = Decimal("0.0001")
 DAY_COUNT = Decimal(360)  # 日利率 = 年利率 / 360
 
@@ -119,7 +119,7 @@ def oldest_unpaid_due(dues):
     return min(unpaid) if unpaid else None
 
 
-# -- early repayment (提前還款) -----------------------------------------------------------------------
+# -- early repayment (提前还款) -----------------------------------------------------------------------
 def months_between(start, end):
     """Whole calendar months from `start` to `end`: a month is complete on the same day-of-month or later, or on
     the last day of a month too short for that day (31 January → 28 February is one month)."""
@@ -185,8 +185,8 @@ def reamortise(balance, annual_rate, method, start_date, periods, anchor_day, fi
     """The rest of a schedule for `balance` from `start_date` (the last due date passed, or disbursement).
 
     `reduce_installment`: the same `periods` (months), a smaller installment. `shorten_term`: about the same
-    installment, fewer periods: for 等額本息 the fewest whole periods whose installment is no more than
-    `installment`; for 等額本金 / 等本等息 the same principal per period (`principal_part`). Other methods pay
+    installment, fewer periods: for 等额本息 the fewest whole periods whose installment is no more than
+    `installment`; for 等额本金 / 等本等息 the same principal per period (`principal_part`). Other methods pay
     principal at the end and have no installment to keep: only `reduce_installment` applies to them. The first
     line falls due on `first_due_date` when given (the schedule's own next due date), the rest a month apart on
     `anchor_day`; a bullet loan's one line falls due on it, with interest for all `periods` from `start_date`."""
@@ -214,7 +214,7 @@ def shortened_periods(balance, annual_rate, method, periods, installment, princi
 
 # -- extension (展期) ----------------------------------------------------------------------------------
 def extension_limit(original_term_months):
-    """《貸款通則》 art. 12, cumulative: a loan of up to a year may be extended by at most its original term, one
+    """《贷款通则》 art. 12, cumulative: a loan of up to a year may be extended by at most its original term, one
     of one to five years by at most half of it, a longer one by at most three years."""
     if original_term_months <= 12:
         return original_term_months
@@ -235,11 +235,11 @@ def check_extension(months, original_term_months, extended_so_far, today, maturi
     if extended_so_far + months > limit:
         left = max(limit - extended_so_far, 0)
         raise Refused("EXTENSION_LIMIT", f"a {original_term_months}-month loan may be extended by {limit} months "
-                      f"in all (貸款通則 art. 12); {extended_so_far} granted, at most {left} more",
+                      f"in all (贷款通则 art. 12); {extended_so_far} granted, at most {left} more",
                       field="months", max_months=left)
 
 
-# -- advances (預收款) ----------------------------------------------------------------------------------
+# -- advances (预收款) ----------------------------------------------------------------------------------
 def advance_to_apply(held_advance, dues, on):
     """How much of the advance held goes to the installments due by `on` (at most what they owe)."""
     owed_now = sum((due.total for due in dues if due.due_date <= on), ZERO)
