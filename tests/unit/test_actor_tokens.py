@@ -34,13 +34,13 @@ def test_the_first_key_signs_and_every_key_verifies():
 @pytest.mark.parametrize("token, code", [
     (None, "ACTOR_MISSING"), ("", "ACTOR_MISSING"), ({"user_id": "u1"}, "ACTOR_MISSING"),
     ("not-a-token", "ACTOR_INVALID"),
-    (jwt.encode({"act": {"user_id": "u1"}, "iat": 1, "exp": int(time.time()) + 60}, "a" * 40,
+    (jwt.encode({"act": {"user_id": "u1"}, "iat": 1, "exp": int(time.time()) + 86400}, "a" * 40,
                 headers={"kid": "k1"}).replace("eyJ", "eyK", 1), "ACTOR_INVALID"),
     (jwt.encode({"act": {"user_id": "u1"}, "iat": 1, "exp": int(time.time()) - 30}, "a" * 40,
                 headers={"kid": "k1"}), "ACTOR_EXPIRED"),
-    (jwt.encode({"act": {}, "iat": 1, "exp": int(time.time()) + 60}, "a" * 40, headers={"kid": "k1"}),
+    (jwt.encode({"act": {}, "iat": 1, "exp": int(time.time()) + 86400}, "a" * 40, headers={"kid": "k1"}),
      "ACTOR_INVALID"),
-    (jwt.encode({"act": {"user_id": "u1"}, "iat": 1, "exp": int(time.time()) + 60}, "a" * 40,
+    (jwt.encode({"act": {"user_id": "u1"}, "iat": 1, "exp": int(time.time()) + 86400}, "a" * 40,
                 algorithm="HS512", headers={"kid": "k1"}), "ACTOR_INVALID"),
 ])
 def test_anything_but_a_valid_unexpired_token_is_refused(token, code):
