@@ -18,7 +18,7 @@ from services.common.errors import Forbidden
 
 
 CORRELATION_HEADER = "X-Correlation-ID"
-_CORRELATION_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_CORRELATION_RE = re.compile(r"[A-Za-z0-9._-]{1,64}\Z", re.ASCII)
 _UNDECLARED = object()
 
 

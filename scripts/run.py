@@ -242,6 +242,7 @@ def main():
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CARLOAN_SERVICES", ",".join(SERVICES))
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # as in the image: see the Dockerfile
     port = os.environ.setdefault("CARLOAN_GATEWAY_PORT", "8000")
     ensure_rabbitmq()
 

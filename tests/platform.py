@@ -218,6 +218,7 @@ def running_platform(data_dir, prefix="e2e", env=None, ready_timeout=90):
         pg(f'CREATE DATABASE "{database}"')
     platform_env = {
         **os.environ,
+        "MALLOC_ARENA_MAX": "2",  # as in the image: see the Dockerfile
         "CARLOAN_DATA_DIR": str(data_dir),
         "CARLOAN_AMQP_URI": f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/{vhost}",
         "CARLOAN_ADMIN_PASSWORD": secrets.token_urlsafe(12),

@@ -5,9 +5,8 @@ from services.common.schemas import Strict, ascii_regexp
 
 from services.org import domain
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,50}$", error="use 1-50 letters, digits, '_', '.' or '-'")
-USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,50}$",
-                           error="use 3-50 lower-case letters, digits, '_', '.' or '-'")
+CODE = ascii_regexp(r"[A-Za-z0-9_.-]{1,50}", error="use 1-50 letters, digits, '_', '.' or '-'")
+USERNAME = ascii_regexp(r"[a-z0-9_.-]{3,50}", error="use 3-50 lower-case letters, digits, '_', '.' or '-'")
 PHONE = ascii_regexp(r"1[3-9][0-9]{9}", error="not a mainland China mobile number (11 digits)")
 NAME = validate.Length(min=1, max=100)
 PASSWORD = validate.Length(min=1, max=128)

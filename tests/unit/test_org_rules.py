@@ -134,3 +134,16 @@ def test_a_distributed_guess_at_one_username_backs_off_doubling_to_fifteen_minut
         throttle = throttle.after_failure(now + dt.timedelta(seconds=i), policy)
     assert throttle.locked(now + dt.timedelta(seconds=30))
     assert not throttle.locked(now + dt.timedelta(seconds=70))
+
+
+def test_codes_and_usernames_are_whole_ascii_values_without_a_trailing_newline():
+    from marshmallow import ValidationError
+
+    from services.org.schemas import CODE, USERNAME
+    assert CODE("HQ-01") == "HQ-01" and USERNAME("li.ming") == "li.ming"
+    for validator, value in ((CODE, "HQ\n"), (USERNAME, "admin\n"), (USERNAME, "ａｄｍｉｎ"), (CODE, "总部")):
+        try:
+            validator(value)
+        except ValidationError:
+            continue
+        raise AssertionError(f"{value!r} was accepted")
