@@ -23,7 +23,7 @@ from tests.integration import event_services
 from tests.integration.event_services import (Reader, Writer, applied_counts, applied_numbers,
                                               create_schema, reader_metadata, writer_metadata)
 
-def tester():
+def as_tester():
     return as_actor({"user_id": "tester", "username": "tester"})
 
 
@@ -84,7 +84,7 @@ def test_a_committed_change_publishes_exactly_one_event(start, dbs, rabbit_confi
     writer_url, reader_url = dbs
     start(Reader)
     start(Writer)
-    with ServiceRpcProxy("writer", rabbit_config, context_data=tester()) as writer:
+    with ServiceRpcProxy("writer", rabbit_config, context_data=as_tester()) as writer:
         writer.write(1)
     wait_until(lambda: applied_counts(reader_url)[0] == 1, message="the event to be applied")
     time.sleep(1.0)
@@ -97,7 +97,7 @@ def test_a_rolled_back_change_publishes_nothing(start, dbs, rabbit_config):
     writer_url, reader_url = dbs
     start(Reader)
     start(Writer)
-    with ServiceRpcProxy("writer", rabbit_config, context_data=tester()) as writer:
+    with ServiceRpcProxy("writer", rabbit_config, context_data=as_tester()) as writer:
         with pytest.raises(RuleViolated):
             writer.write(2, fail=True)
         writer.write(3)
@@ -110,7 +110,7 @@ def test_a_rolled_back_change_publishes_nothing(start, dbs, rabbit_config):
 def test_a_caller_hears_of_a_failed_commit_and_nothing_is_published(start, dbs, rabbit_config):
     writer_url, _ = dbs
     start(Writer)
-    with ServiceRpcProxy("writer", rabbit_config, context_data=tester()) as writer:
+    with ServiceRpcProxy("writer", rabbit_config, context_data=as_tester()) as writer:
         assert writer.claim("plate-A") == "plate-A"
         with pytest.raises(Conflict) as caught:
             writer.claim("plate-A")
@@ -121,7 +121,7 @@ def test_a_caller_hears_of_a_failed_commit_and_nothing_is_published(start, dbs, 
 def test_an_unroutable_event_is_kept_and_delivered_once_its_consumer_exists(start, dbs, rabbit_config):
     writer_url, reader_url = dbs
     start(Writer)
-    with ServiceRpcProxy("writer", rabbit_config, context_data=tester()) as writer:
+    with ServiceRpcProxy("writer", rabbit_config, context_data=as_tester()) as writer:
         writer.write_many(1, 5)
     # No queue is bound yet: the broker returns the events and the relay keeps them.
     wait_until(lambda: all(r.attempts >= 1 for r in outbox_rows(writer_url)), message="a refused pass")
@@ -139,7 +139,7 @@ def test_an_event_published_before_its_consumer_ever_started_is_handled(start, d
     writer_url, reader_url = dbs
     topology.declare(Reader, rabbit_config["AMQP_URI"])  # what `migrate` does at deploy time
     start(Writer)
-    with ServiceRpcProxy("writer", rabbit_config, context_data=tester()) as writer:
+    with ServiceRpcProxy("writer", rabbit_config, context_data=as_tester()) as writer:
         writer.write_many(10, 5)
     wait_until(lambda: all(r.sent_at for r in outbox_rows(writer_url)), message="all events published")
     start(Reader)
@@ -216,7 +216,7 @@ def test_events_written_while_rabbitmq_is_down_are_all_delivered_when_it_returns
     writer = start(Writer)
     _rabbitmqctl("stop_app")
     try:
-        with entrypoint_hook(writer, "write_many", context_data=tester()) as write_many:
+        with entrypoint_hook(writer, "write_many", context_data=as_tester()) as write_many:
             write_many(100, 20)
         time.sleep(1.0)
         assert len(outbox_rows(writer_url)) == 20
@@ -241,7 +241,7 @@ def test_a_consumer_killed_mid_stream_loses_nothing_and_applies_nothing_twice(st
     reader = spawn_reader()
     try:
         start(Writer)
-        with ServiceRpcProxy("writer", rabbit_config, context_data=tester()) as writer:
+        with ServiceRpcProxy("writer", rabbit_config, context_data=as_tester()) as writer:
             for batch in range(10):
                 writer.write_many(batch * 100, 100)
         wait_until(lambda: applied_counts(reader_url)[0] >= 150, timeout=60, interval=0.02,
