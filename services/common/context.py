@@ -170,10 +170,13 @@ def verify(token, keys=None):
     raise Unauthenticated("the signed actor names nobody", code="ACTOR_INVALID")
 
 
-def authorise(caller, method_name, services):
-    """Refuse a service's own call into a method that does not name it (an employee's is checked by scope)."""
+def authorise(caller, method_name, services, employees=True):
+    """Refuse a service's own call into a method that does not name it, and an employee's call into a method
+    meant for services only (`employees=False`); an employee's other calls are checked by data scope."""
     if caller.service is not None and caller.service not in services:
         raise Forbidden(f"the {caller.service} service may not call {method_name}", code="CALLER_NOT_ALLOWED")
+    if caller.service is None and not employees:
+        raise Forbidden(f"{method_name} is called by services only", code="CALLER_NOT_ALLOWED")
 
 
 def from_worker(worker_ctx, service_name):

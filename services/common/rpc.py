@@ -33,14 +33,16 @@ class TransactionalRpc(Rpc):
     """An RPC method that runs only for a caller with a valid signed actor: an employee (whose data scope the
     method applies), or one of the `services` named here calling on its own account."""
 
-    def __init__(self, expected_exceptions=DomainError, services=(), **kwargs):
+    def __init__(self, expected_exceptions=DomainError, services=(), employees=True, **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
         self.services = frozenset(services)
+        self.employees = employees
 
     def handle_message(self, body, message):
         # Raised here, the refusal is the reply (Nameko's RpcConsumer answers it): no worker, no transaction.
         caller = context.verify(self.unpack_message_headers(message).get(context.ACTOR_KEY))
-        context.authorise(caller, f"{self.container.service_name}.{self.method_name}", self.services)
+        context.authorise(caller, f"{self.container.service_name}.{self.method_name}", self.services,
+                          self.employees)
         super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
@@ -75,7 +77,8 @@ class TransactionalRpc(Rpc):
 
 rpc = TransactionalRpc.decorator
 """`@rpc` for employees' calls (through the gateway); `@rpc(services=("loan",))` also lets the loan service call
-the method on its own account, e.g. from an event handler."""
+the method on its own account, e.g. from an event handler; `employees=False` keeps employees out of a method
+only services call (the gateway's login and principal lookup)."""
 
 
 def ask(proxy, method, *args, timeout=None, **kwargs):

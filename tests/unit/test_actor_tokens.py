@@ -62,3 +62,12 @@ def test_short_or_empty_keys_are_refused_at_start():
     for raw in ("k1:short", " , "):
         with pytest.raises(RuntimeError):
             signing_keys(raw)
+
+
+def test_a_method_for_services_only_refuses_employees():
+    gateway = verify(sign_service("gateway", KEYS), KEYS)
+    authorise(gateway, "org.get_principal", frozenset({"gateway"}), employees=False)
+    with pytest.raises(Forbidden) as refused:
+        authorise(verify(sign_actor(OFFICER, KEYS), KEYS), "org.get_principal", frozenset({"gateway"}),
+                  employees=False)
+    assert refused.value.code == "CALLER_NOT_ALLOWED"
