@@ -57,7 +57,8 @@ def _hash(unit, data):
 
 
 def replay(unit, key, operation, data):
-    """The answer stored for (`key`, `operation`), or None when the command has not run under that key yet."""
+    """The answer stored for (`key`, `operation`), or None when the command has not run under that key yet; a
+    command without a valid key is refused here, before any effect (`require_key`)."""
     require_key(key)
     table = unit.tables[TABLE]
     stored = unit.session.execute(select(table.c.request_hash, table.c.response).where(
@@ -70,9 +71,10 @@ def replay(unit, key, operation, data):
 
 
 def remember(unit, key, operation, data, result):
-    """Keep `result` as the answer to (`key`, `operation`), committed with the command's effects. Two commands
-    racing under one key lose on the primary key (409 `CONCURRENT_CHANGE`), never both take effect."""
+    """Keep `result` as the answer to (`key`, `operation`) (the key checked by `replay`, which ran first), committed
+    with the command's effects. Two commands racing under one key lose on the primary key (409
+    `CONCURRENT_CHANGE`), never both take effect."""
     unit.session.execute(insert(unit.tables[TABLE]).values(
-        key=require_key(key), operation=operation, request_hash=_hash(unit, data),
+        key=key, operation=operation, request_hash=_hash(unit, data),
         response=jsonutil.dumps(result), created_at=utcnow()))
     return result

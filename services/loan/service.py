@@ -409,7 +409,6 @@ class LoanService(ServiceBase):
         """放款登记 by a finance clerk: payee, account, amount = principal − deducted fees. Exactly once under its
         `Idempotency-Key` (required, as for every command that moves money)."""
         data = load(DisbursementIn(), data)
-        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         operation = f"disbursement:{loan.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, data)
@@ -439,7 +438,6 @@ class LoanService(ServiceBase):
         """放款复核 by another user. Approval pays the loan out: `active`, schedule fixed from `disbursed_on`,
         `loan.disbursed` published. The same `Idempotency-Key` (required) replays the first answer."""
         data = load(DisbursementReviewIn(), data)
-        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)  # serialises reviews of one loan
         operation = f"disbursement_review:{loan.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, data)
@@ -469,7 +467,6 @@ class LoanService(ServiceBase):
         publish `loan.repayment_received`; a loan with nothing left to pay is settled (`loan.settled`). Exactly
         once under its `Idempotency-Key` (required): a redelivered request gets the first answer."""
         data = load(RepaymentIn(), data)
-        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)  # repayments on one loan queue here
         operation = f"repayment:{loan.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, data)
@@ -574,7 +571,6 @@ class LoanService(ServiceBase):
         """申请冲正: someone holding `loan.repayment.reverse` asks, with a reason, to undo a mistaken repayment (the
         latest on its loan); another person decides (`decide_reversal`). One request waits per loan."""
         data = load(ReversalIn(), data)
-        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         operation = f"reversal_request:{loan.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, {**data, "repayment_id": repayment_id})
@@ -603,7 +599,6 @@ class LoanService(ServiceBase):
         installments, balances, advance, next due date and DPD back as they would be without the repayment,
         marks it `reversed` and publishes `loan.repayment_reversed` (finance reverses its posting)."""
         data = load(DecisionIn(), data)
-        idempotency.require_key(idempotency_key)
         reversal = self._visible(RepaymentReversal, reversal_id, "REVERSAL_NOT_FOUND")
         loan = self.uow.session.get(Loan, reversal.loan_id, with_for_update=True)  # the loan first, as repayments
         reversal = self.uow.session.get(RepaymentReversal, reversal.id, with_for_update=True, populate_existing=True)
@@ -714,7 +709,6 @@ class LoanService(ServiceBase):
         """提前还款 at the quoted figure. In full it settles the loan (`loan.settled`); in part the schedule is
         rebuilt for the principal left, by `mode`. `loan.prepaid` either way."""
         data = load(PrepaymentIn(), data)
-        idempotency.require_key(idempotency_key)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         operation = f"prepayment:{loan.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, data)
@@ -877,7 +871,6 @@ class LoanService(ServiceBase):
         """Approval makes the new customer the borrower (same contract number, a supplement number) and
         publishes `loan.transferred`: the collateral service moves the car and opens a new registration."""
         data = load(DecisionIn(), data)
-        idempotency.require_key(idempotency_key)
         transfer = self._visible(LoanTransfer, transfer_id, "TRANSFER_NOT_FOUND", lock=True)
         operation = f"transfer_decision:{transfer.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, data)
@@ -937,7 +930,6 @@ class LoanService(ServiceBase):
         """Approval re-amortises the remaining principal over the months left + the extension (same method),
         marks the loan restructured (重组) and publishes `loan.extended`."""
         data = load(DecisionIn(), data)
-        idempotency.require_key(idempotency_key)
         extension = self._visible(LoanExtension, extension_id, "EXTENSION_NOT_FOUND", lock=True)
         operation = f"extension_decision:{extension.id}"
         replay = idempotency.replay(self.uow, idempotency_key, operation, data)
