@@ -18,6 +18,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from services.common import jsonutil
 from services.common.errors import Forbidden
 from services.common.schemas import Strict, business_timestamp, load
+from services.common.scope import scoped
 
 log = logging.getLogger(__name__)
 
@@ -165,13 +166,7 @@ def dump(row, service_name):
 def list_records(session, table, service_name, viewer, filters, limit):
     """The newest `limit` records matching `filters` and their total. A viewer whose data scope is not `all`
     sees what the staff of the departments it covers did (scope `own`: what the viewer did)."""
-    query = select(table)
-    if viewer.department_ids is not None:
-        if viewer.data_scope == "own":
-            query = query.where(table.c.actor_id == viewer.user_id)
-        else:
-            query = query.where(or_(table.c.actor_department_id.in_(viewer.department_ids),
-                                    table.c.actor_id == viewer.user_id))
+    query = scoped(select(table), viewer, table.c.actor_department_id, table.c.actor_id)
     if filters.get("actor"):
         query = query.where(or_(table.c.actor_id == filters["actor"], table.c.actor_username == filters["actor"]))
     if filters.get("action"):
