@@ -10,6 +10,10 @@ workers = int(os.environ.get("CARLOAN_GATEWAY_WORKERS", "2"))
 threads = int(os.environ.get("CARLOAN_GATEWAY_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
+# How long an idle keep-alive connection stays open. gunicorn's default (2 s) closes it just as a client that
+# paused two seconds sends its next request on it (the client sees the connection reset, nothing answered);
+# behind a proxy it must also outlast the proxy's own idle timeout (nginx-ingress upstream: 60 s).
+keepalive = int(os.environ.get("CARLOAN_GATEWAY_KEEPALIVE_SECONDS", "75"))
 accesslog = None
 # gunicorn's own ceiling for a request line (default 4094): longer ones get its plain 414 before the app.
 limit_request_line = 8190

@@ -191,3 +191,23 @@ def test_the_correlation_id_and_actor_reach_the_audit_record_and_the_event(platf
     event = json.loads(raw)
     assert event["type"] == "org.employee_disabled" and event["correlation_id"] == correlation_id
     assert event["actor"]["username"] == "admin" and event["payload"]["employee_id"] == employee["id"]
+
+
+def test_a_keep_alive_connection_left_idle_for_a_few_seconds_still_answers(platform):
+    """A client that pauses between requests sends the next one on the connection it kept; the gateway must not
+    have closed it in the meantime (gunicorn's 2 s default reset it under the client's feet)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(platform.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", "/healthz")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200 and first.getheader("Connection", "").lower() != "close"
+        time.sleep(3)
+        connection.request("GET", "/healthz")  # same socket: http.client reconnects only if told it closed
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
