@@ -20,6 +20,8 @@ class Settings:
     services: tuple
     # Reverse proxies whose X-Forwarded-For is believed (ip_network objects); none by default.
     trusted_proxies: tuple = ()
+    # The built staff console (web/dist); unset: the one in this checkout.
+    console_directory: str = ""
 
     @classmethod
     def from_env(cls, **overrides):
@@ -33,6 +35,7 @@ class Settings:
             amqp_uri=config.amqp_uri("gateway"),
             services=tuple(s for s in config.env("CARLOAN_SERVICES", DEFAULT_SERVICES).split(",") if s),
             trusted_proxies=parse_networks(config.env("CARLOAN_TRUSTED_PROXIES", "")),
+            console_directory=config.env("CARLOAN_CONSOLE_DIR", ""),
         )
         values.update(overrides)
         return cls(**values)

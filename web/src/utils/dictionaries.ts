@@ -1,0 +1,57 @@
+/** 字典: the labels staff read for the codes the API returns (statuses, kinds, scopes), in both languages. */
+import { i18n } from '@/i18n'
+
+type Dictionary = Record<string, { 'zh-CN': string; en: string }>
+
+const label = (zh: string, en: string) => ({ 'zh-CN': zh, en })
+
+export const DICTIONARIES = {
+  dataScope: {
+    own: label('本人', 'Own records'), department: label('本部门', 'Own department'),
+    department_tree: label('本部门及下级', 'Department and below'), all: label('全部', 'All'),
+  },
+  employeeStatus: { active: label('在职', 'Active'), disabled: label('已停用', 'Disabled') },
+  customerType: { person: label('个人', 'Person'), enterprise: label('企业', 'Enterprise') },
+  valuationStatus: {
+    submitted: label('待复核', 'Awaiting review'), approved: label('已通过', 'Approved'),
+    rejected: label('已退回', 'Returned'),
+  },
+  valuationMethod: {
+    market: label('市场法', 'Market'), replacement_cost: label('重置成本法', 'Replacement cost'),
+    income: label('收益法', 'Income'), comprehensive: label('综合评估', 'Comprehensive'),
+  },
+  taskStatus: { open: label('待办', 'Open'), completed: label('已完成', 'Completed'), cancelled: label('已取消', 'Cancelled') },
+  alertKind: {
+    offline: label('离线', 'Offline'), removed: label('拆除', 'Removed'), geofence_exit: label('驶出围栏', 'Left geofence'),
+  },
+  inboxKind: {
+    valuation_review: label('估值待复核', 'Valuation to review'),
+    application_investigation: label('待贷前调查', 'Application to investigate'),
+    application_decision: label('待审批', 'Application to decide'),
+    application_second_approval: label('待二级审批', 'Second approval'),
+    disbursement_review: label('放款待复核', 'Disbursement to review'),
+    credit_line_decision: label('授信待审批', 'Credit line to decide'),
+    extension_decision: label('展期待审批', 'Extension to decide'),
+    transfer_decision: label('债务转让待审批', 'Transfer to decide'),
+    repayment_reversal_decision: label('还款冲正待复核', 'Repayment reversal to review'),
+    classification_adjustment_decision: label('五级分类调整待审批', 'Classification adjustment'),
+    collection_task: label('催收任务', 'Collection task'),
+    gps_task: label('GPS安装任务', 'GPS installation'),
+    mortgage_task: label('抵押登记任务', 'Mortgage registration'),
+    release_task: label('解押任务', 'Release'),
+  },
+} satisfies Record<string, Dictionary>
+
+export type DictionaryName = keyof typeof DICTIONARIES
+
+/** The label of `code` in the current language; an unknown code is shown as it is. */
+export function dictLabel(name: DictionaryName, code: string | null | undefined): string {
+  if (!code) return '—'
+  const entry = (DICTIONARIES[name] as Dictionary)[code]
+  if (!entry) return code
+  return i18n.global.locale.value === 'en' ? entry.en : entry['zh-CN']
+}
+
+export function dictOptions(name: DictionaryName): { value: string; label: string }[] {
+  return Object.keys(DICTIONARIES[name]).map((value) => ({ value, label: dictLabel(name, value) }))
+}

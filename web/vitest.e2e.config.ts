@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+// End-to-end: Playwright (playwright-core) drives Debian's Chromium against a running platform whose
+// address and users the caller (tests/e2e/test_console.py) passes in the environment.
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.e2e.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+    reporters: ['verbose'],
+  },
+})
