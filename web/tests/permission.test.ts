@@ -88,3 +88,13 @@ describe('the menu lists the pages the permissions open', () => {
     expect(names).toEqual(['home', 'inbox', 'customers', 'blacklist'])
   })
 })
+
+describe('a password someone else set', () => {
+  it('must be changed before any other page opens', async () => {
+    const must = session({ mustChangePassword: () => true })
+    expect(await decide({ ...route('/customers'), name: 'customers' } as RouteLocationNormalized, must))
+      .toEqual({ name: 'password' })
+    expect(await decide({ ...route('/account/password'), name: 'password' } as RouteLocationNormalized, must))
+      .toBe(true)
+  })
+})

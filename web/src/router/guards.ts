@@ -6,6 +6,8 @@ export interface GuardSession {
   hasProfile: boolean
   loadProfile: () => Promise<unknown>
   can: (required: string | string[] | undefined) => boolean
+  /** Someone else set the password: nothing opens before it is changed (the gateway refuses the rest). */
+  mustChangePassword?: () => boolean
 }
 
 /**
@@ -22,6 +24,7 @@ export async function decide(to: RouteLocationNormalized, session: GuardSession)
       return { name: 'login', query: { redirect: to.fullPath } }
     }
   }
+  if (session.mustChangePassword?.() && to.name !== 'password') return { name: 'password' }
   if (!session.can(to.meta.permission)) return { name: 'forbidden', query: { from: to.fullPath } }
   return true
 }

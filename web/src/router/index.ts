@@ -25,5 +25,6 @@ router.beforeEach((to) => {
     hasProfile: session.me !== null,
     loadProfile: session.loadMe,
     can: session.can,
+    mustChangePassword: () => Boolean(session.me?.must_change_password),
   })
 })

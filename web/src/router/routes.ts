@@ -26,6 +26,8 @@ export const pageRoutes: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/views/HomePage.vue'), meta: { title: 'menu.home', group: 'main' } },
   { path: 'inbox', name: 'inbox', component: () => import('@/views/inbox/InboxPage.vue'),
     meta: { title: 'menu.inbox', group: 'main' } },
+  { path: 'account/password', name: 'password', component: () => import('@/views/PasswordPage.vue'),
+    meta: { title: 'account.passwordTitle' } },
   { path: 'org/departments', name: 'departments', component: () => import('@/views/org/DepartmentsPage.vue'),
     meta: { title: 'menu.departments', group: 'org', permission: 'org.departments.view' } },
   { path: 'org/positions', name: 'positions', component: () => import('@/views/org/PositionsPage.vue'),

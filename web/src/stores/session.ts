@@ -30,6 +30,12 @@ export const useSession = defineStore('session', () => {
     await loadMe()
   }
 
+  /** After one's own password change: older tokens are revoked, the answer's token carries on the session. */
+  function useToken(next: string): void {
+    token.value = next
+    sessionStorage.setItem(TOKEN_KEY, next)
+  }
+
   async function loadMe(): Promise<Me> {
     me.value = await unwrap(client.GET('/api/v1/me'))
     return me.value
@@ -42,5 +48,5 @@ export const useSession = defineStore('session', () => {
     sessionStorage.removeItem(TOKEN_KEY)
   }
 
-  return { token, me, endedBecause, permissions, loggedIn, can, login, loadMe, clear }
+  return { token, me, endedBecause, permissions, loggedIn, can, login, loadMe, useToken, clear }
 })
