@@ -1,8 +1,10 @@
+import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // End-to-end: Playwright (playwright-core) drives Debian's Chromium against a running platform whose
 // address and users the caller (tests/e2e/test_console.py) passes in the environment.
 export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     include: ['e2e/**/*.e2e.ts'],
     environment: 'node',
