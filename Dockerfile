@@ -2,6 +2,16 @@
 #   python -m services.org migrate | python -m services.org run
 #   gunicorn -c python:gateway.gunicorn_conf gateway.wsgi:app
 # Build: docker build -t carloan:0.1.0 .   (docker compose builds it as the `org-migrate` service)
+
+# The staff console (web/) is built in a Node stage; only its static files go into the image (the gateway serves
+# them at /). The image has no Node.js.
+FROM node:20-slim AS console
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
 FROM python:3.11-slim
 
 LABEL org.opencontainers.image.title="carloan" \
@@ -27,6 +37,7 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt ./
 COPY services/ services/
 COPY gateway/ gateway/
+COPY --from=console /web/dist web/dist/
 RUN pip install --no-cache-dir -c constraints.txt . \
  && rm -rf build ./*.egg-info
 

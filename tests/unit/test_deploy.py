@@ -399,11 +399,12 @@ def test_compose_builds_the_image_from_this_dockerfile():
 
 
 def test_dockerfile_matches_the_image_tag():
-    assert dockerfile_args("FROM") == ["python:3.11-slim"]
+    assert dockerfile_args("FROM") == ["node:20-slim AS console", "python:3.11-slim"]  # the console, then the image
+    assert "--from=console /web/dist web/dist/" in dockerfile_args("COPY"), "the gateway serves the built console"
     version = IMAGE.split(":", 1)[1]
     assert version == project_version()
     assert any(f'org.opencontainers.image.version="{version}"' in args for args in dockerfile_args("LABEL"))
-    assert dockerfile_args("WORKDIR") == ["/app"]
+    assert dockerfile_args("WORKDIR")[-1] == "/app"
     user = dockerfile_args("USER")
     assert user and user[-1].split(":")[0] not in ("root", "0"), "the image must run as a non-root user"
     exposed = {port for args in dockerfile_args("EXPOSE") for port in args.split()}
