@@ -8,6 +8,10 @@ CARLOAN_RESTART_MAX_SECONDS, back to 1 s once it has stayed up CARLOAN_RESTART_R
 in a process group of its own. Ctrl-C or SIGTERM stops everything: the gateway, then the services, each group
 asked with SIGTERM, what is left after CARLOAN_STOP_GRACE_SECONDS killed; a second signal kills at once.
 Either way every child is reaped before this script exits.
+
+On a new data directory it then seeds the demo book (scripts/demo.py, through the gateway's API) while it
+supervises, and prints the demo staff's credentials; CARLOAN_DEMO=0 leaves the book empty, and it is never seeded
+when CARLOAN_ENV=production.
 """
 import os
 import shutil
@@ -197,8 +201,74 @@ def wait_ready(url, children, stop, timeout=60):
         raise RuntimeError("the platform did not become ready in time")
 
 
-def supervise(children, stop):
+class DemoBook:
+    """The demo book (演示数据): scripts/demo.py run once, beside the supervision, on a data directory it has not
+    been seeded into (or only half: the script resumes). Its lines go to this script's output."""
+
+    def __init__(self, data_dir, url):
+        self.data_dir, self.url = data_dir, url
+        self.process = None
+
+    @staticmethod
+    def wanted(data_dir):
+        """Whether to seed now, and if not, why (None when there is nothing worth saying)."""
+        switch = (os.environ.get("CARLOAN_DEMO") or "").strip().lower()
+        if os.environ.get("CARLOAN_ENV", "development") == "production":
+            return False, "CARLOAN_DEMO ignored: the demo book is never seeded in production" if switch and \
+                switch not in DEMO_OFF else None
+        if switch in DEMO_OFF:
+            return False, None
+        return not (data_dir / "demo-seeded").exists(), None
+
+    def start(self):
+        say("seeding the demo book (演示数据); the platform is usable meanwhile")
+        self.process = subprocess.Popen([PYTHON, str(ROOT / "scripts" / "demo.py"), "--url", self.url,
+                                         "--data-dir", str(self.data_dir)], start_new_session=True,
+                                        preexec_fn=_die_with_parent)
+
+    def poll(self):
+        if self.process is None or self.process.poll() is None:
+            return
+        code, self.process = self.process.returncode, None
+        if code == 0:
+            show_demo_users(self.data_dir)
+        else:
+            say(f"the demo book is incomplete (exit code {code}); it is resumed at the next start, or now with "
+                f"`{Path(PYTHON).name} scripts/demo.py --url {self.url} --data-dir {self.data_dir}`")
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            say("stopping the demo seeding; it is resumed at the next start")
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+
+DEMO_OFF = ("0", "false", "no", "off")
+
+
+def show_demo_users(data_dir):
+    users = data_dir / "demo-users"
+    if users.exists():
+        say(f"demo staff ({users}):")
+        for line in users.read_text().splitlines():
+            if not line.startswith("#"):
+                say(f"  {line}")
+
+
+def supervise(children, stop, demo=None):
     while not stop.requested:
+        if demo is not None:
+            demo.poll()
         now = time.monotonic()
         for child in children:
             if child.restart_at is None and child.exited():
@@ -262,10 +332,11 @@ def main():
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     failed = False
+    url = f"http://127.0.0.1:{port}"
+    demo = DemoBook(data_dir, url)
     try:
         for child in children:
             child.start()
-        url = f"http://127.0.0.1:{port}"
         wait_ready(url, children, stop)
         if not stop.requested:
             say("")
@@ -273,13 +344,21 @@ def main():
             say(f"  API docs:    {url}/api/docs")
             say(f"  log in as:   admin / {admin_password(data_dir)}")
             say(f"  logs:        {logs}/")
+            seed, why_not = DemoBook.wanted(data_dir)
+            if why_not:
+                say(why_not)
+            if seed:
+                demo.start()
+            else:
+                show_demo_users(data_dir)
             say("Press Ctrl-C to stop.")
-            supervise(children, stop)
+            supervise(children, stop, demo)
         say("stopping...")
     except RuntimeError as exc:
         say(f"{exc}; see {logs}/")
         failed = True
     finally:
+        demo.stop()
         stop_all(children, stop)
         say("stopped.")
     sys.exit(1 if failed else 0)

@@ -1,7 +1,8 @@
 """The Quick start's platform: `scripts/run.py` (what `make run` starts) on its embedded default, one SQLite file
-per service, on a vhost of its own. A loan goes late and the close of business takes the per-loan path (the one
-SQLite gets): DPD and penalty to the fen, then the collection task and 关注 from the events. The script keeps the
-platform up (a service killed is started again) and leaves nothing behind when stopped, even twice over."""
+per service, on a vhost of its own. On its new data directory it seeds the demo book and prints the demo staff. A
+loan goes late and the close of business takes the per-loan path (the one SQLite gets): DPD and penalty to the fen,
+then the collection task and 关注 from the events. The script keeps the platform up (a service killed is started
+again) and leaves nothing behind when stopped, even twice over."""
 import datetime as dt
 import os
 import secrets
@@ -69,6 +70,9 @@ def quick_start(tmp_path_factory):
     started = {}
     try:
         wait_until(ready, timeout=120, interval=0.5, message="the platform")
+        # the demo book first: the tests below close business dates after the one it closes
+        wait_until(lambda: ready() and "[demo] demo book ready" in run.log() or "the demo book is incomplete" in
+                   run.log(), timeout=240, interval=0.5, message="the demo book")
         run.ready = ready
         started.update(descendants(process.pid))
         yield run
@@ -83,6 +87,27 @@ def quick_start(tmp_path_factory):
                     pass
             process.wait()
         _management("DELETE", f"/vhosts/{vhost}")
+
+
+def test_a_new_data_directory_gets_the_demo_book_and_its_staff_are_printed(quick_start):
+    log, data_dir = quick_start.log(), quick_start.data_dir
+    assert "[demo] demo book ready" in log, log[-3000:]
+    assert (data_dir / "demo-seeded").read_text().startswith("seeded on")
+    users = data_dir / "demo-users"
+    assert users.stat().st_mode & 0o777 == 0o600
+    rows = [line.split() for line in users.read_text().splitlines()[3:]]
+    for role, username, password, name, department in rows:  # printed as the file holds them
+        assert any(f"[carloan]   {role}" in line and f" {username} " in line and f" {password} " in line
+                   for line in log.splitlines()), (username, log[-3000:])
+    officer = next(row for row in rows if row[0] == "loan_officer")
+    loans = session_for(quick_start.url, officer[1], officer[2]).get(f"{quick_start.url}/loans", params={
+        "page_size": 100}).json()["items"]
+    assert loans and all(loan["department_id"] == loans[0]["department_id"] for loan in loans)  # their own
+    admin = session_for(quick_start.url, "admin", quick_start.password)
+    late = [loan for loan in admin.get(f"{quick_start.url}/loans", params={"page_size": 100}).json()["items"]
+            if loan["dpd"] > 0]
+    assert {loan["classification"] for loan in late} >= {"special_mention", "substandard", "doubtful"}
+    assert admin.get(f"{quick_start.url}/finance/trial-balance").json()["balanced"] is True
 
 
 def test_the_quick_start_platform_on_sqlite_runs_a_late_loan(quick_start):
