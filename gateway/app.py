@@ -8,7 +8,7 @@ import flask_smorest
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from gateway import audit, auth, metrics, problems
+from gateway import audit, auth, i18n, metrics, problems
 from gateway.client_address import ClientAddress
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
@@ -84,6 +84,7 @@ def create_app(settings=None, start_listener=True):
     if settings.trusted_proxies:  # else REMOTE_ADDR is the socket's peer, and X-Forwarded-For is ignored
         app.wsgi_app = ClientAddress(app.wsgi_app, settings.trusted_proxies)
     problems.register(app)
+    i18n.register(app)
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
 

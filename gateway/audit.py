@@ -45,7 +45,8 @@ def read(call, services, filters, page, page_size):
     window = page * page_size
     if window > MAX_WINDOW:
         raise ValidationFailed(f"page × page_size may not exceed {MAX_WINDOW}: narrow the filters instead",
-                               code="PAGE_TOO_DEEP", errors={"page": [f"page × page_size > {MAX_WINDOW}"]})
+                               code="PAGE_TOO_DEEP", errors={"page": [f"page × page_size > {MAX_WINDOW}"]},
+                               extra={"max_window": MAX_WINDOW})
     # A service that does not answer fails the whole read (503): a log with its records missing would mislead.
     answers = [call(service, "list_audit", filters, window) for service in services]
     merged = heapq.merge(*(answer["items"] for answer in answers), key=_newest_first, reverse=True)

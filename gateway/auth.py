@@ -137,4 +137,5 @@ def check_permission(actor, permission):
         return
     wanted = permission if isinstance(permission, tuple) else (permission,)
     if not any(p in actor.permissions for p in wanted):
-        raise Forbidden(f"this action needs the permission {' or '.join(wanted)}", code="PERMISSION_DENIED")
+        raise Forbidden(f"this action needs the permission {' or '.join(wanted)}", code="PERMISSION_DENIED",
+                        extra={"permissions": list(wanted)})

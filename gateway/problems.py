@@ -1,5 +1,6 @@
-"""problem+json (RFC 9457) for every error the gateway returns, with a stable `code`; and the JSON bodies it
-refuses before any view reads them."""
+"""problem+json (RFC 9457) for every error the gateway returns, with a stable `code` and its title, detail and
+field messages in the request's language (gateway/i18n.py); and the JSON bodies it refuses before any view reads
+them."""
 import json as std_json
 import logging
 
@@ -7,6 +8,7 @@ from flask import json, make_response
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
+from gateway import i18n
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import DomainError, ValidationFailed
 from services.common.schemas import bad_text
@@ -27,8 +29,9 @@ HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404:
 
 def problem(status, title, detail=None, code=None, errors=None, headers=None, extra=None):
     code = code or HTTP_CODES.get(status, "ERROR")
+    title, detail, errors = i18n.problem_text(code, status, title, detail or title, errors, extra)
     body = {**(extra or {}), "type": f"urn:carloan:problem:{code.lower()}", "title": title, "status": status,
-            "detail": detail or title, "code": code}
+            "detail": detail, "code": code}
     if errors:
         body["errors"] = errors
     response = make_response(json.dumps(body, ensure_ascii=False), status)
@@ -89,7 +92,8 @@ def check_json_body(request):
     try:
         body = std_json.loads(raw)
     except RecursionError:
-        raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="JSON_TOO_DEEP") from None
+        raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="JSON_TOO_DEEP",
+                          extra={"max_depth": MAX_JSON_DEPTH}) from None
     except ValueError as exc:  # also UnicodeDecodeError, and a number Python refuses to convert
         raise DomainError(f"the body is not valid JSON: {exc}", code="INVALID_JSON") from None
     errors, stack = {}, [(body, "", 1)]
@@ -101,7 +105,8 @@ def check_json_body(request):
                 errors.setdefault(path or "_schema", [message])
         elif isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
-                raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="JSON_TOO_DEEP")
+                raise DomainError(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", code="JSON_TOO_DEEP",
+                                  extra={"max_depth": MAX_JSON_DEPTH})
             if isinstance(value, list):
                 stack.extend((item, path, depth + 1) for item in value)
                 continue
@@ -123,7 +128,7 @@ def register(app):
     def service_unavailable(exc):
         log.warning("service unavailable: %s", exc)
         return problem(503, "Service unavailable", f"the {exc.service} service did not answer",
-                       headers={"Retry-After": "5"})
+                       headers={"Retry-After": "5"}, extra={"service": exc.service})
 
     @app.errorhandler(RemoteError)
     def remote_error(exc):

@@ -1,6 +1,7 @@
 """The HTTP contract's schemas (API.md); the OpenAPI document is generated from them."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from gateway.i18n import BuiltinName, Label
 from services.common import schemas as common_schemas
 from services.common.schemas import QueryInteger, Strict, StrictInteger, decimal_string
 
@@ -10,12 +11,14 @@ DATA_SCOPES = ("own", "department", "department_tree", "all")
 
 class ProblemSchema(Schema):
     type = fields.String()
-    title = fields.String()
+    title = fields.String(metadata={"description": "in the answer's language: zh-CN, or en on Accept-Language: en"})
     status = fields.Integer()
-    detail = fields.String()
+    detail = fields.String(metadata={"description": "in the answer's language, like the messages in `errors`"})
     code = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     existing_id = fields.String(metadata={"description": "on 409: the record that already exists"})
+    reason = fields.String(metadata={"description": "which of a code's cases this is, where it has several "
+                                                    "(SEGREGATION_OF_DUTIES: investigator, decider…)"})
 
 
 class PageArgs(Strict):
@@ -95,13 +98,13 @@ class PositionSchema(Strict):
 
 class PermissionSchema(Schema):
     code = fields.String(required=True)
-    name = fields.String(required=True)
+    name = BuiltinName("permission", required=True)
 
 
 class RoleSchema(Strict):
     id = fields.String(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = BuiltinName("role", required=True, validate=validate.Length(min=1, max=100))
     permissions = fields.List(fields.String(), required=True)
     data_scope = fields.String(required=True, validate=validate.OneOf(DATA_SCOPES))
     builtin = fields.Boolean(dump_only=True)
@@ -291,11 +294,11 @@ class ValuationSchema(Strict):
     method = fields.String(required=True, validate=validate.Length(min=1, max=50),
                            metadata={"description": "market 市场法, replacement_cost 重置成本法, income 收益法, "
                                                     "comprehensive 综合评估, or the firm's own wording"})
-    method_label = fields.String(dump_only=True, allow_none=True)
+    method_label = Label("method", "valuation_method", dump_only=True, allow_none=True)
     notes = fields.String(allow_none=True)
     valued_on = IsoDate(metadata={"description": "评估基准日; default today. Counts for lending for 90 days"})
     status = fields.String(dump_only=True, validate=validate.OneOf(("submitted", "approved", "rejected")))
-    status_label = fields.String(dump_only=True)
+    status_label = Label("status", "valuation_status", dump_only=True)
     submitted_by = fields.String(dump_only=True)
     submitted_at = fields.String(dump_only=True, metadata=TIMESTAMP)
     reviewed_by = fields.String(dump_only=True, allow_none=True)
@@ -337,14 +340,14 @@ class TaskSchema(Schema):
     id = fields.String()
     kind = fields.String(validate=validate.OneOf(("gps_install", "gps_removal", "mortgage_registration",
                                                   "mortgage_release")))
-    kind_label = fields.String()
+    kind_label = Label("kind", "task_kind")
     loan_id = fields.String()
     vehicle_id = fields.String()
     vin = fields.String()
     plate_number = fields.String(allow_none=True)
     department_id = fields.String(allow_none=True)
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
-    status_label = fields.String()
+    status_label = Label("status", "task_status")
     opened_on = fields.String(metadata=DATE)
     due_on = fields.String(metadata=DATE)
     overdue = fields.Boolean()
@@ -396,7 +399,7 @@ class GpsAlertSchema(Strict):
     id = fields.String(dump_only=True)
     device_imei = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(("offline", "removed", "geofence_exit")))
-    kind_label = fields.String(dump_only=True)
+    kind_label = Label("kind", "alert_kind", dump_only=True)
     at = IsoDateTime(required=True, metadata={"description": "when the platform saw it, with offset"})
     vehicle_id = fields.String(dump_only=True)
     loan_id = fields.String(dump_only=True)
@@ -452,7 +455,7 @@ class ScheduleSchema(Schema):
     amount = fields.String()
     annual_rate = fields.String()
     repayment_method = fields.String()
-    repayment_method_label = fields.String()
+    repayment_method_label = Label("repayment_method", "repayment_method")
     installments = fields.List(fields.Nested(InstallmentSchema))
     total_interest = fields.String()
     total_payment = fields.String()
@@ -482,7 +485,7 @@ class ProductSchema(Strict):
     code = fields.String(required=True, validate=validate.Length(min=1, max=50))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS))
-    repayment_method_label = fields.String(dump_only=True)
+    repayment_method_label = Label("repayment_method", "repayment_method", dump_only=True)
     annual_rate = rate(required=True)
     min_term_months = StrictInteger(required=True)
     max_term_months = StrictInteger(required=True)
@@ -562,7 +565,7 @@ class ApplicationSchema(Strict):
     term_months = StrictInteger(required=True)
     credit_line_id = fields.String(allow_none=True)
     status = fields.String(dump_only=True, validate=validate.OneOf(APPLICATION_STATUSES))
-    status_label = fields.String(dump_only=True)
+    status_label = Label("status", "application_status", dump_only=True)
     officer_id = fields.String(dump_only=True)
     department_id = fields.String(dump_only=True, allow_none=True)
     valuation_id = fields.String(dump_only=True, allow_none=True)
@@ -653,7 +656,7 @@ class LoanSchema(Schema):
     principal = fields.String()
     term_months = fields.Integer()
     repayment_method = fields.String()
-    repayment_method_label = fields.String()
+    repayment_method_label = Label("repayment_method", "repayment_method")
     annual_rate = fields.String()
     apr = fields.String()
     penalty_markup = fields.String()
@@ -666,13 +669,13 @@ class LoanSchema(Schema):
     first_due_date = fields.String(allow_none=True, metadata=DATE)
     maturity_date = fields.String(allow_none=True, metadata=DATE)
     status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
-    status_label = fields.String()
+    status_label = Label("status", "loan_status")
     outstanding_principal = fields.String()
     advance_balance = fields.String(metadata={"description": "预收款 held for the next due date"})
     settled_on = fields.String(allow_none=True, metadata=DATE)
     dpd = fields.Integer()
     classification = fields.String(allow_none=True, metadata={"description": "五级分类, as post-loan graded it"})
-    classification_label = fields.String(allow_none=True)
+    classification_label = Label("classification", "grade", allow_none=True)
     restructured = fields.Boolean(metadata={"description": "重组: extended (展期)"})
     extended_months = fields.Integer()
     created_at = fields.String(metadata=TIMESTAMP)
@@ -734,7 +737,7 @@ class AsOfArgs(Strict):
 
 class TrialBalanceRowSchema(Schema):
     account = fields.String()
-    name = fields.String()
+    name = BuiltinName("account", code="account")
     debit = fields.String()
     credit = fields.String()
     balance = fields.String()
@@ -757,7 +760,7 @@ class LedgerArgs(PageArgs):
 
 
 class LedgerSchema(Schema):
-    columns = fields.List(fields.List(fields.String()), metadata={"description": "[key, 中文标题] pairs"})
+    columns = fields.List(fields.List(fields.String()), metadata={"description": "[key, title] pairs"})
     items = fields.List(fields.Dict())
     total = fields.Integer()
     page = fields.Integer()
@@ -786,7 +789,7 @@ class CashJournalSchema(LedgerSchema):
 
 class GradeSchema(Schema):
     classification = fields.String()
-    label = fields.String()
+    label = Label("classification", "grade")
     loans = fields.Integer()
     outstanding_principal = fields.String()
     provision_rate = fields.String()
@@ -817,7 +820,7 @@ class MonthlyIncomeSchema(Schema):
 
 class AccountSchema(Strict):
     code = fields.String(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = BuiltinName("account", required=True, validate=validate.Length(min=1, max=100))
     kind = fields.String(required=True, validate=validate.OneOf(("asset", "liability", "equity", "income",
                                                                  "expense")))
     normal_side = fields.String(validate=validate.OneOf(("debit", "credit")))
@@ -867,7 +870,7 @@ class RepaymentSchema(Strict):
                                metadata={"description": "凭证号 / bank reference, to match the bank statement"})
     status = fields.String(dump_only=True, validate=validate.OneOf(REPAYMENT_STATUSES),
                            metadata={"description": "recorded 已入账, reversed 已冲正"})
-    status_label = fields.String(dump_only=True)
+    status_label = Label("status", "repayment_status", dump_only=True)
     reversal = fields.Nested(lambda: ReversalSchema(), dump_only=True, allow_none=True,
                              metadata={"description": "its latest reversal request (pending, approved or rejected)"})
     allocation = fields.Nested(AllocationSchema, dump_only=True)
@@ -1007,7 +1010,7 @@ class CollectionRecordSchema(Strict):
     task_id = fields.String(dump_only=True)
     channel = fields.String(required=True, validate=validate.OneOf(COLLECTION_CHANNELS),
                             metadata={"description": "call 电话, sms 短信, visit 上门, letter 函件"})
-    channel_label = fields.String(dump_only=True)
+    channel_label = Label("channel", "collection_channel", dump_only=True)
     result = fields.String(required=True, validate=validate.Length(min=1, max=500),
                            metadata={"description": "催收结果: what was said or found"})
     promised_amount = money(allow_none=True, metadata={"description": "承诺还款 (promise to pay) amount"})
@@ -1025,11 +1028,11 @@ class CollectionTaskSchema(Schema):
     department_id = fields.String(allow_none=True)
     assignee_id = fields.String(allow_none=True, metadata={"description": "the collector; none until assigned"})
     status = fields.String(validate=validate.OneOf(COLLECTION_TASK_STATUSES))
-    status_label = fields.String()
+    status_label = Label("status", "collection_task_status")
     stage = fields.String(validate=validate.OneOf(COLLECTION_STAGES),
                           metadata={"description": "by DPD: call_sms 电催 (1–30), visit 外访 (31–90), "
                                                    "legal 诉讼 / 收车 (> 90)"})
-    stage_label = fields.String()
+    stage_label = Label("stage", "collection_stage")
     priority = fields.String(validate=validate.OneOf(("normal", "high")),
                              metadata={"description": "high after a broken promise"})
     dpd = fields.Integer()
@@ -1065,9 +1068,9 @@ class WarningSchema(Schema):
     customer_id = fields.String()
     kind = fields.String(metadata={"description": "first_overdue, dpd_30, repeated_late, gps_offline, gps_removed, "
                                                  "geofence_exit, customer_blacklisted, ltv_exceeded, ..."})
-    kind_label = fields.String()
+    kind_label = Label("kind", "warning_kind")
     level = fields.String(validate=validate.OneOf(WARNING_LEVELS))
-    level_label = fields.String()
+    level_label = Label("level", "warning_level")
     owner_id = fields.String(allow_none=True)
     status = fields.String(validate=validate.OneOf(WARNING_STATUSES))
     detail = fields.String()
@@ -1108,7 +1111,7 @@ class ClassificationSchema(Schema):
     department_id = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "the loan's: active or settled"})
     grade = fields.String(validate=validate.OneOf(GRADES), metadata={"description": GRADES_DESCRIPTION})
-    grade_label = fields.String()
+    grade_label = Label("grade", "grade")
     floor = fields.String(validate=validate.OneOf(GRADES),
                           metadata={"description": "the best grade the DPD and restructuring allow"})
     manual_grade = fields.String(allow_none=True, validate=validate.OneOf(GRADES))
@@ -1128,7 +1131,7 @@ class AdjustmentSchema(Strict):
     id = fields.String(dump_only=True)
     loan_id = fields.String(dump_only=True)
     grade = fields.String(required=True, validate=validate.OneOf(GRADES), metadata={"description": GRADES_DESCRIPTION})
-    grade_label = fields.String(dump_only=True)
+    grade_label = Label("grade", "grade", dump_only=True)
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
     status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
     requested_by = fields.String(dump_only=True)

@@ -1,5 +1,6 @@
-"""Excel exports (`format=xlsx`): openpyxl's write-only (streaming) workbook, Chinese headers, and every text
-cell written as text: a value starting with = + - @ is never a formula a spreadsheet would run."""
+"""Excel exports (`format=xlsx`): openpyxl's write-only (streaming) workbook, headers in the request's language
+(Chinese unless English is asked for), and every text cell written as text: a value starting with = + - @ is
+never a formula a spreadsheet would run."""
 import io
 import re
 import urllib.parse
@@ -28,7 +29,7 @@ def _cell(sheet, value, key=None):
 
 
 def workbook(title, columns, rows):
-    """An .xlsx of `rows` (dicts) under `columns` ([key, 中文标题] pairs), as bytes."""
+    """An .xlsx of `rows` (dicts) under `columns` ([key, title] pairs), as bytes."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     bold = Font(bold=True)

@@ -26,7 +26,8 @@ class AuditLog(MethodView):
         if args.get("service"):
             if args["service"] not in services:
                 raise ValidationFailed(f"no service {args['service']}", code="SERVICE_UNKNOWN",
-                                       errors={"service": [f"one of {', '.join(services)}"]})
+                                       errors={"service": [f"one of {', '.join(services)}"]},
+                                       extra={"service": args["service"]})
             services = (args["service"],)
         filters = {key: args[key] for key in ("actor", "action", "entity_type", "entity_id") if args.get(key)}
         for key in ("time_from", "time_to"):

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway import xlsx
+from gateway import i18n, xlsx
 from gateway.app import call
 from gateway.auth import requires, check_permission
 from gateway.schemas import (AccountSchema, AsOfArgs, BankAccountSchema, CashJournalArgs, CashJournalSchema,
@@ -13,7 +13,6 @@ from gateway.schemas import (AccountSchema, AsOfArgs, BankAccountSchema, CashJou
 blp = Blueprint("finance", __name__, url_prefix="/api/v1/finance",
                 description="财务中心 Finance: books, ledgers, cash journal, reports; `format=xlsx` exports")
 
-LEDGERS = {"disbursements": "放款台账", "repayments": "还款台账", "balances": "贷款余额台账", "overdue": "逾期台账"}
 EXPORT_PAGE = 5000
 
 
@@ -25,6 +24,17 @@ def or_xlsx(schema):
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _localised(report, body):
+    """A report page in the request's language: its column titles and, in the repayment ledger, each row's type
+    (the finance service writes them in Chinese)."""
+    body["columns"] = i18n.columns(report, body["columns"])
+    if i18n.current() == i18n.EN:
+        for item in body["items"]:
+            if item.get("source_type"):
+                item["source"] = i18n.label("ledger_source", item["source_type"]) or item["source"]
+    return body
 
 
 def _export(filename, title, fetch):
@@ -102,13 +112,15 @@ class Ledger(MethodView):
     @requires("finance.view")
     def get(self, args, kind):
         """台账: disbursements and repayments between `from` and `to`; balances and overdue (by DPD bucket) as
-        of `as_of`. `format=xlsx` (permission `finance.export`) exports all rows with Chinese headers."""
+        of `as_of`. `format=xlsx` (permission `finance.export`) exports all rows, headed in the request's language."""
         def fetch(page, page_size=None):
-            return call("finance", "ledger", kind, date_from=_iso(args.get("date_from")),
-                        date_to=_iso(args.get("date_to")), as_of=_iso(args.get("as_of")), page=page,
-                        page_size=page_size or (EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"]))
+            return _localised(kind, call(
+                "finance", "ledger", kind, date_from=_iso(args.get("date_from")), date_to=_iso(args.get("date_to")),
+                as_of=_iso(args.get("as_of")), page=page,
+                page_size=page_size or (EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"])))
         if args["format"] == "xlsx":
-            return _export(f"{LEDGERS[kind]}", LEDGERS[kind], fetch)
+            title = i18n.label("ledger", kind)
+            return _export(title, title, fetch)
         return fetch(args["page"])
 
 
@@ -121,11 +133,13 @@ class CashJournal(MethodView):
     def get(self, args):
         """资金日记账 of a bank account: every movement with counterparty, voucher and running balance."""
         def fetch(page):
-            return call("finance", "cash_journal", account=args.get("account"),
-                        date_from=_iso(args.get("date_from")), date_to=_iso(args.get("date_to")), page=page,
-                        page_size=EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"])
+            return _localised("cash_journal", call(
+                "finance", "cash_journal", account=args.get("account"), date_from=_iso(args.get("date_from")),
+                date_to=_iso(args.get("date_to")), page=page,
+                page_size=EXPORT_PAGE if args["format"] == "xlsx" else args["page_size"]))
         if args["format"] == "xlsx":
-            return _export("资金日记账", "资金日记账", fetch)
+            title = i18n.label("report", "cash_journal")
+            return _export(title, title, fetch)
         return fetch(args["page"])
 
 
@@ -147,10 +161,11 @@ class MonthlyIncome(MethodView):
     @requires("finance.view")
     def get(self, args):
         """月度收入: interest, penalty and fee income, provision expense, by month (default: this year)."""
-        body = call("finance", "monthly_income", date_from=_iso(args.get("date_from")),
-                    date_to=_iso(args.get("date_to")))
+        body = _localised("monthly_income", call("finance", "monthly_income", date_from=_iso(args.get("date_from")),
+                                                 date_to=_iso(args.get("date_to"))))
         if args["format"] == "xlsx":
-            return _export("月度收入", "月度收入", lambda page: {**body, "total": len(body["items"])})
+            title = i18n.label("report", "monthly_income")
+            return _export(title, title, lambda page: {**body, "total": len(body["items"])})
         return body
 
 

@@ -49,7 +49,7 @@ class CollateralService(ServiceBase):
         existing = self.uow.session.scalars(select(Vehicle.id).where(Vehicle.vin == vin)).first()
         if existing:
             raise Conflict(f"a vehicle with VIN {vin} is already registered", code="VEHICLE_DUPLICATE",
-                           extra={"existing_id": existing})
+                           extra={"existing_id": existing, "vin": vin})
         actor = self.uow.actor
         vehicle = Vehicle(vin=vin, plate_number=plate, brand=data["brand"], model=data["model"], year=data["year"],
                           mileage_km=data["mileage_km"], owner_customer_id=data["owner_customer_id"],
@@ -115,7 +115,8 @@ class CollateralService(ServiceBase):
         refused = domain.review_problem(valuation.status, valuation.submitted_by, self.uow.actor.user_id)
         if refused:
             code, message = refused
-            raise (Forbidden if code == "SELF_REVIEW" else Conflict)(message, code=code)
+            raise (Forbidden if code == "SELF_REVIEW" else Conflict)(message, code=code,
+                                                                     extra={"status": valuation.status})
         valuation.status = "approved" if data["approve"] else "rejected"
         valuation.reviewed_by, valuation.reviewed_at = self.uow.actor.user_id, utcnow()
         valuation.review_comment = data["comment"]
@@ -378,7 +379,7 @@ class CollateralService(ServiceBase):
             devices = [device for device in devices if device.imei == imei]
             if not devices:
                 raise field_error("device_imei", "no active device with this IMEI on the loan's vehicle",
-                                  code="GPS_DEVICE_UNKNOWN")
+                                  code="GPS_DEVICE_UNKNOWN", extra={"reason": "not_on_vehicle"})
         self._complete(task, data["removed_on"], "removed_on", data["note"])
         task.installer = data["installer"] or self.uow.actor.username
         for device in devices:
@@ -394,7 +395,8 @@ class CollateralService(ServiceBase):
             code, message = refused
             if code.startswith("TASK_"):
                 raise Conflict(message, code=code)
-            raise ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]})
+            settled = {"settled_on": task.opened_on.isoformat()} if code == "DATE_BEFORE_TASK" else None
+            raise ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]}, extra=settled)
         task.status, task.done_on, task.note = "completed", done_on, note
         task.completed_by, task.completed_at = self.uow.actor.user_id, utcnow()
         self.uow.audit(f"complete_{task.kind}", "task", task.id, {field: done_on.isoformat()})

@@ -64,10 +64,10 @@ def effective_grade(floor, manual=None):
 def check_adjustment(grade, floor):
     """A manual grade may be worse, or better, than today's, but never better than the floor."""
     if grade not in GRADES:
-        raise Refused("GRADE_INVALID", f"unknown grade {grade!r}", field="grade")
+        raise Refused("GRADE_INVALID", f"unknown grade {grade!r}", field="grade", grade=grade)
     if rank(grade) < rank(floor):
         raise Refused("GRADE_BELOW_FLOOR", f"{GRADES[grade]} is better than the floor {GRADES[floor]} that the "
-                      "loan's days past due (or restructuring) require", field="grade", floor=floor)
+                      "loan's days past due (or restructuring) require", field="grade", floor=floor, grade=grade)
 
 
 # -- collection (催收) -------------------------------------------------------------------------------------

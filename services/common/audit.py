@@ -197,7 +197,8 @@ class AuditFilters(Strict):
 def read(unit, service_name, filters=None, limit=20):
     """`list_audit` of every service: needs `audit.view`, whoever asks."""
     if not unit.actor.has("audit.view"):
-        raise Forbidden("reading the audit log needs the permission audit.view", code="PERMISSION_DENIED")
+        raise Forbidden("reading the audit log needs the permission audit.view", code="PERMISSION_DENIED",
+                        extra={"permissions": ["audit.view"]})
     filters = load(AuditFilters(), filters or {})
     return list_records(unit.session, unit.tables["audit_log"], service_name, unit.actor, filters, limit)
 

@@ -1,5 +1,9 @@
 """Domain errors with a stable code, serialisable across Nameko RPC and mapped to HTTP by the gateway.
 
+The English `detail` is for logs and callers that are not people; the gateway shows people the catalogue's text for
+the `code` in their language (gateway/messages.toml), filled from `extra`. So a value a message needs (an amount
+range, a date, a status) goes into `extra`, and a code raised for different reasons says which in `extra["reason"]`.
+
 Each error travels as its constructor arguments (Nameko's `deserialize_to_instance`), so the gateway
 receives the same class with the same `code`, `detail` and field `errors`. Nameko turns every value that is not
 a string, dict or list into its `str()`, so the `extra` members travel as one JSON text: a number stays a number.
@@ -87,5 +91,5 @@ class RuleViolated(DomainError):
     title = "Refused by a business rule"
 
 
-def field_error(field, message, code=None):
-    return ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]})
+def field_error(field, message, code=None, extra=None):
+    return ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]}, extra=extra)

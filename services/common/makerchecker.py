@@ -10,9 +10,11 @@ def decide(request, actor, data, noun, code):
     rejection is final here; an approval leaves the status for the caller to set once its effects are made.
     409 `<code>_ALREADY_DECIDED` when decided before, 403 `SEGREGATION_OF_DUTIES` for the one who asked."""
     if request.status != "pending":
-        raise Conflict(f"this {noun} was already {request.status}", code=f"{code}_ALREADY_DECIDED")
+        raise Conflict(f"this {noun} was already {request.status}", code=f"{code}_ALREADY_DECIDED",
+                       extra={"status": request.status})
     if request.requested_by == actor.user_id:
-        raise Forbidden(f"a {noun} is decided by someone other than who asked for it", code="SEGREGATION_OF_DUTIES")
+        raise Forbidden(f"a {noun} is decided by someone other than who asked for it", code="SEGREGATION_OF_DUTIES",
+                        extra={"reason": "requester"})
     request.decided_by, request.decided_at, request.comment = actor.user_id, utcnow(), data["comment"]
     if not data["approve"]:
         request.status = "rejected"

@@ -93,7 +93,7 @@ class CustomerService(ServiceBase):
         if unmask:
             if UNMASK not in self.uow.actor.permissions:
                 raise Forbidden("seeing full ID numbers and phones needs the customer.unmask permission",
-                                code="PERMISSION_DENIED")
+                                code="PERMISSION_DENIED", extra={"permissions": [UNMASK]})
             self.uow.audit("unmask_customer", "customer", customer.id, {"fields": ["id_number", "phone"]})
         result = self._dump(customer, unmask=unmask)
         result["loans"] = self._loans(customer.id)

@@ -138,7 +138,7 @@ class FinanceService(ServiceBase):
     def create_account(self, data):
         data = load(AccountIn(), data)
         if self.uow.session.get(Account, data["code"]):
-            raise Conflict(f"account {data['code']} exists", code="ACCOUNT_DUPLICATE")
+            raise Conflict(f"account {data['code']} exists", code="ACCOUNT_DUPLICATE", extra={"account": data["code"]})
         normal = data["normal_side"] or ("debit" if data["kind"] in ("asset", "expense") else "credit")
         account = Account(code=data["code"], name=data["name"], kind=data["kind"], normal_side=normal, builtin=False)
         self.uow.session.add(account)
@@ -154,7 +154,8 @@ class FinanceService(ServiceBase):
     def create_bank_account(self, data):
         data = load(BankAccountIn(), data)
         if self.uow.session.scalars(select(BankAccount.id).where(BankAccount.code == data["code"])).first():
-            raise Conflict(f"bank account {data['code']} exists", code="BANK_ACCOUNT_DUPLICATE")
+            raise Conflict(f"bank account {data['code']} exists", code="BANK_ACCOUNT_DUPLICATE",
+                           extra={"bank_account": data["code"]})
         if data["is_default"]:
             for other in self.uow.session.scalars(select(BankAccount).where(BankAccount.is_default.is_(True))):
                 other.is_default = False
@@ -249,7 +250,8 @@ class FinanceService(ServiceBase):
         data = load(ProvisionRunIn(), data)
         as_of = data["as_of"]
         if self.uow.session.get(ProvisionRun, as_of):
-            raise Conflict(f"provisions were already run as of {as_of}", code="PROVISIONS_ALREADY_RUN")
+            raise Conflict(f"provisions were already run as of {as_of}", code="PROVISIONS_ALREADY_RUN",
+                           extra={"as_of": as_of.isoformat()})
         outstanding = self._outstanding(as_of)
         required_total = booked_total = ZERO
         for book in self.uow.session.scalars(select(LoanBook).with_for_update()):
@@ -395,7 +397,8 @@ class FinanceService(ServiceBase):
         (permission `finance.export`). Recorded in the audit log; the figures themselves are not kept."""
         data = load(ExportIn(), data)
         if not self.uow.actor.has("finance.export"):
-            raise Forbidden("exporting needs the permission finance.export", code="PERMISSION_DENIED")
+            raise Forbidden("exporting needs the permission finance.export", code="PERMISSION_DENIED",
+                            extra={"permissions": ["finance.export"]})
         self.uow.audit("export", "report", data["report"], {"format": "xlsx", "filters": data["filters"],
                                                            "rows": data["rows"]})
         return {"recorded": True}
@@ -420,7 +423,8 @@ class FinanceService(ServiceBase):
                 select(Account.code).where(Account.code.in_(wanted))))
             missing = wanted - _KNOWN_ACCOUNTS
             if missing:
-                raise RuleViolated(f"unknown accounts {sorted(missing)}", code="ACCOUNT_UNKNOWN")
+                raise RuleViolated(f"unknown accounts {sorted(missing)}", code="ACCOUNT_UNKNOWN",
+                                   extra={"accounts": sorted(missing)})
         # The id is made here, so the entry and its lines go to the database together at commit.
         book = self.uow.session.get(LoanBook, loan_id) if loan_id else None
         written = JournalEntry(id=new_id(), posted_on=posted_on, source_type=source_type,
@@ -450,7 +454,7 @@ class FinanceService(ServiceBase):
         if bank is None:
             if code:
                 raise ValidationFailed(f"no bank account {code}", code="BANK_ACCOUNT_NOT_FOUND",
-                                       errors={"account": [f"no bank account {code}"]})
+                                       errors={"account": [f"no bank account {code}"]}, extra={"bank_account": code})
             raise LookupError("no default bank account")
         return bank
 
@@ -513,7 +517,7 @@ class FinanceService(ServiceBase):
                          "customer_name": book.customer_name, "amount": shown["1002"],
                          "principal": shown["1301"], "interest": shown["6011"], "penalty": shown["6012"],
                          "fees": shown["6021"], "advance": shown["2241"],
-                         "source": sources.get(entry.source_type, "还款"),
+                         "source": sources.get(entry.source_type, "还款"), "source_type": entry.source_type,
                          "entry_id": entry.id, "loan_id": book.loan_id})
         return rows
 

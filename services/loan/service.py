@@ -56,9 +56,9 @@ def refused(exc):
     """A domain refusal as the problem the caller sees (422 with a stable code and the field at fault)."""
     errors = {exc.field: [exc.message]} if exc.field else None
     if exc.code == "SEGREGATION_OF_DUTIES":
-        return Forbidden(exc.message, code=exc.code)
+        return Forbidden(exc.message, code=exc.code, extra=exc.extra)
     if exc.code == "APPLICATION_STATE":
-        return Conflict(exc.message, code=exc.code)
+        return Conflict(exc.message, code=exc.code, extra=exc.extra)
     return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
 
 
@@ -110,7 +110,8 @@ class LoanService(ServiceBase):
             raise ValidationFailed("; ".join(f"{f}: {m}" for f, m in problems), code="PRODUCT_INVALID",
                                    errors={f: [m] for f, m in problems})
         if self.uow.session.scalars(select(Product.id).where(Product.code == data["code"])).first():
-            raise Conflict(f"a product with code {data['code']} exists", code="PRODUCT_DUPLICATE")
+            raise Conflict(f"a product with code {data['code']} exists", code="PRODUCT_DUPLICATE",
+                           extra={"product_code": data["code"]})
         product = Product(**{k: v for k, v in data.items() if k != "upfront_fees"},
                           upfront_fees=jsonutil.dumps([{"name": f.name, "amount": f.amount, "rate": f.rate}
                                                        for f in fees]),
@@ -167,10 +168,11 @@ class LoanService(ServiceBase):
         data = load(DecisionIn(), data)
         line = self._visible(CreditLine, line_id, "CREDIT_LINE_NOT_FOUND", lock=True)
         if line.status != "pending":
-            raise Conflict(f"this credit line was already {line.status}", code="CREDIT_LINE_ALREADY_DECIDED")
+            raise Conflict(f"this credit line was already {line.status}", code="CREDIT_LINE_ALREADY_DECIDED",
+                           extra={"status": line.status})
         if line.officer_id == self.uow.actor.user_id:
             raise Forbidden("a credit line is approved by someone other than who requested it",
-                            code="SEGREGATION_OF_DUTIES")
+                            code="SEGREGATION_OF_DUTIES", extra={"reason": "credit_line"})
         line.status = "approved" if data["approve"] else "rejected"
         line.decided_by, line.decided_at, line.comment = self.uow.actor.user_id, utcnow(), data["comment"]
         self.uow.audit(f"credit_line_{line.status}", "credit_line", line.id, {"comment": data["comment"]})
@@ -201,7 +203,8 @@ class LoanService(ServiceBase):
             verdict = ask(self.customers, "may_borrow", customer_id=customer["id"])
             if not verdict["may_borrow"]:
                 raise Refused("CUSTOMER_BLACKLISTED", "the customer (or its legal representative) is on the "
-                              "blacklist: " + "; ".join(verdict["reasons"]), "customer_id")
+                              "blacklist: " + "; ".join(verdict["reasons"]), "customer_id",
+                              blacklist_reasons=verdict["reasons"])
             collateral = self._lending_value(data["vehicle_id"], today)
             product = self._product(data["product_id"], field="product_id")
             rules.check_product_limits(self._terms(product), data["amount"], data["term_months"])
@@ -281,7 +284,7 @@ class LoanService(ServiceBase):
             needed = "loan.approve.first" if level == 1 else "loan.approve.second"
             if needed not in self.uow.actor.permissions:
                 raise Forbidden(f"this {'first' if level == 1 else 'second'}-level decision needs the permission "
-                                f"{needed}", code="PERMISSION_DENIED")
+                                f"{needed}", code="PERMISSION_DENIED", extra={"permissions": [needed]})
             rules.check_decider(self._facts(application), self.uow.actor.user_id, level)
         except Refused as exc:
             raise refused(exc) from None
@@ -309,7 +312,8 @@ class LoanService(ServiceBase):
         data = load(OverrideIn(), data)
         application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
         if application.status not in LIVE_APPLICATION:
-            raise Conflict(f"the application is {application.status}", code="APPLICATION_STATE")
+            raise Conflict(f"the application is {application.status}", code="APPLICATION_STATE",
+                           extra={"status": application.status})
         application.cap_override_by, application.cap_override_reason = self.uow.actor.user_id, data["reason"]
         self._step(application, "interest_cap_override", "override", data["reason"])
         return self._dump_application(application)
@@ -321,13 +325,13 @@ class LoanService(ServiceBase):
         application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
         if application.status != "approved":
             raise Conflict(f"only an approved application is signed; this one is {application.status}",
-                           code="APPLICATION_STATE")
+                           code="APPLICATION_STATE", extra={"reason": "not_approved", "status": application.status})
         signed_on, first_due = data["signed_on"], data["first_due_date"]
         if signed_on > clock.today():
             raise field_error("signed_on", "cannot be in the future", code="DATE_IN_FUTURE")
         if first_due is not None and not signed_on < first_due <= engine.add_months(signed_on, 2):
             raise field_error("first_due_date", "must fall within two months after signing",
-                              code="FIRST_DUE_DATE_INVALID")
+                              code="FIRST_DUE_DATE_INVALID", extra={"reason": "signing"})
         product = self._product(application.product_id)
         fees, fees_total = rules.fees_on(self._fees(product), application.amount)
         preview = engine.build(application.amount, product.annual_rate, application.term_months,
@@ -415,7 +419,8 @@ class LoanService(ServiceBase):
         if replay is not None:
             return replay
         if loan.status != "signed":
-            raise Conflict(f"the loan is {loan.status}; only a signed loan is paid out", code="LOAN_STATE")
+            raise Conflict(f"the loan is {loan.status}; only a signed loan is paid out", code="LOAN_STATE",
+                           extra={"reason": "not_signed", "status": loan.status})
         latest = self._latest_disbursement(loan.id)
         if latest is not None and latest.status == "pending_review":
             raise Conflict("a registration is already waiting for review", code="DISBURSEMENT_PENDING",
@@ -473,11 +478,13 @@ class LoanService(ServiceBase):
         if replay is not None:
             return replay
         if loan.status != "active":
-            raise Conflict(f"the loan is {loan.status}; repayments are taken on active loans", code="LOAN_STATE")
+            raise Conflict(f"the loan is {loan.status}; repayments are taken on active loans", code="LOAN_STATE",
+                           extra={"reason": "not_active", "status": loan.status})
         business_today = self._business_today()
         if not loan.disbursed_on <= data["paid_on"] <= business_today:
             raise field_error("paid_on", f"must be between disbursement ({loan.disbursed_on}) and the business "
-                              f"date ({business_today})", code="PAID_ON_INVALID")
+                              f"date ({business_today})", code="PAID_ON_INVALID",
+                              extra={"earliest": str(loan.disbursed_on), "business_date": str(business_today)})
         lines = {line.no: line for line in self.uow.session.scalars(
             select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
         dues = [due for due in map(_due, lines.values()) if due.total > 0]
@@ -609,7 +616,7 @@ class LoanService(ServiceBase):
         repayment = self.uow.session.get(Repayment, reversal.repayment_id)
         if reversal.status == "pending" and self.uow.actor.user_id == repayment.recorded_by:
             raise Forbidden("a reversal is approved by someone other than who recorded the repayment",
-                            code="SEGREGATION_OF_DUTIES")
+                            code="SEGREGATION_OF_DUTIES", extra={"reason": "repayment_recorder"})
         if not makerchecker.decide(reversal, self.uow.actor, data, "reversal", "REVERSAL"):
             self.uow.audit("reject_reversal", "repayment_reversal", reversal.id, {"comment": data["comment"]})
             return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_reversal(reversal))
@@ -672,7 +679,8 @@ class LoanService(ServiceBase):
                 setattr(line, name, value)
         advance = Decimal(allocation["advance"])
         if advance > loan.advance_balance:  # the latest-first rule keeps this from happening
-            raise Conflict("the advance this repayment left has been used", code="REVERSAL_NOT_LATEST")
+            raise Conflict("the advance this repayment left has been used", code="REVERSAL_NOT_LATEST",
+                           extra={"reason": "advance_used"})
         loan.outstanding_principal += Decimal(allocation["principal"])
         loan.advance_balance -= advance
         dues = [_due(line) for line in lines.values()]
@@ -755,14 +763,16 @@ class LoanService(ServiceBase):
             raise field_error("amount", "the principal to repay early is required when full is false",
                               code="AMOUNT_REQUIRED")
         if loan.status != "active":
-            raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
+            raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE",
+                           extra={"reason": "not_active", "status": loan.status})
         business_today = self._business_today()
         closed = self.uow.session.scalar(select(func.max(CobRun.business_date)).where(CobRun.status == "done"))
         earliest = max(loan.disbursed_on, closed or loan.disbursed_on)
         if not earliest <= data["paid_on"] <= business_today:
             raise field_error("paid_on", f"must be between {earliest} (disbursement, or the last business date "
                               f"closed: penalty is accrued to it) and the business date ({business_today})",
-                              code="PAID_ON_INVALID")
+                              code="PAID_ON_INVALID", extra={"reason": "prepayment", "earliest": str(earliest),
+                                                             "business_date": str(business_today)})
         lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
                                          .order_by(Installment.no)).all()
         dues = [_due(line) for line in lines]
@@ -846,12 +856,14 @@ class LoanService(ServiceBase):
         verdict = ask(self.customers, "may_borrow", customer_id=customer["id"])
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         if loan.status != "active":
-            raise Conflict(f"the loan is {loan.status}; only an active loan is transferred", code="LOAN_STATE")
+            raise Conflict(f"the loan is {loan.status}; only an active loan is transferred", code="LOAN_STATE",
+                           extra={"reason": "not_active", "status": loan.status})
         if customer["id"] == loan.customer_id:
             raise field_error("to_customer_id", "the loan already belongs to this customer", code="SAME_CUSTOMER")
         if not verdict["may_borrow"]:
             raise RuleViolated("the new borrower is on the blacklist: " + "; ".join(verdict["reasons"]),
-                               code="CUSTOMER_BLACKLISTED", errors={"to_customer_id": ["blacklisted"]})
+                               code="CUSTOMER_BLACKLISTED", errors={"to_customer_id": ["blacklisted"]},
+                               extra={"blacklist_reasons": verdict["reasons"]})
         pending = self.uow.session.scalars(select(LoanTransfer.id).where(
             LoanTransfer.loan_id == loan.id, LoanTransfer.status == "pending")).first()
         if pending:
@@ -881,7 +893,8 @@ class LoanService(ServiceBase):
             return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_transfer(transfer))
         loan = self.uow.session.get(Loan, transfer.loan_id, with_for_update=True)
         if loan.status != "active" or loan.customer_id != transfer.from_customer_id:
-            raise Conflict("the loan changed since the request; request the transfer again", code="LOAN_STATE")
+            raise Conflict("the loan changed since the request; request the transfer again", code="LOAN_STATE",
+                           extra={"reason": "changed"})
         done = self.uow.session.scalar(select(func.count()).select_from(LoanTransfer).where(
             LoanTransfer.loan_id == loan.id, LoanTransfer.status == "approved"))
         transfer.status, transfer.supplement_no = "approved", f"{loan.contract_no}-BC{done + 1:02d}"
@@ -910,7 +923,8 @@ class LoanService(ServiceBase):
         data = load(ExtensionIn(), data)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND", lock=True)
         if loan.status != "active":
-            raise Conflict(f"the loan is {loan.status}; only an active loan is extended", code="LOAN_STATE")
+            raise Conflict(f"the loan is {loan.status}; only an active loan is extended", code="LOAN_STATE",
+                           extra={"reason": "not_active", "status": loan.status})
         self._check_extension(loan, data["extra_months"])
         pending = self.uow.session.scalars(select(LoanExtension.id).where(
             LoanExtension.loan_id == loan.id, LoanExtension.status == "pending")).first()
@@ -940,7 +954,7 @@ class LoanService(ServiceBase):
             return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_extension(extension))
         loan = self.uow.session.get(Loan, extension.loan_id, with_for_update=True)
         if loan.status != "active":
-            raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE")
+            raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE", extra={"status": loan.status})
         lines = self._check_extension(loan, extension.months)
         today = self._business_today()
         future = [line for line in lines if self._untouched(line, today - dt.timedelta(days=1))]
@@ -1013,7 +1027,8 @@ class LoanService(ServiceBase):
         if done is not None and day <= done.business_date:
             if day == done.business_date:
                 return self._dump_cob(done)
-            raise Conflict(f"business date {done.business_date} is already closed", code="COB_DATE_PASSED")
+            raise Conflict(f"business date {done.business_date} is already closed", code="COB_DATE_PASSED",
+                           extra={"business_date": str(done.business_date)})
         start = done.business_date + dt.timedelta(days=1) if done is not None else day
         if (day - start).days > 366:
             raise field_error("business_date", "close at most a year of business dates at once",
@@ -1197,7 +1212,7 @@ class LoanService(ServiceBase):
         # The row lock makes concurrent draws on one line queue up: none can pass the limit.
         line = self.uow.session.get(CreditLine, line_id, with_for_update=True)
         if line is None:
-            raise Refused("CREDIT_LINE_INVALID", "no such credit line", "credit_line_id")
+            raise Refused("CREDIT_LINE_INVALID", "no such credit line", "credit_line_id", reason="not_found")
         facts = {"customer_id": line.customer_id, "status": line.status, "expires_on": line.expires_on}
         rules.check_credit_line(facts, customer_id, amount, today, self._available(line))
 
@@ -1249,7 +1264,7 @@ class LoanService(ServiceBase):
             raise field_error("disbursed_on", "the disbursement date is required to approve", code="DATE_REQUIRED")
         if not loan.signed_on <= disbursed_on <= clock.today():
             raise field_error("disbursed_on", f"must be between signing ({loan.signed_on}) and today",
-                              code="DISBURSED_ON_INVALID")
+                              code="DISBURSED_ON_INVALID", extra={"signed_on": str(loan.signed_on)})
         requested = loan.requested_first_due_date
         first_due = requested if requested is not None and requested > disbursed_on else None
         schedule = engine.build(loan.principal, loan.annual_rate, loan.term_months, loan.repayment_method,

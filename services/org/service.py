@@ -218,7 +218,7 @@ class OrgService(ServiceBase):
         if unmask:
             if not self.uow.actor.has(UNMASK):
                 raise errors.Forbidden(f"seeing a full phone number needs the {UNMASK} permission",
-                                       code="PERMISSION_DENIED")
+                                       code="PERMISSION_DENIED", extra={"permissions": [UNMASK]})
             self.uow.audit("unmask_employee", "employee", employee.id, {"fields": ["phone"]})
         return self._dump(employee, unmask=unmask)
 
@@ -227,7 +227,8 @@ class OrgService(ServiceBase):
         data = load(EmployeeIn(), data)
         session = self.uow.session
         if session.scalars(select(Employee).where(Employee.username == data["username"])).first():
-            raise Conflict(f"username {data['username']} is taken", code="USERNAME_TAKEN")
+            raise Conflict(f"username {data['username']} is taken", code="USERNAME_TAKEN",
+                           extra={"username": data["username"]})
         roles = self._roles(data["roles"])
         self._check_department(data["department_id"])
         self._check_references(data)
@@ -313,7 +314,7 @@ class OrgService(ServiceBase):
     # -- helpers -------------------------------------------------------------------------------
     def _ensure_code_free(self, model, code, error_code):
         if self.uow.session.scalars(select(model.id).where(model.code == code)).first():
-            raise Conflict(f"{model.__tablename__} code {code} already exists", code=error_code)
+            raise Conflict(f"{model.__tablename__} code {code} already exists", code=error_code, extra={"taken": code})
 
     def _visible_employee(self, employee_id):
         employee = self.uow.session.get(Employee, employee_id)
@@ -333,7 +334,8 @@ class OrgService(ServiceBase):
         roles = self.uow.session.scalars(select(Role).where(Role.code.in_(codes))).all() if codes else []
         missing = sorted(set(codes) - {r.code for r in roles})
         if missing:
-            raise field_error("roles", f"unknown role(s): {', '.join(missing)}", code="ROLE_NOT_FOUND")
+            raise field_error("roles", f"unknown role(s): {', '.join(missing)}", code="ROLE_NOT_FOUND",
+                              extra={"roles": missing})
         for role in roles:
             self._check_grant(role.permission_codes, role.data_scope)
         return list(roles)
@@ -348,14 +350,14 @@ class OrgService(ServiceBase):
                                      employee.department_id)
         if excess:
             raise errors.Forbidden(f"this employee holds what you do not: {', '.join(excess)}",
-                                   code="EMPLOYEE_EXCEEDS_OWN")
+                                   code="EMPLOYEE_EXCEEDS_OWN", extra={"excess": excess})
 
     def _check_department(self, department_id):
         """An employee is placed only in a department the caller's data scope covers."""
         departments = _departments(self.uow.actor)
         if departments is not None and department_id not in departments:
             raise errors.Forbidden("you cannot place an employee in a department outside your data scope",
-                                   code="EMPLOYEE_EXCEEDS_OWN")
+                                   code="EMPLOYEE_EXCEEDS_OWN", extra={"reason": "department"})
 
     def _set_password(self, employee, password, must_change):
         employee.password_hash = eventlet.tpool.execute(passwords.hash_password, password)
@@ -402,7 +404,7 @@ class OrgService(ServiceBase):
         excess = domain.beyond_grant(actor.permissions, actor.data_scope, permissions, scope)
         if excess:
             raise errors.Forbidden(f"you cannot grant what you do not hold: {', '.join(excess)}",
-                                   code="GRANT_EXCEEDS_OWN")
+                                   code="GRANT_EXCEEDS_OWN", extra={"excess": excess})
 
     def _principal(self, employee):
         permissions = sorted({p for role in employee.roles for p in role.permission_codes})
@@ -443,7 +445,7 @@ def _check_permissions(codes):
     unknown = domain.unknown_permissions(codes)
     if unknown:
         raise field_error("permissions", f"unknown permission(s): {', '.join(unknown)}",
-                          code="PERMISSION_UNKNOWN")
+                          code="PERMISSION_UNKNOWN", extra={"permissions": unknown})
 
 
 def _without_password(data):

@@ -77,7 +77,7 @@ def test_vehicle_registration_refuses_bad_input(branch, car):
     wrong = "1" if car["vin"][8] != "1" else "2"
     bad = officer.post("/api/v1/vehicles", json={**_vehicle_body(car), "vin": car["vin"][:8] + wrong + car["vin"][9:]})
     problem = assert_problem(bad, 422, "VIN_INVALID")
-    assert "check digit" in problem["errors"]["vin"][0]
+    assert "校验位（第 9 位）" in problem["errors"]["vin"][0]
     assert_problem(officer.post("/api/v1/vehicles", json={**_vehicle_body(car), "vin": "LSVAM4187C21O4847"}),
                    422, "VIN_INVALID")
     assert_problem(officer.post("/api/v1/vehicles", json={**_vehicle_body(car), "vin": "LSVAM4187C218484"}),

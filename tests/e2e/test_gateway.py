@@ -106,11 +106,11 @@ def test_a_disabled_employee_is_locked_out_at_once(platform, admin):
 def test_an_unknown_body_field_is_refused_with_field_errors(platform, admin):
     body = assert_problem(admin.post("/api/v1/departments", json={"code": unique("D"), "name": "x",
                                                                   "is_admin": True}), 422)
-    assert body["errors"] == {"is_admin": ["Unknown field."]}
+    assert body["errors"] == {"is_admin": ["不接受此字段"]}
     body = assert_problem(admin.post("/api/v1/employees", json={"username": "ab"}), 422)
     assert {"username", "password", "name"} <= set(body["errors"])
     body = assert_problem(admin.post("/api/v1/departments", json={"code": unique("N"), "name": "a\x00b"}), 422)
-    assert body["errors"] == {"name": ["Must not contain NUL characters."]}
+    assert body["errors"] == {"name": ["不能包含 NUL 字符"]}
     assert_problem(requests.post(f"{platform.url}/api/v1/auth/login",
                                  json={"username": "ad\x00min", "password": "x"}, timeout=10), 422)
 

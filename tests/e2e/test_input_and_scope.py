@@ -22,7 +22,7 @@ def test_a_lone_surrogate_anywhere_is_a_field_error_and_nothing_is_stored(admin,
     code = unique("SUR")
     refused = admin.post("/api/v1/departments", json={"code": code, "name": "分公司\ud800"})
     assert assert_problem(refused, 422, "VALIDATION_FAILED")["errors"] == {
-        "name": ["Must not contain unpaired surrogates (\\ud800-\\udfff)."]}
+        "name": ["不能包含未配对的代理字符（\\ud800-\\udfff）"]}
     assert admin.post("/api/v1/departments", json={"code": code, "name": "分公司"}).status_code == 201  # code free
 
     officer = staff["officer"]
@@ -53,7 +53,8 @@ def test_a_product_fee_with_neither_amount_nor_rate_is_a_field_error(admin):
         "code": code, "name": "无费率产品", "repayment_method": "equal_installment", "annual_rate": "0.088800",
         "min_term_months": 12, "max_term_months": 36, "min_amount": "10000.00", "max_amount": "500000.00",
         "upfront_fees": [{"name": "GPS费"}]})
-    assert assert_problem(refused, 422)["errors"] == {"upfront_fees.0.amount": ["give either amount or rate"]}
+    assert assert_problem(refused, 422)["errors"] == {
+        "upfront_fees.0.amount": ["金额（amount）与费率（rate）须且只能填写一个"]}
     assert code not in {p["code"] for p in admin.get("/api/v1/products", params={"page_size": 100}).json()["items"]}
 
 

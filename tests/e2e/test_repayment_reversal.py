@@ -117,7 +117,7 @@ def test_only_the_latest_repayment_is_reversed_and_a_rejection_changes_nothing(s
     newer = clerk.post(f"{path}/repayments", json=body).json()
     refused = assert_problem(clerk.post(f"{path}/repayments/{older['id']}/reversal", json={"reason": "错账"}), 409,
                              "REVERSAL_NOT_LATEST")
-    assert "reverse the latest first" in refused["detail"]
+    assert refused["detail"] == "此笔还款之后又登记了还款，请先冲正最近的一笔"
     assert_problem(clerk.post(f"{path}/repayments/{uuid.uuid4()}/reversal", json={"reason": "错账"}), 404,
                    "REPAYMENT_NOT_FOUND")
 

@@ -76,10 +76,12 @@ def check_product_limits(product, amount, term_months):
         raise Refused("PRODUCT_INACTIVE", "this product is no longer offered", "product_id")
     if not product["min_amount"] <= amount <= product["max_amount"]:
         raise Refused("AMOUNT_OUT_OF_RANGE", f"the product lends {product['min_amount']} to "
-                      f"{product['max_amount']}", "amount")
+                      f"{product['max_amount']}", "amount", min_amount=str(product["min_amount"]),
+                      max_amount=str(product["max_amount"]))
     if not product["min_term_months"] <= term_months <= product["max_term_months"]:
         raise Refused("TERM_OUT_OF_RANGE", f"the product runs {product['min_term_months']} to "
-                      f"{product['max_term_months']} months", "term_months")
+                      f"{product['max_term_months']} months", "term_months",
+                      min_term_months=product["min_term_months"], max_term_months=product["max_term_months"])
 
 
 def check_collateral(amount, customer_id, lending_value, max_ltv):
@@ -93,7 +95,8 @@ def check_collateral(amount, customer_id, lending_value, max_ltv):
     ceiling = Decimal(valuation["appraised_value"]) * max_ltv
     if amount > ceiling:
         raise Refused("LTV_EXCEEDED", f"at most {fen(ceiling)} can be lent on a car valued "
-                      f"{valuation['appraised_value']} (max LTV {max_ltv})", "amount", max_amount=str(fen(ceiling)))
+                      f"{valuation['appraised_value']} (max LTV {max_ltv})", "amount", max_amount=str(fen(ceiling)),
+                      appraised_value=str(valuation["appraised_value"]), max_ltv=str(max_ltv))
 
 
 def available_credit(limit, revolving, held, drawn, outstanding_principal):
@@ -105,11 +108,14 @@ def available_credit(limit, revolving, held, drawn, outstanding_principal):
 
 def check_credit_line(line, customer_id, amount, today, available):
     if line["customer_id"] != customer_id:
-        raise Refused("CREDIT_LINE_INVALID", "this credit line belongs to another customer", "credit_line_id")
+        raise Refused("CREDIT_LINE_INVALID", "this credit line belongs to another customer", "credit_line_id",
+                      reason="other_customer")
     if line["status"] != "approved":
-        raise Refused("CREDIT_LINE_INVALID", f"this credit line is {line['status']}", "credit_line_id")
+        raise Refused("CREDIT_LINE_INVALID", f"this credit line is {line['status']}", "credit_line_id",
+                      reason="status", status=line["status"])
     if line["expires_on"] < today:
-        raise Refused("CREDIT_LINE_EXPIRED", f"this credit line expired on {line['expires_on']}", "credit_line_id")
+        raise Refused("CREDIT_LINE_EXPIRED", f"this credit line expired on {line['expires_on']}", "credit_line_id",
+                      expires_on=str(line["expires_on"]))
     if amount > available:
         raise Refused("CREDIT_LINE_INSUFFICIENT", f"only {available} is available on this credit line", "amount",
                       available=str(available))
@@ -118,10 +124,11 @@ def check_credit_line(line, customer_id, amount, today, available):
 # -- investigation and approval --------------------------------------------------------------------
 def check_investigator(application, actor_id, must_differ):
     if application["status"] != "submitted":
-        raise Refused("APPLICATION_STATE", f"the application is {application['status']}, not submitted")
+        raise Refused("APPLICATION_STATE", f"the application is {application['status']}, not submitted",
+                      reason="not_submitted", status=application["status"])
     if must_differ and actor_id == application["officer_id"]:
         raise Refused("SEGREGATION_OF_DUTIES", "the investigation is done by someone other than the officer "
-                      "who submitted the application")
+                      "who submitted the application", reason="investigator")
 
 
 def decision_level(status):
@@ -130,16 +137,21 @@ def decision_level(status):
         return 1
     if status == "pending_second_approval":
         return 2
-    raise Refused("APPLICATION_STATE", f"the application is {status}; it needs an investigation first"
-                  if status == "submitted" else f"the application is {status}; nothing to decide")
+    if status == "submitted":
+        raise Refused("APPLICATION_STATE", f"the application is {status}; it needs an investigation first",
+                      reason="not_investigated", status=status)
+    raise Refused("APPLICATION_STATE", f"the application is {status}; nothing to decide", reason="nothing_to_decide",
+                  status=status)
 
 
 def check_decider(application, actor_id, level):
     """Nobody decides on what they submitted or investigated, and the second decision is another person's."""
     if actor_id in (application["officer_id"], application["investigated_by"]):
-        raise Refused("SEGREGATION_OF_DUTIES", "nobody decides on an application they submitted or investigated")
+        raise Refused("SEGREGATION_OF_DUTIES", "nobody decides on an application they submitted or investigated",
+                      reason="decider")
     if level == 2 and actor_id == application["first_decision_by"]:
-        raise Refused("SEGREGATION_OF_DUTIES", "the second-level decision is made by another person")
+        raise Refused("SEGREGATION_OF_DUTIES", "the second-level decision is made by another person",
+                      reason="second_decider")
 
 
 def status_after_decision(level, approve, amount, threshold):
@@ -177,13 +189,14 @@ def check_disbursement_amount(amount, principal, deducted):
     expected = principal - deducted
     if amount != expected:
         raise Refused("DISBURSEMENT_AMOUNT_MISMATCH", f"the amount paid out is the principal {principal} less "
-                      f"deducted fees {deducted}: {expected}", "amount", expected=str(expected))
+                      f"deducted fees {deducted}: {expected}", "amount", expected=str(expected),
+                      principal=str(principal), deducted=str(deducted))
 
 
 def check_disbursement_reviewer(registered_by, reviewer_id):
     if registered_by == reviewer_id:
         raise Refused("SEGREGATION_OF_DUTIES", "the disbursement is reviewed by someone other than who "
-                      "registered it")
+                      "registered it", reason="disbursement_reviewer")
 
 
 def mask_account(account):

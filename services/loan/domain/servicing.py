@@ -61,7 +61,7 @@ def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO
     owed = sum((due.total for due in dues), ZERO)
     if amount + held_advance > owed:
         raise Refused("OVERPAYMENT", f"the loan owes {owed - held_advance} in all; {amount} is more than that",
-                      owed=str(owed - held_advance))
+                      owed=str(owed - held_advance), amount=str(amount))
     due_now = sorted((due for due in dues if due.due_date <= paid_on), key=lambda d: (d.due_date, d.no))
     result = Allocation(amount=amount)
     left = amount
@@ -171,7 +171,8 @@ def partial_prepayment(paid_on, dues, outstanding_principal, part, annual_rate, 
         raise Refused("AMOUNT_INVALID", "the principal to repay early is a positive amount", field="principal")
     if part >= outstanding_principal:
         raise Refused("PARTIAL_COVERS_ALL", f"{part} covers the whole outstanding principal "
-                      f"({outstanding_principal}); repay in full instead", field="principal")
+                      f"({outstanding_principal}); repay in full instead", field="principal", principal=str(part),
+                      outstanding_principal=str(outstanding_principal))
     return full_prepayment(paid_on, dues, part, annual_rate, disbursed_on, fee_rate, fee_free_after_months,
                            held_advance, business_date)
 
@@ -209,7 +210,7 @@ def shortened_periods(balance, annual_rate, method, periods, installment, princi
         part = principal_part if method != "equal_installment" else installment
         return min(periods, max(1, int((balance / part).to_integral_value(rounding=ROUND_CEILING))))  # last takes rest
     raise Refused("MODE_NOT_AVAILABLE", f"a {method} loan repays its principal at the end: shorten_term does not "
-                  "apply to it; use reduce_installment", field="mode")
+                  "apply to it; use reduce_installment", field="mode", method=method)
 
 
 # -- extension (展期) ----------------------------------------------------------------------------------
@@ -228,15 +229,18 @@ def check_extension(months, original_term_months, extended_so_far, today, maturi
     if months <= 0:
         raise Refused("EXTENSION_INVALID", "extend by at least one month", field="months")
     if today >= maturity_date:
-        raise Refused("LOAN_MATURED", f"an extension is requested before maturity ({maturity_date})")
+        raise Refused("LOAN_MATURED", f"an extension is requested before maturity ({maturity_date})",
+                      maturity_date=str(maturity_date))
     if any(due.due_date < today and due.total > 0 for due in dues):
-        raise Refused("INSTALLMENTS_DUE", "pay the overdue installments (and their penalty) before an extension")
+        raise Refused("INSTALLMENTS_DUE", "pay the overdue installments (and their penalty) before an extension",
+                      reason="extension")
     limit = extension_limit(original_term_months)
     if extended_so_far + months > limit:
         left = max(limit - extended_so_far, 0)
         raise Refused("EXTENSION_LIMIT", f"a {original_term_months}-month loan may be extended by {limit} months "
                       f"in all (贷款通则 art. 12); {extended_so_far} granted, at most {left} more",
-                      field="months", max_months=left)
+                      field="months", max_months=left, term_months=original_term_months, limit=limit,
+                      extended_months=extended_so_far)
 
 
 # -- advances (预收款) ----------------------------------------------------------------------------------
@@ -259,11 +263,13 @@ def check_reversal(channel, status, restorable, loan_status, later):
         raise Refused("REPAYMENT_ALREADY_REVERSED", "this repayment was already reversed")
     if channel == "advance":
         raise Refused("REPAYMENT_NOT_REVERSIBLE", "an advance applied at close of business is not reversed; "
-                      "reverse the repayment that left the advance")
+                      "reverse the repayment that left the advance", reason="advance")
     if not restorable:
-        raise Refused("REPAYMENT_NOT_REVERSIBLE", "this repayment was recorded before reversals were kept")
+        raise Refused("REPAYMENT_NOT_REVERSIBLE", "this repayment was recorded before reversals were kept",
+                      reason="not_restorable")
     if loan_status != "active":
-        raise Refused("LOAN_STATE", f"the loan is {loan_status}; only a repayment on an active loan is reversed")
+        raise Refused("LOAN_STATE", f"the loan is {loan_status}; only a repayment on an active loan is reversed",
+                      reason="reversal", status=loan_status)
     if later:
         raise Refused("REVERSAL_NOT_LATEST", f"{later} after this repayment: reverse the latest first",
                       later=later)
