@@ -8,7 +8,7 @@ import flask_smorest
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from gateway import audit, auth, i18n, metrics, problems
+from gateway import audit, auth, console, i18n, metrics, problems
 from gateway.client_address import ClientAddress
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
@@ -138,6 +138,8 @@ def create_app(settings=None, start_listener=True):
     @app.teardown_request
     def unbind(_exc):
         context.bind(None)
+
+    console.register(app, settings.console_directory)  # after `gate`: its answers get a correlation id too
 
     if start_listener:
         from gateway.events import start_invalidation_listener
