@@ -98,6 +98,8 @@ def create_app(settings=None, start_listener=True):
     api.register_blueprint(finance.blp)
     api.register_blueprint(collection.blp)
     api.register_blueprint(audit_routes.blp)
+    from gateway.routes import inbox
+    api.register_blueprint(inbox.blp)
     ops.register(app)
     metrics.register(app)
 

@@ -1,4 +1,5 @@
-"""Drops cached principals when the org service announces a change (disable, update, role change).
+"""Drops cached principals when the org service announces a change (disable, update, role change, a department
+moved in the tree, which changes what department-tree scopes cover).
 
 A per-process, non-durable queue: a missed message only means the cache entry lives out its short TTL.
 """
@@ -13,7 +14,7 @@ from services.common.outbox import events_exchange
 
 log = logging.getLogger(__name__)
 
-ROUTING_KEYS = ("employee_disabled", "employee_updated", "role_updated")
+ROUTING_KEYS = ("employee_disabled", "employee_updated", "role_updated", "department_updated")
 
 
 def _listen(amqp_uri, cache):

@@ -6,6 +6,7 @@ proxy's context data before each call.
 """
 import logging
 import threading
+import time
 
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -64,3 +65,51 @@ class RpcClient:
         except (OSError, ConnectionError) as exc:
             self._reset()
             raise ServiceUnavailable(service, f"broker connection failed: {exc}") from None
+
+    def call_all(self, calls, actor=None, correlation_id=None, timeout=None):
+        """Several calls at once on this thread's proxy: every request is sent before any reply is awaited, and
+        the replies are taken as they arrive, for at most `timeout` seconds in all (default: this client's).
+        `calls` maps a key to `(service, method, args, kwargs)`; the answer maps each key to its result, or to the
+        exception it ended with: the service's own error, or ServiceUnavailable when it is not running or did not
+        answer in time (the others' answers are kept)."""
+        standalone = self._standalone()
+        data = standalone._worker_ctx.data
+        data.clear()
+        data[ACTOR_KEY] = context.sign_actor(actor) if actor else context.sign_service("gateway")
+        data[CORRELATION_KEY] = correlation_id
+        consumer = standalone._reply_listener.queue_consumer
+        outcomes, pending = {}, {}
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        try:
+            for key, (service, method, args, kwargs) in calls.items():
+                try:
+                    pending[key] = service, getattr(getattr(self._local.proxy, service), method).call_async(
+                        *args, **kwargs)
+                except UnknownService:
+                    outcomes[key] = ServiceUnavailable(service, "not running")
+            while pending:
+                for key in [key for key, (_, reply) in pending.items()
+                            if reply.reply_event.correlation_id in consumer.replies]:
+                    _, reply = pending.pop(key)
+                    try:
+                        outcomes[key] = reply.result()
+                    except Exception as exc:  # the service's answer was an error: it is the outcome
+                        outcomes[key] = exc
+                remaining = deadline - time.monotonic()
+                if not pending or remaining <= 0:
+                    break
+                try:
+                    consumer.consumer.connection.drain_events(timeout=remaining)
+                except TimeoutError:  # socket.timeout
+                    break
+        except (OSError, ConnectionError) as exc:
+            self._reset()
+            failure = f"broker connection failed: {exc}"
+            return {key: outcomes[key] if key in outcomes else ServiceUnavailable(calls[key][0], failure)
+                    for key in calls}
+        if pending:
+            # Their replies may still come, and could be taken for a later call's: start afresh.
+            self._reset()
+            for key, (service, _) in pending.items():
+                outcomes[key] = ServiceUnavailable(service, "timed out")
+        return {key: outcomes[key] for key in calls}

@@ -89,11 +89,23 @@ class DepartmentSchema(Strict):
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
 
 
+class DepartmentPatchSchema(Strict):
+    code = fields.String(validate=validate.Length(min=1, max=50))
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    parent_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36), metadata={
+        "description": "move under another department (null: make it a root); never under itself or one of its "
+                       "own descendants (422 DEPARTMENT_CYCLE)"})
+
+
 class PositionSchema(Strict):
     id = fields.String(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=50))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class PositionPatchSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
 class PermissionSchema(Schema):
@@ -184,6 +196,26 @@ class EnterpriseSchema(Strict):
     registered_capital = money(allow_none=True)
     accept_uscc_warning = fields.Boolean(
         metadata={"description": "register a code whose check character fails (some early codes do)"})
+
+
+class CustomerPatchSchema(Strict):
+    """A correction: only the fields given change; each is checked as at registration."""
+    phone = fields.String(metadata={"description": "mainland mobile, 11 digits"})
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    employer = fields.String(allow_none=True, validate=validate.Length(max=200),
+                             metadata={"description": "persons only"})
+    monthly_income = money(allow_none=True, metadata={"description": "persons only"})
+    legal_representative = fields.String(validate=validate.Length(min=1, max=100),
+                                         metadata={"description": "enterprises only"})
+    legal_representative_id_number = fields.String(metadata={"description": "enterprises only; 居民身份证号"})
+    id_number = fields.String(metadata={
+        "description": "persons only: a corrected ID number (needs customer.identity.correct; 409 "
+                       "CUSTOMER_DUPLICATE if another customer has it)"})
+    uscc = fields.String(metadata={
+        "description": "enterprises only: a corrected credit code (needs customer.identity.correct; 409 "
+                       "CUSTOMER_DUPLICATE if another customer has it)"})
+    accept_uscc_warning = fields.Boolean(
+        metadata={"description": "keep a corrected code whose check character fails (some early codes do)"})
 
 
 class LoanSummarySchema(Schema):
@@ -281,10 +313,26 @@ class VehicleSchema(Strict):
     model = fields.String(required=True, validate=validate.Length(min=1, max=100))
     year = StrictInteger(required=True)
     mileage_km = StrictInteger(allow_none=True)
+    colour = fields.String(allow_none=True, validate=validate.Length(min=1, max=20),
+                           metadata={"description": "车身颜色, e.g. 白色"})
     owner_customer_id = fields.String(required=True)
     department_id = fields.String(dump_only=True, allow_none=True)
     created_by = fields.String(dump_only=True)
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class VehiclePatchSchema(Strict):
+    """A correction: only the fields given change."""
+    vin = fields.String(metadata={"description": "only while no loan application or loan depends on the vehicle "
+                                                 "and no mortgage/GPS task is open (409 VEHICLE_IN_USE)"})
+    plate_number = fields.String(allow_none=True)
+    brand = fields.String(validate=validate.Length(min=1, max=50))
+    model = fields.String(validate=validate.Length(min=1, max=100))
+    year = StrictInteger()
+    mileage_km = StrictInteger(allow_none=True)
+    colour = fields.String(allow_none=True, validate=validate.Length(min=1, max=20))
+    owner_customer_id = fields.String(metadata={"description": "as the VIN: only while nothing depends on the "
+                                                               "vehicle; kept in the owner history"})
 
 
 class ValuationSchema(Strict):
@@ -504,6 +552,28 @@ class ProductSchema(Strict):
     apr_range = fields.Nested(AprRangeSchema, dump_only=True)
     active = fields.Boolean(dump_only=True)
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class ProductPatchSchema(Strict):
+    """A correction: only the fields given change. Name, `active` and the lending limits at any time; the terms loans
+    are priced by (repayment method, rates, penalty, grace, prepayment fee, allocation, fees) only while no
+    application uses the product (409 PRODUCT_IN_USE)."""
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    active = fields.Boolean(metadata={"description": "false: no longer offered (applications are refused)"})
+    repayment_method = fields.String(validate=validate.OneOf(METHODS))
+    annual_rate = rate()
+    min_term_months = StrictInteger()
+    max_term_months = StrictInteger()
+    min_amount = money()
+    max_amount = money()
+    max_ltv = rate()
+    penalty_markup = rate()
+    grace_days = StrictInteger()
+    prepayment_fee_rate = rate()
+    prepayment_fee_free_after_months = StrictInteger(allow_none=True)
+    allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
+    compound_penalty = fields.Boolean()
+    upfront_fees = fields.List(fields.Nested(FeeSchema))
 
 
 class ProductListArgs(PageArgs):
@@ -1173,3 +1243,31 @@ class AuditRecordSchema(Schema):
     correlation_id = fields.String(allow_none=True)
     sealed = fields.Boolean()
     hash = fields.String(allow_none=True)
+
+
+# -- inbox (我的待办) -------------------------------------------------------------------------------
+class InboxArgs(Strict):
+    limit = QueryInteger(load_default=20, validate=validate.Range(min=1, max=100), metadata={
+        "description": "at most this many items of each kind (the oldest); `counts` still counts them all"})
+
+
+class InboxItemSchema(Schema):
+    kind = fields.String(required=True, metadata={"description": "e.g. valuation_review, application_decision, "
+                                                                 "disbursement_review, collection_task"})
+    kind_label = fields.String(required=True, metadata={"description": "e.g. 估值待复核"})
+    id = fields.String(required=True, metadata={"description": "the valuation, application, task... waiting"})
+    title = fields.String(required=True, metadata={"example": "估值待复核 · 浙A12345 · ¥128,000.00"})
+    summary = fields.String(required=True)
+    created_at = fields.String(required=True, metadata={**TIMESTAMP, "description": "waiting since"})
+    link = fields.String(required=True, metadata={"description": "where to read it (an API path)"})
+    action = fields.String(allow_none=True, metadata={"description": "where to act on it (an API path to POST)"})
+
+
+class InboxSchema(Schema):
+    items = fields.List(fields.Nested(InboxItemSchema), required=True, metadata={"description": "oldest first"})
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                         metadata={"description": "how many of each kind wait (beyond `limit` too)"})
+    total = fields.Integer(required=True, metadata={"description": "the sum of `counts`"})
+    limit = fields.Integer(required=True)
+    unavailable = fields.List(fields.String(), required=True, metadata={
+        "description": "services that did not answer in time: their work is missing from this answer"})

@@ -22,6 +22,8 @@ class Settings:
     trusted_proxies: tuple = ()
     # The built staff console (web/dist); unset: the one in this checkout.
     console_directory: str = ""
+    # How long GET /inbox waits for the services it asks before answering without the late ones.
+    inbox_timeout_seconds: float = 3.0
 
     @classmethod
     def from_env(cls, **overrides):
@@ -36,6 +38,7 @@ class Settings:
             services=tuple(s for s in config.env("CARLOAN_SERVICES", DEFAULT_SERVICES).split(",") if s),
             trusted_proxies=parse_networks(config.env("CARLOAN_TRUSTED_PROXIES", "")),
             console_directory=config.env("CARLOAN_CONSOLE_DIR", ""),
+            inbox_timeout_seconds=config.env_float("CARLOAN_INBOX_TIMEOUT_SECONDS", 3.0),
         )
         values.update(overrides)
         return cls(**values)

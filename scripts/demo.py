@@ -209,8 +209,8 @@ class Story:
     amount: str
     term: int
     target: str
-    signed_ago: int = 0  # days before the book's date (for loans paid out: the disbursement date is the same)
-    disbursed: tuple = ()  # (days late, installment no) alternative: disbursed so installment no is due that long ago
+    signed_ago: int = 0  # days before the book's date it is signed (and, if paid out, disbursed the same day)
+    disbursed: tuple = ()  # or (days, installment no): paid out when that installment falls due so many days ago
     paid: int = 0
     prepay_ago: int | None = None
     findings: str = "收入稳定, 征信无不良记录, 车辆权属清晰"
@@ -252,7 +252,7 @@ PERSONS = (
     Person("P05", "刘强", True, "330110", "浙江省杭州市余杭区五常街道文一西路998号", "杭州仁和医院", "15000.00"),
     Person("P06", "周晓燕", False, "330105", "浙江省杭州市拱墅区莫干山路100号", "杭州运河物业服务有限公司", "9800.00"),
     Person("P07", "吴国平", True, "330109", "浙江省杭州市萧山区宁围街道市心北路857号", "杭州萧然汽配有限公司", "16000.00"),
-    Person("P08", "徐静", False, "330106", "浙江省杭州市西湖区古墩路415号", "杭州西溪湿地旅游有限公司", "11000.00"),
+    Person("P08", "徐静", False, "330106", "浙江省杭州市西湖区古墩路415号", "杭州西溪茶舍餐饮有限公司", "11000.00"),
     Person("P09", "孙立军", True, "330105", "浙江省杭州市拱墅区湖墅南路103号", "杭州北城建设工程有限公司", "17500.00"),
     Person("P10", "胡海峰", True, "330110", "浙江省杭州市余杭区临平街道世纪大道66号", "个体经营(餐饮)", "20000.00"),
     Person("P11", "朱丽", False, "330102", "浙江省杭州市上城区望江东路332号", "杭州钱塘会计师事务所", "14000.00"),
@@ -261,14 +261,14 @@ PERSONS = (
     Person("P14", "郑美玲", False, "330203", "浙江省宁波市海曙区中山西路138号", "宁波天一阁文化传播有限公司", "10500.00"),
     Person("P15", "黄建国", True, "330206", "浙江省宁波市北仑区新碶街道明州路201号", "宁波北仑港通物流有限公司", "16500.00"),
     Person("P16", "钱晓东", True, "330205", "浙江省宁波市江北区人民路132号", "宁波江北精密模具有限公司", "14500.00"),
-    Person("P17", "邵芳", False, "330211", "浙江省宁波市镇海区骆驼街道镇骆东路888号", "宁波镇海石化工程有限公司", "13000.00"),
+    Person("P17", "邵芳", False, "330211", "浙江省宁波市镇海区骆驼街道镇骆东路888号", "宁波镇海精细化工有限公司", "13000.00"),
     Person("P18", "应志刚", True, "330213", "浙江省宁波市奉化区岳林街道南山路150号", "个体经营(水蜜桃种植)", "28000.00"),
-    Person("P19", "俞佳", False, "330212", "浙江省宁波市鄞州区钟公庙街道四明中路999号", "宁波明州医院", "12000.00"),
+    Person("P19", "俞佳", False, "330212", "浙江省宁波市鄞州区钟公庙街道四明中路999号", "宁波鄞州口腔诊所", "12000.00"),
     Person("P20", "董海波", True, "330203", "浙江省宁波市海曙区药行街56号", "个体经营(服装批发)", "21000.00"),
     Person("P21", "蒋丽萍", False, "330205", "浙江省宁波市江北区洪塘街道裘市路72号", "宁波江北区第二中学", "11500.00"),
     Person("P22", "袁军", True, "330206", "浙江省宁波市北仑区大碶街道庐山西路18号", "宁波大碶五金加工厂", "9000.00"),
-    Person("P23", "史晓峰", True, "330211", "浙江省宁波市镇海区庄市街道兴庄路5号", "宁波诺丁汉大学", "23000.00"),
-    Person("P24", "乐静", False, "330212", "浙江省宁波市鄞州区首南街道日丽中路757号", "宁波银泰百货有限公司", "9500.00"),
+    Person("P23", "史晓峰", True, "330211", "浙江省宁波市镇海区庄市街道兴庄路5号", "宁波甬港化工有限公司", "23000.00"),
+    Person("P24", "乐静", False, "330212", "浙江省宁波市鄞州区首南街道日丽中路757号", "宁波鼓楼百货商店", "9500.00"),
 )
 
 ENTERPRISES = (
@@ -422,8 +422,9 @@ class DemoError(Exception):
 
 
 class Api:
-    """JSON over HTTP to the gateway, as one signed-in user. 5xx and broken connections are retried: every step
-    of the seeding recognises its own work, so a request that took effect before its answer was lost is safe."""
+    """JSON over HTTP to the gateway, as one signed-in user. A 5xx or a broken connection (a service restarting) is
+    retried for a while: the steps recognise work of theirs that took effect before its answer was lost, and money
+    commands replay under their Idempotency-Key."""
 
     def __init__(self, url, token=None, who="anonymous"):
         self.url, self.token, self.who = url.rstrip("/"), token, who
@@ -473,6 +474,8 @@ class Api:
 
 
 class ApiError(DemoError):
+    """An answer other than the one expected: its status, problem `code` and body are kept for the caller."""
+
     def __init__(self, method, path, who, status, answer):
         self.status, self.answer = status, answer if isinstance(answer, dict) else {"detail": answer}
         self.code = self.answer.get("code")
@@ -510,11 +513,7 @@ class Journal:
         return journal, False
 
     def save(self):
-        scratch = self.path.with_name(self.path.name + ".tmp")
-        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(self.state, handle, ensure_ascii=False, indent=1)
-        os.replace(scratch, self.path)
+        write_private(self.path, json.dumps(self.state, ensure_ascii=False, indent=1))
 
 
 def write_private(path, text):
@@ -528,6 +527,8 @@ def write_private(path, text):
 
 
 class Seeder:
+    """The seeding itself: each step does its part of the book, or finds it done by an earlier, interrupted run."""
+
     def __init__(self, url, data_dir, admin_password, say=print):
         self.url, self.data_dir, self.say = url, Path(data_dir), say
         self.admin, self.admin_password = Api(url, who="admin"), admin_password
@@ -958,6 +959,7 @@ def main(argv=None):
     data_dir = Path(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     if (data_dir / MARKER).exists():
+        (data_dir / JOURNAL).unlink(missing_ok=True)  # left by a run stopped between its last two writes
         say(f"the demo book is already in place ({data_dir / MARKER}); nothing to do")
         return 0
     secret = os.environ.get("CARLOAN_ADMIN_PASSWORD")

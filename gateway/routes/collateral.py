@@ -7,7 +7,7 @@ from gateway.auth import requires
 from gateway.schemas import (GpsAlertListArgs, GpsAlertSchema, GpsTaskDoneSchema, GpsTaskListArgs,
                              MortgageRegisteredSchema, PageArgs, ReleaseDoneSchema, ReviewSchema, TaskListArgs,
                              TaskSchema, ValuationListArgs, ValuationSchema, VehicleDetailSchema, VehicleListArgs,
-                             VehicleSchema, page_of)
+                             VehiclePatchSchema, VehicleSchema, page_of)
 
 blp = Blueprint("collateral", __name__, url_prefix="/api/v1",
                 description="抵押物管理 Collateral: vehicles, valuation, GPS, mortgage and release")
@@ -47,6 +47,16 @@ class VehicleDetail(MethodView):
     def get(self, vehicle_id):
         """One vehicle with its current valuation and its owners over time."""
         return call("collateral", "get_vehicle", vehicle_id)
+
+    @blp.arguments(VehiclePatchSchema)
+    @blp.response(200, VehicleSchema)
+    @requires("collateral.vehicle.manage")
+    def patch(self, data, vehicle_id):
+        """Correct a vehicle (404 outside the caller's data scope): plate, mileage, colour, brand, model and year at
+        any time, checked as at registration. The VIN and the owner only while no loan application being decided or
+        loan signed or running names the vehicle and no mortgage or GPS task of it is open (409 `VEHICLE_IN_USE`
+        with `dependents`); a VIN already registered is 409 `VEHICLE_DUPLICATE`. Audited with before and after."""
+        return call("collateral", "update_vehicle", vehicle_id, data)
 
 
 @blp.route("/vehicles/<vehicle_id>/valuations")

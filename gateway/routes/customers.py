@@ -4,8 +4,8 @@ from flask_smorest import Blueprint
 
 from gateway.app import call
 from gateway.auth import requires
-from gateway.schemas import (BlacklistListArgs, BlacklistSchema, CustomerListArgs, CustomerSchema,
-                             EnterpriseSchema, PersonSchema, UnmaskArgs, page_of)
+from gateway.schemas import (BlacklistListArgs, BlacklistSchema, CustomerListArgs, CustomerPatchSchema,
+                             CustomerSchema, EnterpriseSchema, PersonSchema, UnmaskArgs, page_of)
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1",
                 description="客户管理 Customers: persons, enterprises, blacklist")
@@ -51,6 +51,19 @@ class CustomerDetail(MethodView):
         """One customer with loan history and credit status. `?unmask=true` (permission
         `customer.unmask`) shows full ID number and phone, and is audited."""
         return call("customer", "get_customer", customer_id, unmask=args["unmask"])
+
+    @blp.arguments(CustomerPatchSchema)
+    @blp.response(200, CustomerSchema)
+    @requires("customer.manage", "customer.identity.correct")
+    def patch(self, data, customer_id):
+        """Correct a customer (404 outside the caller's data scope). Contact data (phone, address, employer and
+        monthly income of a person; phone, address and legal representative of an enterprise) needs
+        `customer.manage`; the identity number (`id_number` of a person, `uscc` of an enterprise) needs
+        `customer.identity.correct` (403 `PERMISSION_DENIED` otherwise), and is checked again: checksum (422
+        `ID_NUMBER_INVALID`, `USCC_INVALID`), duplicates (409 `CUSTOMER_DUPLICATE` with `existing_id`). A field
+        of the other customer type is 422 `FIELD_NOT_APPLICABLE`; a field given with its present value changes
+        nothing. Audited with each field's value before and after, masked."""
+        return call("customer", "update_customer", customer_id, data)
 
 
 @blp.route("/blacklist")

@@ -12,8 +12,8 @@ from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestS
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
                              ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema,
                              LprSchema, OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
-                             ProductListArgs, ProductSchema, RepaymentSchema, ReversalRequestSchema, ReversalSchema,
-                             ReviewSchema, ScheduleRequestSchema, ScheduleSchema, TransferSchema, page_of)
+                             ProductListArgs, ProductPatchSchema, ProductSchema, RepaymentSchema, ReversalRequestSchema,
+                             ReversalSchema, ReviewSchema, ScheduleRequestSchema, ScheduleSchema, TransferSchema, page_of)
 from services.common.errors import field_error
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1",
@@ -78,6 +78,17 @@ class ProductDetail(MethodView):
     def get(self, product_id):
         """One product."""
         return call("loan", "get_product", product_id)
+
+    @blp.arguments(ProductPatchSchema)
+    @blp.response(200, ProductSchema)
+    @requires("loan.product.manage")
+    def patch(self, data, product_id):
+        """Correct a product: its name, `active` (no longer offered) and lending limits (amounts, terms, max LTV) at
+        any time; the terms loans are priced by (repayment method, rate, penalty markup, grace days, prepayment fee,
+        allocation, compounding, upfront fees) only while no application other than a rejected one uses it (409
+        `PRODUCT_IN_USE` with `fields`: make a new product instead). The product is checked as on creation (422
+        `PRODUCT_INVALID`). A field given with its present value changes nothing. Audited with before and after."""
+        return call("loan", "update_product", product_id, data)
 
 
 @blp.route("/lpr")

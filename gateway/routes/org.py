@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 
 from gateway.app import call
 from gateway.auth import requires
-from gateway.schemas import (DepartmentSchema, EmployeeGetArgs, EmployeeListArgs, EmployeePatchSchema,
-                             EmployeeSchema, PageArgs, PermissionSchema, PositionSchema, RolePatchSchema, RoleSchema,
-                             page_of)
+from gateway.schemas import (DepartmentPatchSchema, DepartmentSchema, EmployeeGetArgs, EmployeeListArgs,
+                             EmployeePatchSchema, EmployeeSchema, PageArgs, PermissionSchema, PositionPatchSchema,
+                             PositionSchema, RolePatchSchema, RoleSchema, page_of)
 
 blp = Blueprint("org", __name__, url_prefix="/api/v1",
                 description="组织架构 Organisation: departments, positions, roles, employees")
@@ -30,6 +30,26 @@ class Departments(MethodView):
         return call("org", "create_department", data)
 
 
+@blp.route("/departments/<department_id>")
+class DepartmentDetail(MethodView):
+    @blp.response(200, DepartmentSchema)
+    @requires("org.departments.view")
+    def get(self, department_id):
+        """One department."""
+        return call("org", "get_department", department_id)
+
+    @blp.arguments(DepartmentPatchSchema)
+    @blp.response(200, DepartmentSchema)
+    @requires("org.departments.manage")
+    def patch(self, data, department_id):
+        """Rename, recode (409 `DEPARTMENT_CODE_TAKEN`) or move a department (`parent_id`; null makes it a root).
+        A move under itself or one of its descendants is 422 `DEPARTMENT_CYCLE`. A move changes what every
+        department-tree data scope above it covers, from the next request on. Audited with before and after."""
+        result = call("org", "update_department", department_id, data)
+        current_app.extensions["carloan"].principals.drop()
+        return result
+
+
 @blp.route("/positions")
 class Positions(MethodView):
     @blp.arguments(PageArgs, location="query")
@@ -45,6 +65,16 @@ class Positions(MethodView):
     def post(self, data):
         """Create a position."""
         return call("org", "create_position", data)
+
+
+@blp.route("/positions/<position_id>")
+class PositionDetail(MethodView):
+    @blp.arguments(PositionPatchSchema)
+    @blp.response(200, PositionSchema)
+    @requires("org.positions.manage")
+    def patch(self, data, position_id):
+        """Rename a position (its code stays). Audited with before and after."""
+        return call("org", "update_position", position_id, data)
 
 
 @blp.route("/permissions")

@@ -63,6 +63,26 @@ def plate_problem(plate):
     return None
 
 
+# -- corrections -----------------------------------------------------------------------------------
+# The contract, the mortgage registration and the GPS book name a vehicle by its VIN and its owner (the
+# pledgor): these two are corrected only while nothing depends on the vehicle. Plate, mileage, colour, brand,
+# model and year are description, corrected at any time.
+PLEDGED_FIELDS = ("vin", "owner_customer_id")
+
+
+def pledged_change_problem(changed, dependents):
+    """Why the changed fields may not change now, or None. `dependents` counts what depends on the vehicle:
+    `applications` being decided and `loans` signed or running (the loan service's answer), `open_tasks` of its
+    mortgage and GPS book (a mortgage not yet released still names it)."""
+    locked = [field for field in PLEDGED_FIELDS if field in changed]
+    busy = {what: count for what, count in dependents.items() if count}
+    if not locked or not busy:
+        return None
+    words = {"applications": "loan application(s)", "loans": "loan(s)", "open_tasks": "open mortgage/GPS task(s)"}
+    held = ", ".join(f"{count} {words.get(what, what)}" for what, count in sorted(busy.items()))
+    return f"{' and '.join(locked)} cannot change while {held} depend on this vehicle"
+
+
 # -- GPS devices -----------------------------------------------------------------------------------
 def imei_problem(imei):
     """IMEI: 15 digits, the last a Luhn check digit (3GPP TS 23.003)."""

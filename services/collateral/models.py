@@ -19,6 +19,7 @@ class Vehicle(Base):
     model = Column(String(100), nullable=False)
     year = Column(Integer, nullable=False)
     mileage_km = Column(Integer)
+    colour = Column(String(20))
     owner_customer_id = Column(String(36), nullable=False, index=True)
     department_id = Column(String(36))
     created_by = Column(String(64), nullable=False)

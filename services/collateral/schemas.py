@@ -16,7 +16,20 @@ class VehicleIn(Strict):
     model = fields.String(required=True, validate=validate.Length(min=1, max=100))
     year = StrictInteger(required=True, validate=validate.Range(min=1950, max=dt.date.today().year + 1))
     mileage_km = StrictInteger(validate=validate.Range(min=0, max=5_000_000), **OPTIONAL)
+    colour = fields.String(validate=validate.Length(min=1, max=20), **OPTIONAL)
     owner_customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class VehiclePatch(Strict):
+    """A correction: only the fields given change (the VIN and the owner only while nothing depends on the car)."""
+    vin = fields.String(validate=validate.Length(max=40))
+    plate_number = fields.String(allow_none=True, validate=validate.Length(max=20))
+    brand = fields.String(validate=validate.Length(min=1, max=50))
+    model = fields.String(validate=validate.Length(min=1, max=100))
+    year = StrictInteger(validate=validate.Range(min=1950, max=dt.date.today().year + 1))
+    mileage_km = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=5_000_000))
+    colour = fields.String(allow_none=True, validate=validate.Length(min=1, max=20))
+    owner_customer_id = fields.String(validate=validate.Length(min=1, max=36))
 
 
 class ValuationIn(Strict):

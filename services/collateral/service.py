@@ -8,10 +8,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from services.collateral import domain
+from services.collateral import inbox as todo
 from services.collateral.models import Base, GpsAlert, GpsDevice, OwnerChange, Pledge, Task, Valuation, Vehicle
 from services.collateral.schemas import (GpsAlertIn, GpsTaskDone, LoanDisbursed, LoanSettled, LoanTransferred,
-                                         MortgageRegistered, ReleaseDone, ReviewIn, ValuationIn, VehicleIn)
-from services.common import clock, config
+                                         MortgageRegistered, ReleaseDone, ReviewIn, ValuationIn, VehicleIn,
+                                         VehiclePatch)
+from services.common import audit, clock, config
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.jsonutil import money
@@ -35,6 +37,14 @@ class CollateralService(ServiceBase):
     name = "collateral"
     uow = UnitOfWork(Base.metadata)
     customers = RpcProxy("customer")
+    loans = RpcProxy("loan")
+
+    # -- 我的待办 ------------------------------------------------------------------------------
+    @rpc
+    def inbox(self, limit=20):
+        """What waits for the caller in this service, each kind capped at `limit` (≤ 100) and counted
+        (services/collateral/inbox.py); the gateway merges every service's (GET /api/v1/inbox)."""
+        return todo.inbox(self.uow.session, self.uow.actor, limit)
 
     # -- vehicles ------------------------------------------------------------------------------
     @rpc
@@ -52,14 +62,70 @@ class CollateralService(ServiceBase):
                            extra={"existing_id": existing, "vin": vin})
         actor = self.uow.actor
         vehicle = Vehicle(vin=vin, plate_number=plate, brand=data["brand"], model=data["model"], year=data["year"],
-                          mileage_km=data["mileage_km"], owner_customer_id=data["owner_customer_id"],
-                          department_id=actor.department_id, created_by=actor.user_id)
+                          mileage_km=data["mileage_km"], colour=data["colour"],
+                          owner_customer_id=data["owner_customer_id"], department_id=actor.department_id,
+                          created_by=actor.user_id)
         self.uow.session.add(vehicle)
         self.uow.session.flush()
         self.uow.audit("create_vehicle", "vehicle", vehicle.id, {**data, "vin": vin, "plate_number": plate})
         self.uow.emit("vehicle_registered", {"vehicle_id": vehicle.id, "vin": vin,
                                              "owner_customer_id": vehicle.owner_customer_id})
         return self._dump_vehicle(vehicle)
+
+    @rpc
+    def update_vehicle(self, vehicle_id, data):
+        """Correct a vehicle in the caller's data scope. Plate, mileage, colour, brand, model and year change at any
+        time; the VIN and the owner only while no loan application or loan (asked of the loan service, which owns
+        them) and no open mortgage or GPS task of this service depend on it (409 `VEHICLE_IN_USE`). Audited with
+        before and after; a new owner is kept in the owner history."""
+        data = load(VehiclePatch(), data)
+        wanted = self._vehicle_fields(data)
+        vehicle = self._visible_vehicle(vehicle_id)
+        asked = None
+        if any(key in wanted and wanted[key] != getattr(vehicle, key) for key in domain.PLEDGED_FIELDS):
+            self.uow.session.rollback()  # only read so far: hold no connection while other services answer
+            if "owner_customer_id" in wanted:
+                self._known_customer(wanted["owner_customer_id"])
+            asked = ask(self.loans, "vehicle_dependents", vehicle_id)
+        vehicle = self.uow.session.get(Vehicle, vehicle_id, with_for_update=True, populate_existing=True)
+        before = self._vehicle_fields(self._dump_vehicle(vehicle), checked=False)
+        changed = {key: value for key, value in wanted.items() if value != before[key]}
+        if any(key in changed for key in domain.PLEDGED_FIELDS):
+            if asked is None:  # changed by someone else since it was read: what was asked no longer holds
+                raise Conflict("the vehicle changed meanwhile; try again", code="CONCURRENT_CHANGE")
+            open_tasks = self.uow.session.scalar(select(func.count()).select_from(Task).where(
+                Task.vehicle_id == vehicle.id, Task.status == "open"))
+            dependents = {**asked, "open_tasks": open_tasks}
+            problem = domain.pledged_change_problem(changed, dependents)
+            if problem:
+                raise Conflict(problem, code="VEHICLE_IN_USE", extra={"dependents": dependents})
+        if "vin" in changed:
+            existing = self.uow.session.scalars(select(Vehicle.id).where(Vehicle.vin == changed["vin"])).first()
+            if existing:
+                raise Conflict(f"a vehicle with VIN {changed['vin']} is already registered",
+                               code="VEHICLE_DUPLICATE", extra={"existing_id": existing, "vin": changed["vin"]})
+        if "owner_customer_id" in changed:
+            self.uow.session.add(OwnerChange(vehicle_id=vehicle.id, from_customer_id=vehicle.owner_customer_id,
+                                             to_customer_id=changed["owner_customer_id"], changed_on=clock.today()))
+        for key, value in changed.items():
+            setattr(vehicle, key, value)
+        if changed:
+            self.uow.session.flush()
+            self.uow.audit("update_vehicle", "vehicle", vehicle.id,
+                           audit.changes({key: before[key] for key in changed}, changed))
+        return self._dump_vehicle(vehicle)
+
+    @staticmethod
+    def _vehicle_fields(data, checked=True):
+        """The correctable fields of `data`, the VIN and plate checked and normalised as at registration."""
+        fields = {key: data[key] for key in ("vin", "plate_number", "brand", "model", "year", "mileage_km", "colour",
+                                             "owner_customer_id") if key in data}
+        if checked and "vin" in fields:
+            fields["vin"] = _checked("vin", domain.normalize_vin(fields["vin"]), domain.vin_problem, "VIN_INVALID")
+        if checked and fields.get("plate_number") is not None:
+            fields["plate_number"] = _checked("plate_number", domain.normalize_plate(fields["plate_number"]),
+                                              domain.plate_problem, "PLATE_INVALID")
+        return fields
 
     @rpc
     def get_vehicle(self, vehicle_id):
@@ -441,7 +507,7 @@ class CollateralService(ServiceBase):
     @staticmethod
     def _dump_vehicle(vehicle):
         return {"id": vehicle.id, "vin": vehicle.vin, "plate_number": vehicle.plate_number, "brand": vehicle.brand,
-                "model": vehicle.model, "year": vehicle.year, "mileage_km": vehicle.mileage_km,
+                "model": vehicle.model, "year": vehicle.year, "mileage_km": vehicle.mileage_km, "colour": vehicle.colour,
                 "owner_customer_id": vehicle.owner_customer_id, "department_id": vehicle.department_id,
                 "created_by": vehicle.created_by, "created_at": vehicle.created_at.isoformat()}
 

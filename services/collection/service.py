@@ -11,6 +11,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy import case, func, select
 
 from services.collection import domain
+from services.collection import inbox as todo
 from services.collection.models import (AssignmentCursor, Base, CollectionRecord, CollectionTask, GradeAdjustment,
                                         GradeChange, LoanFile, RiskWarning)
 from services.collection.schemas import (AdjustmentIn, Amounts, AssignIn, CustomerBlacklisted, DecisionIn,
@@ -51,6 +52,13 @@ class CollectionService(ServiceBase):
     name = "collection"
     uow = UnitOfWork(Base.metadata)
     org = RpcProxy("org")
+
+    # -- 我的待办 ------------------------------------------------------------------------------
+    @rpc
+    def inbox(self, limit=20):
+        """What waits for the caller in this service, each kind capped at `limit` (≤ 100) and counted
+        (services/collection/inbox.py); the gateway merges every service's (GET /api/v1/inbox)."""
+        return todo.inbox(self.uow.session, self.uow.actor, limit)
 
     # -- the loan file, from loan events -------------------------------------------------------
     @subscribe("loan.disbursed")

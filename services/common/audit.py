@@ -62,6 +62,16 @@ def mask(value, key=""):
     return value
 
 
+def changes(before, after):
+    """What a correction changed, for the audit log: `{field: {"from": old, "to": new}}` for every field of `after`
+    whose value differs from `before`'s, each value masked as a value under that field's name is (a phone or ID
+    number masked, a secret replaced). Nested under "from" and "to", a value would otherwise escape the masking,
+    which goes by the key that holds it."""
+    before, after = jsonutil.to_jsonable(before), jsonutil.to_jsonable(after)
+    return {key: {"from": mask(before.get(key), key), "to": mask(value, key)}
+            for key, value in after.items() if before.get(key) != value}
+
+
 # -- the chain ----------------------------------------------------------------------------------
 _CHAINED = ("id", "seq", "occurred_at", "actor_id", "actor_username", "actor_department_id", "action",
             "target_type", "target_id", "changes", "client_address", "correlation_id", "payload_hash")

@@ -59,6 +59,37 @@ def mask_phone(value):
     return None if value is None else value[:3] + "****" + value[-4:]
 
 
+# -- corrections -------------------------------------------------------------------------------------
+# What staff may correct on a customer: contact data with customer.manage; the identity number (a person's ID
+# number, an enterprise's credit code), which duplicates and the blacklist are checked by, only with
+# customer.identity.correct. An enterprise's legal representative (name and ID number) is contact data: a new
+# representative is another person, not a corrected identity of the enterprise.
+CONTACT_FIELDS = {"person": ("phone", "address", "employer", "monthly_income"),
+                  "enterprise": ("phone", "address", "legal_representative", "legal_representative_id_number")}
+IDENTITY_FIELDS = {"person": ("id_number",), "enterprise": ("uscc",)}
+IDENTITY_PERMISSION = "customer.identity.correct"
+CONTACT_PERMISSION = "customer.manage"
+
+
+def foreign_fields(customer_type, fields):
+    """The fields of a correction that this type of customer does not have (a person's employer sent for an
+    enterprise), as (field, message) pairs; `accept_uscc_warning` goes with an enterprise's `uscc`."""
+    allowed = {*CONTACT_FIELDS[customer_type], *IDENTITY_FIELDS[customer_type]}
+    if customer_type == "enterprise":
+        allowed.add("accept_uscc_warning")
+    kind = "a person" if customer_type == "person" else "an enterprise"
+    return [(field, f"not a field of {kind}") for field in sorted(fields) if field not in allowed]
+
+
+def permissions_for(customer_type, changed):
+    """The permission each changed field needs: {permission: [fields]}."""
+    needed = {}
+    for field in sorted(changed):
+        permission = IDENTITY_PERMISSION if field in IDENTITY_FIELDS[customer_type] else CONTACT_PERMISSION
+        needed.setdefault(permission, []).append(field)
+    return needed
+
+
 # An application is `applied`, then `rejected` or `converted` (it became a loan); a loan is `active`, then
 # `settled`. Application and loan rows have different ids, so one order serves both.
 LOAN_STATUSES = ("applied", "rejected", "converted", "active", "settled")

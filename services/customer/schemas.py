@@ -27,6 +27,19 @@ class EnterpriseIn(Strict):
     accept_uscc_warning = fields.Boolean(load_default=False)
 
 
+class CustomerPatch(Strict):
+    """A correction: only the fields given change (domain.CONTACT_FIELDS, domain.IDENTITY_FIELDS)."""
+    phone = fields.String(validate=validate.Length(max=30))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    employer = fields.String(allow_none=True, validate=validate.Length(max=200))
+    monthly_income = StrictDecimal(allow_none=True, **MONEY)
+    legal_representative = fields.String(validate=NAME)
+    legal_representative_id_number = fields.String(validate=validate.Length(max=30))
+    id_number = fields.String(validate=validate.Length(max=30))
+    uscc = fields.String(validate=validate.Length(max=30))
+    accept_uscc_warning = fields.Boolean()
+
+
 class BlacklistIn(Strict):
     customer_id = fields.String(load_default=None, allow_none=True)
     id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))

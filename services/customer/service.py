@@ -4,10 +4,11 @@ from decimal import Decimal
 from nameko.rpc import RpcProxy
 from sqlalchemy import or_, select
 
+from services.common import audit
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.jsonutil import money
-from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii
 from services.common.rpc import rpc
@@ -17,8 +18,8 @@ from services.common.service import ServiceBase
 from services.customer import domain
 from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
 from services.customer.schemas import (ApplicationRejected, ApplicationSubmitted, BlacklistIn, ClassificationChanged,
-                                       DpdChanged, EnterpriseIn, LoanDisbursed, LoanSettled, LoanTransferred,
-                                       PersonIn)
+                                       CustomerPatch, DpdChanged, EnterpriseIn, LoanDisbursed, LoanSettled,
+                                       LoanTransferred, PersonIn)
 
 UNMASK = "customer.unmask"
 
@@ -67,6 +68,93 @@ class CustomerService(ServiceBase):
                             registered_capital=data["registered_capital"],
                             **self._owner(), **self._sealed(representative_id, phone))
         return self._created(customer)
+
+    # -- corrections ---------------------------------------------------------------------------
+    @rpc
+    def update_customer(self, customer_id, data):
+        """Correct a customer within the caller's data scope (404 outside it): contact data, checked as at
+        registration (`customer.manage`); the identity number (`id_number` / `uscc`) only with
+        `customer.identity.correct`, checked again (checksum, 409 `CUSTOMER_DUPLICATE`). A field given with the
+        value it has is no change. Audited with each field before and after, masked as the audit log masks."""
+        data = load(CustomerPatch(), data)
+        customer = self._visible(customer_id, lock=True)
+        foreign = domain.foreign_fields(customer.type, data)
+        if foreign:
+            raise ValidationFailed("; ".join(f"{f}: {m}" for f, m in foreign), code="FIELD_NOT_APPLICABLE",
+                                   errors={f: [m] for f, m in foreign})
+        current = self._correctable(customer)
+        wanted = self._corrected(customer, data)
+        changed = {key: value for key, value in wanted.items() if value != current[key]}
+        for permission, fields in domain.permissions_for(customer.type, changed).items():
+            if not self.uow.actor.has(permission):
+                raise Forbidden(f"changing {', '.join(fields)} needs the permission {permission}",
+                                code="PERMISSION_DENIED", extra={"permissions": [permission]})
+        self._check_unique(customer, changed)
+        self._apply(customer, changed)
+        identity = [key for key in changed if key in domain.IDENTITY_FIELDS[customer.type]]
+        contact = [key for key in changed if key not in identity]
+        if contact:
+            self.uow.audit("update_customer", "customer", customer.id,
+                           audit.changes({k: current[k] for k in contact}, {k: changed[k] for k in contact}))
+        if identity:
+            self.uow.audit("correct_customer_identity", "customer", customer.id,
+                           audit.changes({k: current[k] for k in identity}, {k: changed[k] for k in identity}))
+        return self._dump(customer, unmask=False)
+
+    def _correctable(self, customer):
+        """The correctable fields as they are, in clear (compared with the correction, never answered)."""
+        number = self.pii.decrypt(customer.id_number_enc)
+        values = {"phone": self.pii.decrypt(customer.phone_enc), "address": customer.address}
+        if customer.type == "person":
+            return {**values, "employer": customer.employer, "monthly_income": customer.monthly_income,
+                    "id_number": number}
+        return {**values, "legal_representative": customer.legal_representative,
+                "legal_representative_id_number": number, "uscc": customer.uscc}
+
+    def _corrected(self, customer, data):
+        """The fields of `data`, checked and normalised as at registration."""
+        wanted = {key: value for key, value in data.items() if key != "accept_uscc_warning"}
+        if "phone" in data:
+            wanted["phone"] = _valid_phone(data["phone"])
+        for field in ("id_number", "legal_representative_id_number"):
+            if field in data:
+                wanted[field] = _valid_id_number(data[field], field)
+        if "uscc" in data:
+            wanted["uscc"] = domain.normalize_uscc(data["uscc"])
+            error, warning = domain.uscc_problem(wanted["uscc"])
+            if error:
+                raise field_error("uscc", error, code="USCC_INVALID")
+            if warning and wanted["uscc"] != customer.uscc and not data.get("accept_uscc_warning"):
+                raise field_error("uscc", f"{warning}; send accept_uscc_warning=true to keep it anyway",
+                                  code="USCC_CHECK_FAILED")
+        return wanted
+
+    def _check_unique(self, customer, changed):
+        session = self.uow.session
+        existing = None
+        if "id_number" in changed:
+            existing = session.scalars(select(Customer.id).where(
+                Customer.type == "person", Customer.id != customer.id,
+                Customer.id_number_hash == self.pii.digest(changed["id_number"]))).first()
+        if "uscc" in changed:
+            existing = session.scalars(select(Customer.id).where(
+                Customer.id != customer.id, Customer.uscc == changed["uscc"])).first()
+        if existing:
+            raise Conflict(f"this identity number is already registered as customer {existing}",
+                           code="CUSTOMER_DUPLICATE", extra={"existing_id": existing})
+
+    def _apply(self, customer, changed):
+        number = changed.get("id_number", changed.get("legal_representative_id_number"))
+        if number is not None:
+            customer.id_number_enc, customer.id_number_hash = self.pii.encrypt(number), self.pii.digest(number)
+        if "phone" in changed:
+            customer.phone_enc, customer.phone_hash = (self.pii.encrypt(changed["phone"]),
+                                                       self.pii.digest(changed["phone"]))
+        if "uscc" in changed:
+            customer.uscc, customer.uscc_warning = changed["uscc"], domain.uscc_problem(changed["uscc"])[1]
+        for key in ("address", "employer", "monthly_income", "legal_representative"):
+            if key in changed:
+                setattr(customer, key, changed[key])
 
     # -- reading -------------------------------------------------------------------------------
     @rpc
@@ -238,9 +326,9 @@ class CustomerService(ServiceBase):
     def _scoped(self, query):
         return scoped(query, self.uow.actor, Customer.department_id, Customer.officer_id)
 
-    def _visible(self, customer_id, read=False):
+    def _visible(self, customer_id, read=False, lock=False):
         """A customer in the actor's data scope; to read, also the customer of a collection task given to them."""
-        customer = self.uow.session.get(Customer, customer_id)
+        customer = self.uow.session.get(Customer, customer_id, with_for_update=lock)
         if customer is None or not (self.uow.actor.can_see(customer.officer_id, customer.department_id) or (
                 read and granted_by_task(self.collection, self.uow.actor, customer_id=customer.id))):
             raise NotFound("no such customer", code="CUSTOMER_NOT_FOUND")

@@ -85,6 +85,29 @@ class ProductIn(_Exact):
     upfront_fees = fields.List(fields.Nested(FeeIn), load_default=list, validate=validate.Length(max=10))
 
 
+class ProductPatch(_Exact):
+    """A correction: only the fields given change (origination.PRODUCT_LIMITS at any time, PRODUCT_TERMS while
+    no application uses the product)."""
+    MONEY_FIELDS = ProductIn.MONEY_FIELDS
+    RATE_FIELDS = ProductIn.RATE_FIELDS
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    active = fields.Boolean()
+    repayment_method = fields.String(validate=validate.OneOf(tuple(METHODS)))
+    annual_rate = rate()
+    min_term_months = StrictInteger(validate=TERM)
+    max_term_months = StrictInteger(validate=TERM)
+    min_amount = positive_money()
+    max_amount = positive_money()
+    max_ltv = StrictDecimal(places=6, as_string=True, validate=validate.Range(min=0, max=1, min_inclusive=False))
+    penalty_markup = rate()
+    grace_days = StrictInteger(validate=validate.Range(min=0, max=30))
+    prepayment_fee_rate = StrictDecimal(places=6, as_string=True, validate=validate.Range(min=0, max=0.1))
+    prepayment_fee_free_after_months = StrictInteger(validate=validate.Range(min=0, max=360), allow_none=True)
+    allocation = fields.String(validate=validate.OneOf(tuple(ALLOCATIONS)))
+    compound_penalty = fields.Boolean()
+    upfront_fees = fields.List(fields.Nested(FeeIn), validate=validate.Length(max=10))
+
+
 class LprIn(_Exact):
     RATE_FIELDS = ("one_year", "five_year")
     effective_on = business_date(required=True)

@@ -11,7 +11,7 @@ from prometheus_client import Gauge, Histogram
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common import clock, config, idempotency, jsonutil, makerchecker
+from services.common import audit, clock, config, idempotency, jsonutil, makerchecker
 from services.common.consumer import subscribe
 from services.common.db import UnitOfWork, utcnow
 from services.common.jsonutil import money
@@ -23,6 +23,7 @@ from services.common.schemas import load
 from services.common.scope import granted_by_task, scoped
 from services.common.service import ServiceBase
 from services.loan import cob
+from services.loan import inbox as todo
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
@@ -32,7 +33,7 @@ from services.loan.models import (Application, ApplicationStep, Base, CobPartiti
                                   LoanTransfer, LprRate, Prepayment, Product, Repayment, RepaymentReversal)
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
                                    DisbursementReviewIn, ExtensionIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn,
-                                   ProductIn, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
+                                   ProductIn, ProductPatch, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
 
 COB_CLOSED = Gauge("carloan_cob_closed_business_date_seconds",
                    "The last business date closed (日终), as the Unix time of its midnight in CARLOAN_TIMEZONE")
@@ -42,6 +43,16 @@ LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "app
 LIVE_LOAN = ("signed", "active")
 GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
 GRADES = tuple(GRADE_LABELS)  # 五级分类, as the collection service grades (its domain owns the rules)
+
+
+def _fees_json(fees):
+    return [{"name": f.name, "amount": money(f.amount), "rate": rate(f.rate)} for f in fees]
+
+
+def _shown(key, value):
+    """A product field as a correction compares and audits it: upfront fees as their JSON, the rest as they are
+    (Decimals compare by value: 0.0888 is 0.088800)."""
+    return _fees_json(value) if key == "upfront_fees" else value
 
 
 def rate(value, places="0.000001"):
@@ -82,6 +93,13 @@ class LoanService(ServiceBase):
     customers = RpcProxy("customer")
     collateral = RpcProxy("collateral")
     collection = RpcProxy("collection")
+
+    # -- 我的待办 ------------------------------------------------------------------------------
+    @rpc
+    def inbox(self, limit=20):
+        """What waits for the caller in this service, each kind capped at `limit` (≤ 100) and counted
+        (services/loan/inbox.py); the gateway merges every service's (GET /api/v1/inbox)."""
+        return todo.inbox(self.uow.session, self.uow.actor, limit)
 
     # -- calculator ----------------------------------------------------------------------------
     @rpc
@@ -131,6 +149,56 @@ class LoanService(ServiceBase):
     @rpc
     def get_product(self, product_id):
         return self._dump_product(self._product(product_id))
+
+    @rpc
+    def update_product(self, product_id, data):
+        """Correct a product: its name, whether it is offered and its lending limits at any time; the terms loans are
+        priced by (origination.PRODUCT_TERMS) only while no application uses it (409 `PRODUCT_IN_USE`). The whole
+        product is checked again (422 `PRODUCT_INVALID`); audited with before and after."""
+        data = load(ProductPatch(), data)
+        product = self._product(product_id, lock=True)  # submissions read it FOR SHARE: they wait, or we do
+        before = self._product_fields(product)
+        wanted = {**data}
+        if "upfront_fees" in data:
+            wanted["upfront_fees"] = [rules.Fee(f["name"], f["amount"], f["rate"]) for f in data["upfront_fees"]]
+        changed = {key: value for key, value in wanted.items() if _shown(key, value) != _shown(key, before[key])}
+        using = self.uow.session.scalar(select(func.count()).select_from(Application).where(
+            Application.product_id == product.id, Application.status != "rejected"))
+        locked = rules.locked_terms(changed, using)
+        if locked:
+            raise Conflict(f"{', '.join(locked)} cannot change: {using} application(s) or loan(s) use this product; "
+                           "make a new product with the new terms", code="PRODUCT_IN_USE",
+                           extra={"fields": locked, "applications": using})
+        problems = rules.product_problems({**before, **changed})
+        if problems:
+            raise ValidationFailed("; ".join(f"{f}: {m}" for f, m in problems), code="PRODUCT_INVALID",
+                                   errors={f: [m] for f, m in problems})
+        for key, value in changed.items():
+            setattr(product, key, jsonutil.dumps(_fees_json(value)) if key == "upfront_fees" else value)
+        if changed:
+            self.uow.session.flush()
+            self.uow.audit("update_product", "product", product.id, audit.changes(
+                {key: _shown(key, before[key]) for key in changed},
+                {key: _shown(key, value) for key, value in changed.items()}))
+        return self._dump_product(product)
+
+    def _product_fields(self, product):
+        """What a correction may change, as it is (upfront fees as rules.Fee)."""
+        fields = {key: getattr(product, key) for key in (*rules.PRODUCT_LIMITS, *rules.PRODUCT_TERMS)
+                  if key != "upfront_fees"}
+        return {**fields, "upfront_fees": self._fees(product)}
+
+    @rpc(services=("collateral",))
+    def vehicle_dependents(self, vehicle_id):
+        """For the collateral service, before it corrects a vehicle's VIN or owner: how many applications being
+        decided and loans signed or running name the vehicle. Counts only, without data scope: the question is
+        whether anyone's work depends on it, not what the caller may see."""
+        session = self.uow.session
+        applications = session.scalar(select(func.count()).select_from(Application).where(
+            Application.vehicle_id == vehicle_id, Application.status.in_(LIVE_APPLICATION)))
+        loans = session.scalar(select(func.count()).select_from(Loan).where(
+            Loan.vehicle_id == vehicle_id, Loan.status.in_(LIVE_LOAN)))
+        return {"applications": applications, "loans": loans}
 
     # -- LPR -----------------------------------------------------------------------------------
     @rpc
@@ -206,7 +274,8 @@ class LoanService(ServiceBase):
                               "blacklist: " + "; ".join(verdict["reasons"]), "customer_id",
                               blacklist_reasons=verdict["reasons"])
             collateral = self._lending_value(data["vehicle_id"], today)
-            product = self._product(data["product_id"], field="product_id")
+            # shared: a product's terms cannot change while an application is made on them (update_product)
+            product = self._product(data["product_id"], field="product_id", share=True)
             rules.check_product_limits(self._terms(product), data["amount"], data["term_months"])
             rules.check_collateral(data["amount"], customer["id"], collateral, product.max_ltv)
             self._check_vehicle_free(data["vehicle_id"])
@@ -1316,8 +1385,9 @@ class LoanService(ServiceBase):
             paid_fees=engine.ZERO, status="pending") for line in new)
 
     # -- helpers: loading and scope ------------------------------------------------------------
-    def _product(self, product_id, field=None):
-        product = self.uow.session.get(Product, product_id)
+    def _product(self, product_id, field=None, lock=False, share=False):
+        lock = {"read": True} if share else lock
+        product = self.uow.session.get(Product, product_id, with_for_update=lock or None)
         if product is None:
             if field:
                 raise refused(Refused("PRODUCT_NOT_FOUND", "no such product", field))

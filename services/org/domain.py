@@ -20,6 +20,7 @@ PERMISSIONS = {
     "customer.view": "查看客户",
     "customer.manage": "新建/编辑客户",
     "customer.unmask": "查看完整个人信息",
+    "customer.identity.correct": "更正客户证件号码",
     "blacklist.view": "查看黑名单",
     "blacklist.manage": "管理黑名单",
     "loan.product.manage": "管理贷款产品",
@@ -167,6 +168,23 @@ def visible_departments(scope, department_id, parent_of):
         seen.add(current)
         stack.extend(children.get(current, ()))
     return frozenset(seen)
+
+
+def move_problem(department_id, new_parent_id, parent_of):
+    """Why a department may not be put under `new_parent_id`, or None: not under itself, nor under one of its own
+    descendants (the tree would become a cycle, and no data scope could be computed). `parent_of` maps each
+    department id to its parent id (None at a root); None as the new parent makes the department a root."""
+    if new_parent_id is None:
+        return None
+    if new_parent_id == department_id:
+        return "a department cannot be its own parent"
+    seen, current = set(), new_parent_id
+    while current is not None and current not in seen:
+        if current == department_id:
+            return "the new parent lies under this department: the tree would become a cycle"
+        seen.add(current)
+        current = parent_of.get(current)
+    return None
 
 
 PASSWORD_MIN_LENGTH = 10

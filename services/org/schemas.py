@@ -18,8 +18,19 @@ class DepartmentIn(Strict):
     parent_id = fields.String(load_default=None, allow_none=True)
 
 
+class DepartmentPatch(Strict):
+    """A correction: a new name or code, or a move in the tree (`parent_id`; null makes it a root)."""
+    code = fields.String(validate=CODE)
+    name = fields.String(validate=NAME)
+    parent_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+
+
 class PositionIn(Strict):
     code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=NAME)
+
+
+class PositionPatch(Strict):
     name = fields.String(required=True, validate=NAME)
 
 

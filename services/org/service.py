@@ -4,7 +4,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.common import errors
+from services.common import audit, errors
 from services.common.db import UnitOfWork, utcnow
 from services.common.errors import Conflict, NotFound, RateLimited, Unauthenticated, field_error
 from services.common.pagination import paginate
@@ -15,9 +15,9 @@ from services.common.service import ServiceBase
 from services.org import domain, passwords
 from services.org.models import (Base, Department, Employee, LoginAttempt, Position, Role, RolePermission,
                                  employee_role)
-from services.org.schemas import (DepartmentIn, DepartmentOut, EmployeeIn, EmployeeOut,
-                                  EmployeePatch, PasswordChange, PositionIn, PositionOut, RefusalIn, RoleIn, RoleOut,
-                                  RolePatch)
+from services.org.schemas import (DepartmentIn, DepartmentOut, DepartmentPatch, EmployeeIn, EmployeeOut,
+                                  EmployeePatch, PasswordChange, PositionIn, PositionOut, PositionPatch, RefusalIn,
+                                  RoleIn, RoleOut, RolePatch)
 
 UNMASK = "org.employees.unmask"
 
@@ -122,6 +122,41 @@ class OrgService(ServiceBase):
         return DepartmentOut().dump(department)
 
     @rpc
+    def get_department(self, department_id):
+        return DepartmentOut().dump(self._department(department_id))
+
+    @rpc
+    def update_department(self, department_id, data):
+        """Rename, recode or move a department. A move under itself or one of its descendants is refused (422
+        `DEPARTMENT_CYCLE`); a move changes what `department_tree` scopes cover, so every cached principal is
+        dropped (`org.department_updated`)."""
+        data = load(DepartmentPatch(), data)
+        session = self.uow.session
+        if "parent_id" in data:
+            # Two moves at once (A under B, B under A) could each pass the check alone: a move locks the whole
+            # tree, in id order, so moves queue and each sees the tree the one before it left.
+            parent_of = dict(session.execute(select(Department.id, Department.parent_id)
+                                             .order_by(Department.id).with_for_update()).all())
+        department = self._department(department_id, lock=True)
+        if data.get("code", department.code) != department.code:
+            self._ensure_code_free(Department, data["code"], "DEPARTMENT_CODE_TAKEN")
+        if "parent_id" in data and data["parent_id"] != department.parent_id:
+            if data["parent_id"] not in parent_of and data["parent_id"] is not None:
+                raise field_error("parent_id", "no such department", code="DEPARTMENT_NOT_FOUND")
+            problem = domain.move_problem(department.id, data["parent_id"], parent_of)
+            if problem:
+                raise field_error("parent_id", problem, code="DEPARTMENT_CYCLE")
+        before = DepartmentOut(only=("code", "name", "parent_id")).dump(department)
+        for key, value in data.items():
+            setattr(department, key, value)
+        session.flush()
+        changes = audit.changes(before, DepartmentOut(only=("code", "name", "parent_id")).dump(department))
+        if changes:
+            self.uow.audit("update_department", "department", department.id, changes)
+            self.uow.emit("department_updated", {"department_id": department.id, "fields": sorted(changes)})
+        return DepartmentOut().dump(department)
+
+    @rpc
     def list_positions(self, page=1, page_size=20):
         query = select(Position).order_by(Position.code)
         return paginate(self.uow.session, query, page, page_size, PositionOut().dump)
@@ -134,6 +169,18 @@ class OrgService(ServiceBase):
         self.uow.session.add(position)
         self.uow.session.flush()
         self.uow.audit("create_position", "position", position.id, data)
+        return PositionOut().dump(position)
+
+    @rpc
+    def update_position(self, position_id, data):
+        data = load(PositionPatch(), data)
+        position = self.uow.session.get(Position, position_id, with_for_update=True)
+        if position is None:
+            raise NotFound("no such position", code="POSITION_NOT_FOUND")
+        changes = audit.changes({"name": position.name}, data)
+        if changes:
+            position.name = data["name"]
+            self.uow.audit("update_position", "position", position.id, changes)
         return PositionOut().dump(position)
 
     # -- permissions and roles -----------------------------------------------------------------
@@ -315,6 +362,12 @@ class OrgService(ServiceBase):
     def _ensure_code_free(self, model, code, error_code):
         if self.uow.session.scalars(select(model.id).where(model.code == code)).first():
             raise Conflict(f"{model.__tablename__} code {code} already exists", code=error_code, extra={"taken": code})
+
+    def _department(self, department_id, lock=False):
+        department = self.uow.session.get(Department, department_id, with_for_update=lock)
+        if department is None:
+            raise NotFound("no such department", code="DEPARTMENT_NOT_FOUND")
+        return department
 
     def _visible_employee(self, employee_id):
         employee = self.uow.session.get(Employee, employee_id)

@@ -70,6 +70,21 @@ def product_problems(p):
     return problems
 
 
+# The product fields a loan is priced by. An application is priced by its product until its contract copies them
+# at signing, and every loan made under a product carries them: once an application (other than a rejected one)
+# uses the product, they stay as they are, and different terms make a new product. Its name, whether it is still
+# offered and its lending limits (checked at submission only) change at any time.
+PRODUCT_LIMITS = ("name", "active", "min_term_months", "max_term_months", "min_amount", "max_amount", "max_ltv")
+PRODUCT_TERMS = ("repayment_method", "annual_rate", "penalty_markup", "grace_days", "prepayment_fee_rate",
+                 "prepayment_fee_free_after_months", "allocation", "compound_penalty", "upfront_fees")
+
+
+def locked_terms(changed, applications_using):
+    """The changed fields a product may not change because `applications_using` applications (or their loans)
+    depend on it."""
+    return [field for field in PRODUCT_TERMS if field in changed] if applications_using else []
+
+
 # -- applications ----------------------------------------------------------------------------------
 def check_product_limits(product, amount, term_months):
     if not product["active"]:
