@@ -43,7 +43,7 @@ def vin_problem(vin):
 
 
 # -- plate numbers (GA 36-2018) --------------------------------------------------------------------
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陜吉闽贵粤青藏川宁琼"
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _SERIAL = "[A-HJ-NP-Z0-9]"  # I and O are never issued: they read as 1 and 0
 _PLATE = re.compile(
     rf"^[{PROVINCES}][A-HJ-NP-Z]"

@@ -39,12 +39,14 @@ def test_the_check_digit_is_the_weighted_sum_mod_11():
     assert domain.vin_check_digit("1HGCM82633A004352") == "3"
 
 
-@pytest.mark.parametrize("plate", ["京A12345", "粤BD12345", "苏E12345D", "京A1234挂", "沪A·C3M57", "川a12345"])
-def test_valid_plates_including_new_energy(plate):
+@pytest.mark.parametrize("plate", ["京A12345", "粤BD12345", "苏E12345D", "京A1234挂", "沪A·C3M57", "川a12345",
+                                   "陕A12345", "蒙K12345"])
+def test_valid_plates_including_new_energy(plate):  # 陕: a Shaanxi plate, in the characters it carries
     assert domain.plate_problem(domain.normalize_plate(plate)) is None
 
 
-@pytest.mark.parametrize("plate", ["京AI2345", "A123456", "京A1234", "粤B123456", "港A12345", "京1A2345"])
+@pytest.mark.parametrize("plate", ["京AI2345", "A123456", "京A1234", "粤B123456", "港A12345", "京1A2345",
+                                   "陜A12345"])
 def test_invalid_plates(plate):
     assert domain.plate_problem(domain.normalize_plate(plate))
 

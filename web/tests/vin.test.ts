@@ -62,15 +62,15 @@ describe('a VIN is checked as the collateral service checks it', () => {
 // Each vector is what services/collateral/domain.py answers (normalize_plate, plate_problem).
 describe('a plate number is checked as the collateral service checks it', () => {
   const valid = ['京A12345', '粤BD12345', '粤B12345D', '京AD1234', '粤BF1234', '粤BDA1234', '粤B1234F', '沪AF1234',
-    '京A1234挂', '京A1234学', '京A1234警', '陜A12345']
+    '京A1234挂', '京A1234学', '京A1234警', '陕A12345']
   const invalid = ['京I12345', '京A1234I', '京AO1234', '京A1234', '京A1234567', '京112345', '港A12345', '台A12345',
-    '粤BD1234A', '陕A12345']
+    '粤BD1234A', '陜A12345']
 
   it('accepts ordinary and new-energy plates', () => {
     for (const plate of valid) expect(isPlate(plate), plate).toBe(true)
   })
 
-  it('refuses what the server refuses, the 陕 of Shaanxi included (the server lists 陜)', () => {
+  it('refuses what the server refuses, the Traditional 陜 included (plates carry 陕)', () => {
     for (const plate of invalid) expect(isPlate(plate), plate).toBe(false)
   })
 

@@ -4,8 +4,8 @@
  * D/F). I and O are never issued. Separators (spaces, ·, dots, hyphens) are dropped and letters upper-cased.
  */
 
-// The server's list, character for character (it holds 陜 U+965C where plates carry 陕 U+9655).
-export const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陜吉闽贵粤青藏川宁琼'
+// The server's list, character for character.
+export const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼'
 const SERIAL = '[A-HJ-NP-Z0-9]'
 const PLATE = new RegExp(
   `^[${PROVINCES}][A-HJ-NP-Z]`
