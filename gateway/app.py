@@ -8,7 +8,7 @@ import flask_smorest
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from gateway import audit, auth, console, i18n, metrics, problems
+from gateway import audit, auth, console, i18n, metrics, openapi, problems
 from gateway.client_address import ClientAddress
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
@@ -73,7 +73,7 @@ def create_app(settings=None, start_listener=True):
         API_SPEC_OPTIONS={"info": {"description": "Gateway of the car-loan management platform. "
                                                   "Errors are application/problem+json with a stable `code`."}},
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [openapi.ContractPlugin(app)]})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                        "bearerFormat": "JWT"})
     app.extensions["carloan"] = Gateway(
@@ -100,7 +100,7 @@ def create_app(settings=None, start_listener=True):
     api.register_blueprint(audit_routes.blp)
     from gateway.routes import inbox
     api.register_blueprint(inbox.blp)
-    ops.register(app)
+    ops.register(app, api)
     metrics.register(app)
 
     @app.before_request

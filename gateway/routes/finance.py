@@ -18,7 +18,8 @@ EXPORT_PAGE = 5000
 
 def or_xlsx(schema):
     """The 200 answer's two forms: JSON, or with `format=xlsx` a workbook."""
-    return {"200": {"content": {"application/json": {"schema": schema},
+    return {"200": {"description": "JSON; with `format=xlsx`, every row as an .xlsx workbook",
+                    "content": {"application/json": {"schema": schema},
                                 xlsx.MIME: {"schema": {"type": "string", "format": "binary"}}}}}
 
 

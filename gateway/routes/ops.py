@@ -1,11 +1,10 @@
 """Operations and documentation: `/healthz`, `/readyz`, `/api/openapi.json`, `/api/docs`."""
-import copy
-
 from flask import Response, current_app, jsonify, send_from_directory
 from kombu import Connection
 
+from gateway import openapi
 from gateway.auth import public
-from gateway.problems import CONTENT_TYPE as PROBLEM
+from gateway.schemas import HealthSchema
 
 DOCS_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>车贷管理系统 API</title>
@@ -16,26 +15,8 @@ DOCS_PAGE = """<!doctype html>
   persistAuthorization: true});</script></body></html>"""
 
 
-def openapi_document(api):
-    """The spec, with error responses declared as application/problem+json (what we send)."""
-    spec = copy.deepcopy(api.spec.to_dict())
-    for response in spec.get("components", {}).get("responses", {}).values():
-        content = response.get("content", {})
-        if "application/json" in content:
-            content[PROBLEM] = content.pop("application/json")
-    for path in spec.get("paths", {}).values():
-        for operation in path.values():
-            if not isinstance(operation, dict):
-                continue
-            for status, response in operation.get("responses", {}).items():
-                if status not in ("default",) and status.startswith(("4", "5")):
-                    content = response.get("content", {})
-                    if "application/json" in content:
-                        content[PROBLEM] = content.pop("application/json")
-    return spec
-
-
-def register(app):
+def register(app, api=None):
+    """The operations routes on `app`, described in `api`'s OpenAPI document when given."""
     @app.get("/healthz")
     @public
     def healthz():
@@ -65,7 +46,9 @@ def register(app):
     @app.get("/api/openapi.json")
     @public
     def openapi_json():
-        return jsonify(openapi_document(current_app.extensions["carloan"].api))
+        if "openapi" not in current_app.extensions:  # complete once the app is built: made once, not per request
+            current_app.extensions["openapi"] = openapi.document(current_app.extensions["carloan"].api)
+        return jsonify(current_app.extensions["openapi"])
 
     @app.get("/api/docs")
     @public
@@ -77,3 +60,27 @@ def register(app):
     def docs_static(filename):
         from swagger_ui_bundle import swagger_ui_path
         return send_from_directory(swagger_ui_path, filename, max_age=86400)
+
+    if api is not None:
+        _describe(app, api.spec)
+
+
+def _describe(app, spec):
+    """The operations routes in the OpenAPI document (the problems and operationIds come from gateway.openapi)."""
+    spec.tag({"name": "ops", "description": "运维 Operations: liveness, readiness, this document"})
+    def health():  # a mapping of its own per response: apispec resolves each in place
+        return {"application/json": {"schema": HealthSchema}}
+    operations = {
+        "healthz": {"summary": "Liveness: the gateway process answers (asks nothing else).",
+                    "responses": {"200": {"description": "alive: `{\"status\": \"ok\"}`", "content": health()}}},
+        "readyz": {"summary": "Readiness: the broker and every service answer; `checks` says which do not.",
+                   "responses": {"200": {"description": "ready", "content": health()},
+                                 "503": {"description": "not ready: `checks` names what did not answer (a JSON "
+                                                        "report, not a problem)", "content": health()}}},
+        "openapi_json": {"summary": "This document (OpenAPI 3).",
+                         "responses": {"200": {"description": "the OpenAPI document",
+                                               "content": {"application/json": {"schema": {"type": "object"}}}}}},
+    }
+    for endpoint, operation in operations.items():
+        rule = next(app.url_map.iter_rules(endpoint))
+        spec.path(rule=rule, operations={"get": {"tags": ["ops"], **operation}})

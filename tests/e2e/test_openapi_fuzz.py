@@ -32,6 +32,11 @@ for _path in BOOK_WIDE + OWN_ACCOUNT:
     schema = schema.exclude(path=_path, method="POST")
 
 
+# Routes whose error answer is a JSON report the document declares, not a problem (`/readyz`'s 503 names what
+# did not answer).
+REPORTS = ("/readyz",)
+
+
 @pytest.fixture(scope="session")
 def admin_token(platform):
     return platform.login("admin", platform.admin_password)
@@ -52,7 +57,7 @@ def test_gateway_honours_its_own_contract(case, admin_token, fuzzer_session):
     if response.status_code == 414 and len(response.request.url) > GUNICORN_REQUEST_LINE_LIMIT:
         return  # refused by gunicorn itself before the app sees it (see gateway/gunicorn_conf.py)
     case.validate_response(response, checks=CHECKS)
-    if response.status_code >= 400:
+    if response.status_code >= 400 and case.path not in REPORTS:
         content_type = {k.lower(): v for k, v in response.headers.items()}["content-type"]
         content_type = content_type[0] if isinstance(content_type, list) else content_type
         assert content_type.startswith("application/problem+json"), response.text
