@@ -12,6 +12,16 @@ export const DICTIONARIES = {
   },
   employeeStatus: { active: label('在职', 'Active'), disabled: label('已停用', 'Disabled') },
   customerType: { person: label('个人', 'Person'), enterprise: label('企业', 'Enterprise') },
+  /** A customer's loan history: applications and loans as the customer service records them. */
+  customerLoanStatus: {
+    applied: label('审批中', 'Applied'), rejected: label('已拒绝', 'Rejected'), active: label('还款中', 'Repaying'),
+    settled: label('已结清', 'Settled'),
+  },
+  /** 五级分类 (the regulator's five loan classes). */
+  loanClassification: {
+    normal: label('正常', 'Normal'), special_mention: label('关注', 'Special mention'),
+    substandard: label('次级', 'Substandard'), doubtful: label('可疑', 'Doubtful'), loss: label('损失', 'Loss'),
+  },
   valuationStatus: {
     submitted: label('待复核', 'Awaiting review'), approved: label('已通过', 'Approved'),
     rejected: label('已退回', 'Returned'),
