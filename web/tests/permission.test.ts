@@ -24,17 +24,29 @@ function mountButtons(held: string[]) {
   return root
 }
 
+/** The buttons a person sees: those not hidden from them. */
+function shown(root: HTMLElement): (string | null)[] {
+  return [...root.querySelectorAll('button')].filter((b) => b.style.display !== 'none' && !b.hasAttribute('aria-hidden'))
+    .map((b) => b.textContent)
+}
+
 describe('v-permission shows a button only to those allowed', () => {
-  it('removes the buttons of permissions not held', async () => {
+  it('hides the buttons of permissions not held', async () => {
     const root = mountButtons(['loan.view'])
     await nextTick()
-    expect([...root.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['刷新'])
+    expect(shown(root)).toEqual(['刷新'])
   })
 
   it('keeps a button when any one of its permissions is held', async () => {
     const root = mountButtons(['loan.disbursement.review'])
     await nextTick()
-    expect([...root.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['放款复核', '刷新'])
+    expect(shown(root)).toEqual(['放款复核', '刷新'])
+  })
+
+  it('leaves the hidden button in place, so Vue can still patch around it', async () => {
+    const root = mountButtons([])
+    await nextTick()
+    expect(root.querySelectorAll('button')).toHaveLength(3)
   })
 })
 

@@ -4,6 +4,7 @@ import { ref } from 'vue'
 
 export interface InboxItem {
   kind: string
+  kind_label?: string
   id: string
   title: string
   summary?: string
