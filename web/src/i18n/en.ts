@@ -17,7 +17,7 @@ const en: typeof zhCN = {
   menu: {
     home: 'Home', inbox: 'My to-do', org: 'Organisation', departments: 'Departments', positions: 'Positions',
     employees: 'Employees', roles: 'Roles', audit: 'Audit log', customer: 'Customers', customers: 'Customers',
-    blacklist: 'Blacklist', collateral: 'Collateral', vehicles: 'Vehicles', valuations: 'Valuations',
+    blacklist: 'Blacklist', customerDetail: 'Customer', vehicleDetail: 'Vehicle', collateral: 'Collateral', vehicles: 'Vehicles', valuations: 'Valuations',
     gpsTasks: 'GPS installation', mortgages: 'Mortgage registration', releases: 'Releases', gpsAlerts: 'GPS alerts',
   },
   login: {

@@ -14,7 +14,7 @@ export default {
   menu: {
     home: '首页', inbox: '我的待办', org: '组织架构', departments: '部门管理', positions: '职务管理',
     employees: '员工管理', roles: '角色权限', audit: '审计日志', customer: '客户管理', customers: '客户列表',
-    blacklist: '黑名单', collateral: '抵押物管理', vehicles: '车辆', valuations: '车辆评估', gpsTasks: 'GPS安装',
+    blacklist: '黑名单', customerDetail: '客户详情', vehicleDetail: '车辆详情', collateral: '抵押物管理', vehicles: '车辆', valuations: '车辆评估', gpsTasks: 'GPS安装',
     mortgages: '抵押登记', releases: '解押', gpsAlerts: 'GPS告警',
   },
   login: {
