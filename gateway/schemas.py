@@ -1,5 +1,5 @@
 """The HTTP contract's schemas (API.md); the OpenAPI document is generated from them."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.i18n import BuiltinName, Label
 from services.common import schemas as common_schemas
@@ -10,6 +10,11 @@ DATA_SCOPES = ("own", "department", "department_tree", "all")
 
 
 class ProblemSchema(Schema):
+    class Meta:
+        # RFC 9457 extension members: a code adds the values its message names (`existing_id`, `reason`,
+        # `service`, `max_months`…); the document allows them, so an answer carrying one still matches it.
+        unknown = INCLUDE
+
     type = fields.String()
     title = fields.String(metadata={"description": "in the answer's language: zh-CN, or en on Accept-Language: en"})
     status = fields.Integer()

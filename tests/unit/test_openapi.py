@@ -174,6 +174,15 @@ def test_each_operation_declares_the_problems_it_can_answer(spec):
     assert retry_after["schema"]["type"] == "integer"
 
 
+def test_a_problem_may_carry_extension_members(spec):
+    """RFC 9457: a code adds the values its message names; an answer with one still matches the document."""
+    problem = {"type": "urn:carloan:problem:service_unknown", "title": "输入有误", "status": 422,
+               "detail": "没有名为 ledger 的服务", "code": "SERVICE_UNKNOWN", "service": "ledger",
+               "errors": {"service": ["须为以下之一：org, customer"]}}
+    schema = {"$ref": "#/components/schemas/Problem", "components": spec["components"]}
+    assert list(OAS30ReadValidator(schema).iter_errors(problem)) == []
+
+
 def _examples(spec):
     """(where, schema, example, request?) for every example on a body in the document."""
     for where, operation in operations(spec):
