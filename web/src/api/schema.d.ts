@@ -809,7 +809,7 @@ export interface paths {
         };
         /**
          * 台账: disbursements and repayments between `from` and `to`; balances and overdue (by DPD bucket) as
-         *     of `as_of`. `format=xlsx` (permission `finance.export`) exports all rows with Chinese headers.
+         *     of `as_of`. `format=xlsx` (permission `finance.export`) exports all rows, headed in the request's language.
          * @description Permission: `finance.view`
          */
         get: operations["getLedger"];
@@ -986,6 +986,32 @@ export interface paths {
          * @description Permission: `collateral.gps.alert`
          */
         post: operations["receiveGpsAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的待办: what waits for the caller to act on, oldest first: valuations to review (not their own),
+         *     applications to investigate, decide or second-approve, disbursements to review, credit lines, extensions,
+         *     transfers, repayment reversals and classification adjustments to decide (never what they asked for or
+         *     recorded: maker ≠ checker), collection tasks assigned to them, GPS / mortgage / release tasks open for a
+         *     collateral clerk; each only with the permission it needs and within their data scope. At most `limit`
+         *     (default 20, ≤ 100) items of each kind; `counts` counts them all, `total` is their sum. The services are
+         *     asked at once; one that does not answer within `CARLOAN_INBOX_TIMEOUT_SECONDS` (3) is named in
+         *     `unavailable` and the answer is what the others hold (still 200).
+         */
+        get: operations["getInbox"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2181,7 +2207,7 @@ export interface components {
         };
         CashJournal: {
             bank_account?: components["schemas"]["BankAccount"];
-            /** @description [key, 中文标题] pairs */
+            /** @description [key, title] pairs */
             columns?: string[][];
             items?: {
                 [key: string]: unknown;
@@ -2658,6 +2684,39 @@ export interface components {
             };
             status: string;
         };
+        Inbox: {
+            /** @description how many of each kind wait (beyond `limit` too) */
+            counts: {
+                [key: string]: number;
+            };
+            /** @description oldest first */
+            items: components["schemas"]["InboxItem"][];
+            limit: number;
+            /** @description the sum of `counts` */
+            total: number;
+            /** @description services that did not answer in time: their work is missing from this answer */
+            unavailable: string[];
+        };
+        InboxItem: {
+            /** @description where to act on it (an API path to POST) */
+            action?: string | null;
+            /**
+             * Format: date-time
+             * @description waiting since
+             */
+            created_at: string;
+            /** @description the valuation, application, task... waiting */
+            id: string;
+            /** @description e.g. valuation_review, application_decision, disbursement_review, collection_task */
+            kind: string;
+            /** @description e.g. 估值待复核 */
+            kind_label: string;
+            /** @description where to read it (an API path) */
+            link: string;
+            summary: string;
+            /** @example 估值待复核 · 浙A12345 · ¥128,000.00 */
+            title: string;
+        };
         Installment: {
             balance_after?: string;
             /** Format: date */
@@ -2711,7 +2770,7 @@ export interface components {
             total: number;
         };
         Ledger: {
-            /** @description [key, 中文标题] pairs */
+            /** @description [key, title] pairs */
             columns?: string[][];
             items?: {
                 [key: string]: unknown;
@@ -2965,15 +3024,21 @@ export interface components {
         };
         Problem: {
             code?: string;
+            /** @description in the answer's language, like the messages in `errors` */
             detail?: string;
             errors?: {
                 [key: string]: string[];
             };
             /** @description on 409: the record that already exists */
             existing_id?: string;
+            /** @description which of a code's cases this is, where it has several (SEGREGATION_OF_DUTIES: investigator, decider…) */
+            reason?: string;
             status?: number;
+            /** @description in the answer's language: zh-CN, or en on Accept-Language: en */
             title?: string;
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         Product: {
             readonly active?: boolean;
@@ -3521,7 +3586,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A service did not answer in time (`SERVICE_UNAVAILABLE`): try again after `Retry-After` seconds; a money command with the same `Idempotency-Key` is carried out at most once. */
+        /** @description A service did not answer in time (`SERVICE_UNAVAILABLE`): try again (after `Retry-After` seconds when given); a money command sent again with the same `Idempotency-Key` is carried out at most once. */
         ServiceUnavailable: {
             headers: {
                 /** @description seconds to wait before trying again */
@@ -3561,7 +3626,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No valid bearer token: `TOKEN_MISSING`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `TOKEN_REVOKED` (a password change or reset, or the account disabled), `ACCOUNT_DISABLED`. Log in again. */
+        /** @description No valid bearer token: `TOKEN_MISSING`, `TOKEN_INVALID`, `TOKEN_EXPIRED`, `TOKEN_REVOKED` (the password was changed or reset since), `ACCOUNT_DISABLED`. Log in again. */
         Unauthenticated: {
             headers: {
                 [name: string]: unknown;
@@ -5138,7 +5203,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description JSON; with `format=xlsx`, every row as an .xlsx workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5265,7 +5330,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description JSON; with `format=xlsx`, every row as an .xlsx workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5327,7 +5392,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description JSON; with `format=xlsx`, every row as an .xlsx workbook */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5559,6 +5624,34 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getInbox: {
+        parameters: {
+            query?: {
+                /** @description at most this many items of each kind (the oldest); `counts` still counts them all */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["UnexpectedProblem"];
@@ -7556,7 +7649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description not ready: `checks` names what did not answer (a JSON report, not a problem) */
@@ -7565,7 +7658,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             default: components["responses"]["UnexpectedProblem"];

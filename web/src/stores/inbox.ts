@@ -1,23 +1,9 @@
 /** 我的待办: what waits for the logged-in employee, with counts per kind (GET /api/v1/inbox). */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { client, unwrap, type Schemas } from '@/api/client'
 
-export interface InboxItem {
-  kind: string
-  kind_label?: string
-  id: string
-  title: string
-  summary?: string
-  created_at?: string
-  link?: string
-}
-
-interface InboxAnswer {
-  items: InboxItem[]
-  counts: Record<string, number>
-  total: number
-  unavailable?: string[]
-}
+export type InboxItem = Schemas['InboxItem']
 
 export const useInbox = defineStore('inbox', () => {
   const items = ref<InboxItem[]>([])
@@ -30,13 +16,11 @@ export const useInbox = defineStore('inbox', () => {
   async function refresh(): Promise<void> {
     loading.value = true
     try {
-      const { client, unwrap } = await import('@/api/client')
-      // The inbox path is typed once the gateway's document lists it; until then it is called untyped.
-      const answer = (await unwrap((client as any).GET('/api/v1/inbox'))) as InboxAnswer
+      const answer = await unwrap(client.GET('/api/v1/inbox', { params: { query: { limit: 100 } } }))
       items.value = answer.items
       counts.value = answer.counts
       total.value = answer.total
-      unavailable.value = answer.unavailable ?? []
+      unavailable.value = answer.unavailable
       error.value = null
     } catch (cause) {
       error.value = cause
