@@ -341,6 +341,10 @@ def main():
         if not stop.requested:
             say("")
             say(f"车贷管理系统 is running at {url}")
+            if (Path(__file__).resolve().parents[1] / "web" / "dist" / "index.html").is_file():
+                say(f"  console:     {url}/  (open it in a browser and log in)")
+            else:
+                say("  console:     not built (Node.js 20 and npm are needed); the API runs alone")
             say(f"  API docs:    {url}/api/docs")
             say(f"  log in as:   admin / {admin_password(data_dir)}")
             say(f"  logs:        {logs}/")
