@@ -341,7 +341,7 @@ def main():
         if not stop.requested:
             say("")
             say(f"车贷管理系统 is running at {url}")
-            if (Path(__file__).resolve().parents[1] / "web" / "dist" / "index.html").is_file():
+            if (ROOT / "web" / "dist" / "index.html").is_file():
                 say(f"  console:     {url}/  (open it in a browser and log in)")
             else:
                 say("  console:     not built (Node.js 20 and npm are needed); the API runs alone")
