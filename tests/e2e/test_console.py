@@ -1,6 +1,7 @@
 """The staff console as people use it: Playwright (playwright-core) drives Debian's Chromium through the console the
-gateway serves, against the real platform. The browser tests live in `web/e2e/*.e2e.ts`; this test gives them the
-platform, one employee per built-in role, and runs them."""
+gateway serves, against the real platform. The browser tests live in `web/e2e/*.e2e.ts`; this test gives them a
+platform of their own (the browser logs in from 127.0.0.1 many times, wrong passwords included, and must not use up
+the login throttle of the address other tests share), one employee per built-in role, and runs them."""
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import pytest
 
 from services.org.domain import BUILTIN_ROLES
 from tests.e2e.conftest import ROOT, create_employee, unique
+from tests.platform import running_platform
 
 WEB = ROOT / "web"
 CHROMIUM = os.environ.get("CARLOAN_CHROMIUM", "/usr/bin/chromium")
@@ -23,6 +25,17 @@ def expired(token, secret):
     claims = jwt.decode(token, options={"verify_signature": False})
     claims.update(iat=int(time.time()) - 3600, exp=int(time.time()) - 60)
     return jwt.encode(claims, secret, algorithm="HS256")
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    with running_platform(tmp_path_factory.mktemp("console"), prefix="console", ready_timeout=180) as platform:
+        yield platform
+
+
+@pytest.fixture(scope="module")
+def admin(platform):
+    return platform.client(platform.login("admin", platform.admin_password))
 
 
 @pytest.fixture(scope="module")

@@ -40,6 +40,14 @@ def session_for(url, username, password):
     return client
 
 
+def demo_users_printed(run):
+    users = run.data_dir / "demo-users"
+    if not users.exists():
+        return False
+    printed = run.log()
+    return all(line in printed for line in users.read_text().splitlines() if line and not line.startswith("#"))
+
+
 @pytest.fixture(scope="module")
 def quick_start(tmp_path_factory):
     """`scripts/run.py` running, in a session of its own (as from a terminal); the last test stops it."""
@@ -73,6 +81,9 @@ def quick_start(tmp_path_factory):
         # the demo book first: the tests below close business dates after the one it closes
         wait_until(lambda: ready() and "[demo] demo book ready" in run.log() or "the demo book is incomplete" in
                    run.log(), timeout=240, interval=0.5, message="the demo book")
+        # make run prints the staff's table once it has seen the seeding end: a moment after the line above
+        wait_until(lambda: "the demo book is incomplete" in run.log() or demo_users_printed(run), timeout=30,
+                   interval=0.2, message="the demo staff printed")
         run.ready = ready
         started.update(descendants(process.pid))
         yield run
