@@ -1,0 +1,173 @@
+/**
+ * 贷中 in the browser: a loan paid out 40 days ago (set up through the API, as tests/e2e/test_servicing.py does);
+ * the finance clerk finds it in the loan book by its borrower, records the first installment by double-clicking
+ * the submit button and exactly one repayment is booked (one Idempotency-Key per opened form), sees it in the
+ * history with its voucher no and payer, then pays the loan off early from a quote and sees it settled.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  api, BASE_URL, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle,
+} from './support'
+import { vinCheckDigit } from '@/utils/vin'
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+function digits(count: number): string {
+  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
+}
+
+function newIdNumber(): string {
+  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
+  const body = `110101${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
+  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
+  return body + '10X98765432'[sum % 11]
+}
+
+function newVin(): string {
+  const body = `LSVAM418?C2${digits(6)}`
+  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
+}
+
+/** A business date (Asia/Shanghai) `days` before today. */
+function daysAgo(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - days * 86_400_000))
+}
+
+async function still(page: Page): Promise<void> {
+  await settle(page)
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
+}
+
+interface Loan { id: string; contract_no: string; net_amount: string; status: string }
+interface Installment { no: number; total: string; principal: string; interest: string }
+
+describe('servicing: a repayment booked once on a double click, then the loan paid off early', () => {
+  let browser: Browser
+  const customer = { name: `贷中${digits(3)}`, id_number: newIdNumber(), phone: `137${digits(8)}`, monthly_income: '20000.00' }
+  const voucher = `HK${digits(10)}`
+  const payer = '王付款'
+  let loan: Loan
+  let first: Installment
+
+  beforeAll(async () => {
+    const person = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons', customer)
+    const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
+      vin: newVin(), brand: '日产', model: '轩逸', year: 2022, owner_customer_id: person.id })
+    const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`,
+      { appraised_value: '300000.00', method: 'market' })
+    await api('appraiser_2', 'POST', `/api/v1/valuations/${valuation.id}/review`, { approve: true })
+    const product = await api<{ id: string }>('admin', 'POST', '/api/v1/products', {
+      code: `E2E-SVC-${digits(6)}`, name: '二手车按揭 12期', repayment_method: 'equal_installment',
+      annual_rate: '0.088800', min_term_months: 6, max_term_months: 36, min_amount: '10000.00',
+      max_amount: '500000.00', max_ltv: '0.80', grace_days: 3, prepayment_fee_rate: '0.02' })
+    const application = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications', {
+      customer_id: person.id, product_id: product.id, vehicle_id: car.id, amount: '60000.00', term_months: 12 })
+    const path = `/api/v1/loan-applications/${application.id}`
+    await api('risk_reviewer', 'POST', `${path}/investigation`, { findings: '收入稳定，车辆无瑕疵', recommendation: 'approve' })
+    await api('admin', 'POST', `${path}/decision`, { approve: true })
+    const day = daysAgo(40)
+    loan = await api<Loan>('loan_officer', 'POST', `${path}/contract`, { signed_on: day })
+    await api('finance_clerk', 'POST', `/api/v1/loans/${loan.id}/disbursement`, {
+      payee_name: person.name, payee_account: '6222020200112233445', amount: loan.net_amount })
+    await api('finance_reviewer', 'POST', `/api/v1/loans/${loan.id}/disbursement/review`, {
+      approve: true, voucher_no: `FK${digits(8)}`, disbursed_on: day })
+    const schedule = await api<{ installments: Installment[] }>('finance_clerk', 'GET', `/api/v1/loans/${loan.id}/schedule`)
+    first = schedule.installments[0]
+    browser = await launch()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('the finance clerk opens the loan from the loan book and records a repayment by double-clicking: booked once', async () => {
+    const { context, page, watch } = await openTab(browser)
+    await login(page, 'finance_clerk', '/loans')
+    await page.getByRole('heading', { name: '贷款台账' }).waitFor()
+    await page.getByRole('combobox', { name: '借款人' }).fill(customer.id_number)
+    await page.getByRole('option', { name: new RegExp(customer.name) }).click()
+    await page.getByRole('link', { name: loan.contract_no }).click()
+    await page.waitForURL(`${BASE_URL}/loans/${loan.id}`)
+    await page.getByRole('heading', { name: loan.contract_no }).waitFor()
+    await still(page)
+    await screenshot(page, 'servicing-loan-desktop')
+
+    const keys: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith(`/api/v1/loans/${loan.id}/repayments`)) {
+        keys.push(request.headers()['idempotency-key'] ?? '')
+      }
+    })
+    await page.getByRole('button', { name: '登记还款' }).click()
+    const dialog = page.getByRole('dialog', { name: '登记还款' })
+    await dialog.getByLabel('还款金额').fill('12.345')
+    await dialog.getByText('请输入金额，最多两位小数').waitFor()
+    await dialog.getByLabel('还款金额').fill(first.total)
+    await dialog.getByLabel('凭证号').fill(voucher)
+    await dialog.getByLabel('付款人').fill(payer)
+    await dialog.getByRole('button', { name: '登记还款' }).dblclick()
+    await dialog.getByText('本次还款分配').waitFor()
+
+    const booked = await api<{ total: number; items: { voucher_no: string; payer_name: string;
+      allocation: { principal: string; interest: string } }[] }>('finance_clerk', 'GET', `/api/v1/loans/${loan.id}/repayments`)
+    expect(booked.total).toBe(1)
+    // Every request this form sent carries its one key: a second one would have been answered from the first.
+    expect(keys.length).toBeGreaterThanOrEqual(1)
+    expect(new Set(keys).size).toBe(1)
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(booked.items[0]).toMatchObject({ voucher_no: voucher, payer_name: payer,
+      allocation: { principal: first.principal, interest: first.interest } })
+    await dialog.getByRole('button', { name: '关闭', exact: true }).click()
+
+    await page.getByRole('tab', { name: '还款记录' }).click()
+    const row = page.getByRole('row').filter({ hasText: voucher })
+    await row.waitFor()
+    await expect.poll(() => row.textContent()).toContain(payer)
+    expect(await page.getByRole('row').filter({ hasText: voucher }).count()).toBe(1)
+    await page.getByRole('tab', { name: '还款计划' }).click()
+    await expect.poll(() => page.getByRole('row').filter({ hasText: '已还清' }).count()).toBe(1)
+    expectClean(watch)
+    await context.close()
+  })
+
+  it('the loan book and the loan page (its schedule, one installment paid) on a desktop and a phone', async () => {
+    for (const [name, viewport] of [['desktop', undefined], ['phone', PHONE]] as const) {
+      const { context, page, watch } = await openTab(browser, viewport)
+      await login(page, 'finance_clerk', '/loans')
+      await page.getByRole('heading', { name: '贷款台账' }).waitFor()
+      await still(page)
+      await screenshot(page, `servicing-loans-${name}`)
+      await expectNoHorizontalScroll(page)
+      await page.goto(`${BASE_URL}/loans/${loan.id}`)
+      await page.getByRole('heading', { name: loan.contract_no }).waitFor()
+      await still(page)
+      await screenshot(page, `servicing-loan-schedule-${name}`)
+      await expectNoHorizontalScroll(page)
+      expectClean(watch)
+      await context.close()
+    }
+  })
+
+  it('a full early repayment is quoted, executed, and the loan shows settled', async () => {
+    const { context, page, watch } = await openTab(browser)
+    await login(page, 'finance_clerk', `/loans/${loan.id}`)
+    await page.getByRole('heading', { name: loan.contract_no }).waitFor()
+    await still(page)
+    await page.getByRole('button', { name: '提前还款' }).click()
+    const dialog = page.getByRole('dialog', { name: '提前还款' })
+    await dialog.getByRole('button', { name: '试算' }).click()
+    await dialog.getByText('试算结果').waitFor()
+    await dialog.getByText('应付金额').waitFor()
+    await dialog.getByRole('button', { name: '确认提前还款' }).dblclick()
+    await dialog.getByText('贷款已结清').waitFor()
+    await dialog.getByRole('button', { name: '关闭', exact: true }).click()
+
+    await page.getByText(/该贷款已于 .* 结清/).waitFor()
+    const settled = await api<Loan>('finance_clerk', 'GET', `/api/v1/loans/${loan.id}`)
+    expect(settled.status).toBe('settled')
+    expect(await page.getByRole('button', { name: '登记还款' }).count()).toBe(0)
+    expectClean(watch)
+    await context.close()
+  })
+})
