@@ -100,6 +100,8 @@ def create_app(settings=None, start_listener=True):
     api.register_blueprint(audit_routes.blp)
     from gateway.routes import inbox
     api.register_blueprint(inbox.blp)
+    from gateway.routes import dashboard
+    api.register_blueprint(dashboard.blp)
     ops.register(app, api)
     metrics.register(app)
 

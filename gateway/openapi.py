@@ -58,6 +58,7 @@ OPERATION_IDS = {
     "collection.CollectionTaskRecords.post": "addCollectionRecord",
     "collection.ClassificationAdjustments.post": "requestClassificationAdjustment",
     "audit.AuditLog.get": "listAuditRecords",
+    "dashboard.DashboardSummary.get": "getDashboardSummary",
     "healthz.get": "checkHealth",
     "readyz.get": "checkReadiness",
     "openapi_json.get": "getOpenApiDocument",

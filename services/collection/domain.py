@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from services.common.clock import add_months
 
+ZERO = Decimal("0.00")
+
 # -- five-level classification (五级分类) -------------------------------------------------------------
 GRADES = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
 ORDER = tuple(GRADES)  # best to worst
@@ -144,6 +146,13 @@ def late_installments(late_due_dates, business_date, periods=6):
 def repeatedly_late(late_due_dates, business_date, periods=6, threshold=2):
     """Two or more late installments in the last six."""
     return late_installments(late_due_dates, business_date, periods) >= threshold
+
+
+def share(part, whole):
+    """A grade's share of the book (驾驶舱), a fraction to 4 decimals, half up; of an empty book: 0.0000."""
+    if not whole:
+        return Decimal("0.0000")
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
 
 
 def ltv(outstanding_principal, appraised_value):

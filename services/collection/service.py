@@ -11,6 +11,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy import case, func, select
 
 from services.collection import domain
+from services.collection import dashboard as cockpit
 from services.collection import inbox as todo
 from services.collection.models import (AssignmentCursor, Base, CollectionRecord, CollectionTask, GradeAdjustment,
                                         GradeChange, LoanFile, RiskWarning)
@@ -59,6 +60,13 @@ class CollectionService(ServiceBase):
         """What waits for the caller in this service, each kind capped at `limit` (≤ 100) and counted
         (services/collection/inbox.py); the gateway merges every service's (GET /api/v1/inbox)."""
         return todo.inbox(self.uow.session, self.uow.actor, limit)
+
+    # -- 驾驶舱 --------------------------------------------------------------------------------
+    @rpc
+    def dashboard(self):
+        """The caller's cockpit figures this service owns, within their data scope (services/collection/
+        dashboard.py); the gateway merges every service's (GET /api/v1/dashboard/summary)."""
+        return cockpit.summary(self.uow.session, self.uow.actor)
 
     # -- the loan file, from loan events -------------------------------------------------------
     @subscribe("loan.disbursed")

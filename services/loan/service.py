@@ -23,6 +23,7 @@ from services.common.schemas import load
 from services.common.scope import granted_by_task, scoped
 from services.common.service import ServiceBase
 from services.loan import cob
+from services.loan import dashboard as cockpit
 from services.loan import inbox as todo
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
@@ -100,6 +101,13 @@ class LoanService(ServiceBase):
         """What waits for the caller in this service, each kind capped at `limit` (≤ 100) and counted
         (services/loan/inbox.py); the gateway merges every service's (GET /api/v1/inbox)."""
         return todo.inbox(self.uow.session, self.uow.actor, limit)
+
+    # -- 驾驶舱 --------------------------------------------------------------------------------
+    @rpc
+    def dashboard(self):
+        """The caller's cockpit figures this service owns, within their data scope, as of the business date
+        (services/loan/dashboard.py); the gateway merges every service's (GET /api/v1/dashboard/summary)."""
+        return cockpit.summary(self.uow.session, self.uow.actor, self._business_today())
 
     # -- calculator ----------------------------------------------------------------------------
     @rpc

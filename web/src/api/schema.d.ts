@@ -492,6 +492,32 @@ export interface paths {
         patch: operations["updateCustomer"];
         trace?: never;
     };
+    "/api/v1/dashboard/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 驾驶舱: the figures of the caller's work within their data scope, money as decimal strings and shares
+         *     as fractions to 4 decimals. `applications` (by status) for those who apply for or decide loans;
+         *     `portfolio` (outstanding principal, active loans, overdue rate = principal of loans past due / outstanding,
+         *     PAR30, PAR90) for them and post-loan managers; `flows` (disbursements and money collected this business
+         *     month to date against the whole last month) for finance; `grades` (balance by five-level grade) for
+         *     post-loan managers; `collection_funnel` (open tasks by stage) for collectors and their managers. A part
+         *     the caller does not work with is absent. The services are asked at once; one that does not answer within
+         *     `CARLOAN_INBOX_TIMEOUT_SECONDS` (3) is named in `unavailable` and its parts are absent (still 200).
+         */
+        get: operations["getDashboardSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -2475,6 +2501,145 @@ export interface components {
             phone?: string;
             /** @description enterprises only: a corrected credit code (needs customer.identity.correct; 409 CUSTOMER_DUPLICATE if another customer has it) */
             uscc?: string;
+        };
+        Dashboard: {
+            /** @description applications by status */
+            applications?: components["schemas"]["DashboardApplications"];
+            /**
+             * Format: date
+             * @description the business date the figures are counted at (Asia/Shanghai)
+             */
+            as_of?: string | null;
+            /** @description open collection tasks by stage */
+            collection_funnel?: components["schemas"]["DashboardFunnel"];
+            /** @description paid out and collected, this month and last */
+            flows?: components["schemas"]["DashboardFlows"];
+            /** @description balance by five-level grade */
+            grades?: components["schemas"]["DashboardGrades"];
+            /** @description the loan book and its arrears */
+            portfolio?: components["schemas"]["DashboardPortfolio"];
+            /** @description services that did not answer in time: their figures are missing from this answer */
+            unavailable: string[];
+        };
+        DashboardApplications: {
+            /** @description every application status, in the order of the flow */
+            by_status: components["schemas"]["DashboardStatusCount"][];
+            total: number;
+        };
+        DashboardFlows: {
+            /** @description the whole month before */
+            last_month: components["schemas"]["DashboardMonth"];
+            /** @description the business month to the business date */
+            this_month: components["schemas"]["DashboardMonth"];
+        };
+        DashboardFunnel: {
+            /** @description calls and SMS → field visit → legal action */
+            by_stage: components["schemas"]["DashboardStage"][];
+            open_tasks: number;
+        };
+        DashboardGrade: {
+            grade: string;
+            grade_label: string;
+            loans: number;
+            /**
+             * @description outstanding principal of the loans in this grade
+             * @example 150000.00
+             */
+            outstanding_principal: string;
+            /**
+             * @description share of the graded balance: a fraction to 4 decimals
+             * @example 0.0325
+             */
+            share: string;
+        };
+        DashboardGrades: {
+            /** @description the five grades, best to worst */
+            by_grade: components["schemas"]["DashboardGrade"][];
+            loans: number;
+            /**
+             * @description outstanding principal of the active loans graded
+             * @example 150000.00
+             */
+            outstanding_principal: string;
+        };
+        DashboardMonth: {
+            /**
+             * @description received from borrowers: repayments not reversed and early repayments
+             * @example 150000.00
+             */
+            collected: string;
+            /**
+             * @description paid out (principal less the fees deducted)
+             * @example 150000.00
+             */
+            disbursed_amount: string;
+            /** @description disbursements approved, by their disbursement date */
+            disbursed_count: number;
+            /**
+             * @description principal of the loans paid out
+             * @example 150000.00
+             */
+            disbursed_principal: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        DashboardPortfolio: {
+            /** @description loans paid out and not settled */
+            active_loans: number;
+            /**
+             * @description principal outstanding on active loans
+             * @example 150000.00
+             */
+            outstanding_principal: string;
+            /** @description active loans at least a day past due */
+            overdue_loans: number;
+            /**
+             * @description outstanding principal of the loans past due (their whole balance)
+             * @example 150000.00
+             */
+            overdue_principal: string;
+            /**
+             * @description overdue principal / outstanding principal: a fraction to 4 decimals
+             * @example 0.0325
+             */
+            overdue_rate: string;
+            /**
+             * @description PAR30: a fraction to 4 decimals
+             * @example 0.0325
+             */
+            par30: string;
+            /**
+             * @description outstanding principal of loans more than 30 days past due
+             * @example 150000.00
+             */
+            par30_principal: string;
+            /**
+             * @description PAR90: a fraction to 4 decimals
+             * @example 0.0325
+             */
+            par90: string;
+            /**
+             * @description outstanding principal of loans more than 90 days past due
+             * @example 150000.00
+             */
+            par90_principal: string;
+        };
+        DashboardStage: {
+            open_tasks: number;
+            /**
+             * @description outstanding principal of the loans these tasks chase
+             * @example 150000.00
+             */
+            outstanding_principal: string;
+            stage: string;
+            stage_label: string;
+        };
+        DashboardStatusCount: {
+            count: number;
+            status: string;
+            status_label: string;
         };
         Department: {
             code: string;
@@ -4603,6 +4768,30 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getDashboardSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["UnexpectedProblem"];
         };
