@@ -42,7 +42,8 @@ describe('buildTimeline', () => {
       loan: {
         signed_on: '2026-10-01', settled_on: '2026-12-03', status: 'settled',
         disbursement: { amount: '98000.00', payee_account: '6222****', payee_name: '张三', status: 'approved',
-          registered_at: '2026-10-01T02:00:00+00:00', reviewed_at: '2026-10-01T03:00:00+00:00', voucher_no: 'V1' },
+          registered_at: '2026-10-01T02:00:00+00:00', reviewed_at: '2026-10-01T03:00:00+00:00', voucher_no: 'V1',
+          disbursed_on: '2026-10-02' },
       },
       installments: [line({ no: 1, status: 'overdue', due_date: '2026-11-01' })],
       repayments: [{ id: 'r1', amount: '3500.00', paid_on: '2026-11-20', channel: 'cash',
@@ -54,13 +55,16 @@ describe('buildTimeline', () => {
     }, (value) => `¥${value}`, (code) => (code === 'cash' ? '现金' : code))
     expect(events.map((event) => event.kind)).toEqual([
       'settled', 'repaymentReversed', 'reversalRequested', 'repayment', 'extensionDecided', 'extensionRequested',
-      'overdue', 'disbursed', 'disbursementRegistered', 'signed',
+      'overdue', 'disbursed', 'signed',
     ])
     expect(events.find((event) => event.kind === 'repayment')?.params).toEqual({ amount: '¥3500.00', channel: '现金' })
     expect(events.find((event) => event.kind === 'disbursed')?.params).toEqual({ amount: '¥98000.00', voucher: 'V1' })
   })
 
-  it('skips what has not happened', () => {
+  it('skips what has not happened, and shows a disbursement waiting for its review when registered', () => {
     expect(buildTimeline({ loan: { signed_on: '2026-10-01', disbursement: null } }).map((e) => e.kind)).toEqual(['signed'])
+    const waiting = buildTimeline({ loan: { signed_on: '2026-10-01', disbursement: { amount: '98000.00',
+      payee_account: '6222****', payee_name: '张三', status: 'pending_review', registered_at: '2026-10-01T02:00:00+00:00' } } })
+    expect(waiting.map((e) => e.kind)).toEqual(['disbursementRegistered', 'signed'])
   })
 })

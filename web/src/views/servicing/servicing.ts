@@ -84,17 +84,20 @@ export function buildTimeline(sources: TimelineSources, money: (value: string | 
   push(loan.signed_on, 'signed', 'primary')
   const disbursement = loan.disbursement
   if (disbursement && 'registered_at' in disbursement) {
-    push(disbursement.registered_at, 'disbursementRegistered', 'info', { amount: money(disbursement.amount) })
+    // Paid out: on its business date; registered and waiting for (or returned by) the review: when registered.
     if (disbursement.status === 'approved') {
-      push(disbursement.reviewed_at ?? disbursement.disbursed_on, 'disbursed', 'success',
+      push(disbursement.disbursed_on ?? loan.disbursed_on ?? disbursement.reviewed_at, 'disbursed', 'success',
         { amount: money(disbursement.amount), voucher: disbursement.voucher_no ?? '—' })
+    } else {
+      push(disbursement.registered_at, 'disbursementRegistered', 'info', { amount: money(disbursement.amount) })
     }
   }
   for (const line of sources.installments ?? []) {
     if (line.status === 'overdue') push(line.due_date, 'overdue', 'danger', { no: line.no ?? '' })
   }
   for (const repayment of sources.repayments ?? []) {
-    push(repayment.created_at ?? repayment.paid_on, 'repayment', 'success',
+    // The date the money was paid (a repayment may be recorded days later).
+    push(repayment.paid_on ?? repayment.created_at, 'repayment', 'success',
       { amount: money(repayment.amount), channel: channel(repayment.channel) })
   }
   for (const reversal of sources.reversals ?? []) {
