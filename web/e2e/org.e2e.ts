@@ -31,6 +31,15 @@ async function pick(page: Page, select: Locator, name: string, role: 'treeitem' 
   } else {
     await page.getByRole('option', { name, exact: true }).filter({ visible: true }).first().click()
   }
+  // The choice made, the list must be out of the way before the next click (a busy machine closes it late, and
+  // an open list lies over the dialog's buttons): a person clicks beside it when it lingers.
+  const open = page.getByRole(role).filter({ visible: true }).first()
+  try {
+    await open.waitFor({ state: 'hidden', timeout: 3_000 })
+  } catch {
+    await select.press('Tab')
+    await open.waitFor({ state: 'hidden' })
+  }
 }
 
 async function gone(locator: Locator): Promise<void> {
