@@ -13,6 +13,7 @@ from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
 from tests.e2e.test_servicing import disbursed_loan
 from tests.helpers import wait_until
+from tests.platform import running_platform
 
 TODAY = clock.today()
 RATIO = Decimal("0.0001")
@@ -25,6 +26,19 @@ def ratio(part, whole):
 
 def in_month(day, month_from, month_to):
     return dt.date.fromisoformat(month_from) <= day <= dt.date.fromisoformat(month_to)
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """A platform of its own: this module closes business dates up to today, which the servicing tests on the
+    shared platform expect to do first."""
+    with running_platform(tmp_path_factory.mktemp("dashboard"), prefix="dash", ready_timeout=180) as platform:
+        yield platform
+
+
+@pytest.fixture(scope="module")
+def admin(platform):
+    return platform.client(platform.login("admin", platform.admin_password))
 
 
 @pytest.fixture(scope="module")
