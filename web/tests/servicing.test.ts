@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildTimeline, installmentState, scheduleCsv, SCHEDULE_FIELDS, toCsv } from '@/views/servicing/servicing'
+import { buildTimeline, installmentState, scheduleCsv, SCHEDULE_FIELDS } from '@/views/servicing/servicing'
+import { toCsv } from '@/utils/csv'
 
 const line = (over: Record<string, unknown> = {}) => ({
   no: 1, due_date: '2026-12-10', principal: '3000.00', interest: '500.00', fees: '0.00', penalty: '0.00',

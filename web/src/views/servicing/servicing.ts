@@ -1,6 +1,7 @@
 /** What the servicing pages derive from the API's answers for display: an installment's state, the schedule as
  * CSV, and the loan's history put together from what the detail, schedule, repayments and requests say. */
 import type { Schemas } from '@/api/client'
+import { toCsv } from '@/utils/csv'
 
 type Installment = Schemas['Installment']
 type Loan = Schemas['Loan']
@@ -19,16 +20,6 @@ export function installmentState(line: Installment, today: string): InstallmentS
   if (status === 'paid' || status === 'prepaid' || status === 'overdue') return status
   if (line.due_date && line.due_date <= today) return 'due'
   return status === 'partial' ? 'partial' : 'pending'
-}
-
-function cell(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
-/** Rows as CSV (RFC 4180: quoted where needed, CRLF), with a BOM so that Excel reads Chinese headers right. */
-export function toCsv(rows: (string | number | null | undefined)[][]): string {
-  return '\uFEFF' + rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
 }
 
 /** The columns of the schedule's CSV, in order: the API's field and the header shown. */
