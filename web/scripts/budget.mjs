@@ -1,12 +1,13 @@
 // The size budget of what a browser loads before it shows the login and home pages: the entry chunk, its static
 // imports, and the chunks of those two routes with their imports, JS and CSS gzipped. Fails the build over budget.
+// `node scripts/budget.mjs [DIR]` checks a build in DIR (vite build --outDir DIR) instead of web/dist.
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const BUDGET_KB = Number(process.env.CARLOAN_CONSOLE_BUDGET_KB ?? 400)
-const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+const dist = process.argv[2] ? resolve(process.argv[2]) : resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const manifest = JSON.parse(readFileSync(resolve(dist, '.vite/manifest.json'), 'utf8'))
 
 function closure(keys) {
