@@ -468,6 +468,9 @@ class GpsAlertListArgs(PageArgs):
 METHODS = ("equal_installment", "equal_principal", "interest_first", "bullet", "flat")
 APPLICATION_STATUSES = ("submitted", "investigated", "pending_second_approval", "approved", "rejected", "contracted")
 LOAN_STATUSES = ("signed", "active", "settled")
+# 五级分类, best to worst: the collection service grades, a loan shows its last grade
+GRADES = ("normal", "special_mention", "substandard", "doubtful", "loss")
+GRADES_DESCRIPTION = "normal 正常, special_mention 关注, substandard 次级, doubtful 可疑, loss 损失"
 
 
 def rate(metadata=None, **kwargs):
@@ -759,9 +762,24 @@ class LoanSchema(Schema):
     next_due = fields.Nested(NextDueSchema, allow_none=True)
 
 
+MAX_DPD = 99_999  # as the loan service's filter: far beyond any loan's life
+
+
 class LoanListArgs(PageArgs):
     customer_id = fields.String()
     status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
+    min_dpd = QueryInteger(validate=validate.Range(min=0, max=MAX_DPD), metadata={
+        "description": "逾期天数 at least this (inclusive): 1 = overdue, 31 = PAR30, 91 = PAR90"})
+    max_dpd = QueryInteger(validate=validate.Range(min=0, max=MAX_DPD), metadata={
+        "description": "逾期天数 at most this (inclusive), not below `min_dpd`: 0 = current"})
+    classification = fields.String(validate=validate.OneOf(GRADES), metadata={
+        "description": f"五级分类 the loan was last given: {GRADES_DESCRIPTION}"})
+
+    @validates_schema
+    def a_range_not_upside_down(self, data, **kwargs):
+        low, high = data.get("min_dpd"), data.get("max_dpd")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("cannot be less than min_dpd", "max_dpd")
 
 
 class LoanScheduleSchema(Schema):
@@ -1068,8 +1086,6 @@ COLLECTION_CHANNELS = ("call", "sms", "visit", "letter")
 PROMISE_STATUSES = ("pending", "kept", "broken")
 WARNING_LEVELS = ("low", "medium", "high")
 WARNING_STATUSES = ("open", "resolved")
-GRADES = ("normal", "special_mention", "substandard", "doubtful", "loss")
-GRADES_DESCRIPTION = "normal 正常, special_mention 关注, substandard 次级, doubtful 可疑, loss 损失"
 
 
 class PromiseSchema(Schema):

@@ -226,9 +226,12 @@ class Loans(MethodView):
     @blp.response(200, page_of(LoanSchema))
     @requires("loan.view")
     def get(self, args):
-        """Loans within the caller's data scope."""
+        """贷款台账: loans within the caller's data scope, by borrower, status, DPD range (`min_dpd` to `max_dpd`, both
+        inclusive) and five-level grade. 422 `VALIDATION_FAILED` with the field at fault for a negative or
+        non-integer DPD, `max_dpd` below `min_dpd` or an unknown grade."""
         return call("loan", "list_loans", customer_id=args.get("customer_id"), status=args.get("status"),
-                    page=args["page"], page_size=args["page_size"])
+                    min_dpd=args.get("min_dpd"), max_dpd=args.get("max_dpd"),
+                    classification=args.get("classification"), page=args["page"], page_size=args["page_size"])
 
 
 @blp.route("/loans/<loan_id>")

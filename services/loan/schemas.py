@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.common.errors import field_error
 from services.common.schemas import Strict, StrictDecimal, StrictInteger, ascii_regexp, business_date
 from services.loan.domain.origination import ALLOCATIONS, DEFAULT_MAX_LTV, DEFAULT_PENALTY_MARKUP
+from services.loan.domain.portfolio import GRADES
 from services.loan.domain.schedule import METHODS
 
 OPTIONAL = {"load_default": None, "allow_none": True}
@@ -154,6 +155,24 @@ class OverrideIn(Strict):
 class ContractIn(Strict):
     signed_on = business_date(required=True)
     first_due_date = business_date(**OPTIONAL)
+
+
+MAX_DPD = 99_999  # days past due a filter may name: far beyond any loan's life (30 years is under 11 000 days)
+DPD = validate.Range(min=0, max=MAX_DPD)
+
+
+class LoanFilterIn(Strict):
+    """The loan book's filters (贷款台账): days past due from `min_dpd` to `max_dpd`, both inclusive and either
+    open, and the five-level grade the loan was last given."""
+    min_dpd = StrictInteger(validate=DPD, **OPTIONAL)
+    max_dpd = StrictInteger(validate=DPD, **OPTIONAL)
+    classification = fields.String(validate=validate.OneOf(GRADES), **OPTIONAL)
+
+    @validates_schema
+    def a_range_not_upside_down(self, data, **kwargs):
+        low, high = data.get("min_dpd"), data.get("max_dpd")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("cannot be less than min_dpd", "max_dpd")
 
 
 class DisbursementIn(_Exact):

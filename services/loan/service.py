@@ -26,6 +26,7 @@ from services.loan import cob
 from services.loan import dashboard as cockpit
 from services.loan import inbox as todo
 from services.loan.domain import origination as rules
+from services.loan.domain import portfolio
 from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
 from services.loan.domain.origination import Refused
@@ -33,8 +34,9 @@ from services.loan.models import (Application, ApplicationStep, Base, CobPartiti
                                   CreditDraw, CreditLine, Disbursement, Installment, Loan, LoanExtension,
                                   LoanTransfer, LprRate, Prepayment, Product, Repayment, RepaymentReversal)
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn, DisbursementIn,
-                                   DisbursementReviewIn, ExtensionIn, InvestigationIn, LprIn, OverrideIn, PrepaymentIn,
-                                   ProductIn, ProductPatch, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
+                                   DisbursementReviewIn, ExtensionIn, InvestigationIn, LoanFilterIn, LprIn, OverrideIn,
+                                   PrepaymentIn, ProductIn, ProductPatch, RepaymentIn, ReversalIn, ScheduleIn,
+                                   TransferIn)
 
 COB_CLOSED = Gauge("carloan_cob_closed_business_date_seconds",
                    "The last business date closed (日终), as the Unix time of its midnight in CARLOAN_TIMEZONE")
@@ -42,8 +44,7 @@ COB_SECONDS = Histogram("carloan_cob_date_seconds", "Seconds from starting a bus
                         buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800))
 LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")
 LIVE_LOAN = ("signed", "active")
-GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
-GRADES = tuple(GRADE_LABELS)  # 五级分类, as the collection service grades (its domain owns the rules)
+GRADE_LABELS, GRADES = portfolio.GRADE_LABELS, portfolio.GRADES  # 五级分类, as the collection service grades
 
 
 def _fees_json(fees):
@@ -461,12 +462,22 @@ class LoanService(ServiceBase):
         return result
 
     @rpc
-    def list_loans(self, customer_id=None, status=None, page=1, page_size=20):
+    def list_loans(self, customer_id=None, status=None, page=1, page_size=20, min_dpd=None, max_dpd=None,
+                   classification=None):
+        """贷款台账 within the caller's data scope, by borrower and status, DPD from `min_dpd` to `max_dpd` (both
+        inclusive, either open) and the five-level grade the loan was last given (`classification`)."""
+        filters = load(LoanFilterIn(), {"min_dpd": min_dpd, "max_dpd": max_dpd, "classification": classification})
         query = scoped(select(Loan), self.uow.actor, Loan.department_id, Loan.officer_id)
         if customer_id:
             query = query.where(Loan.customer_id == customer_id)
         if status:
             query = query.where(Loan.status == status)
+        if filters["min_dpd"] is not None:
+            query = query.where(Loan.dpd >= filters["min_dpd"])
+        if filters["max_dpd"] is not None:
+            query = query.where(Loan.dpd <= filters["max_dpd"])
+        if filters["classification"]:
+            query = query.where(Loan.classification == filters["classification"])
         return paginate(self.uow.session, query.order_by(Loan.created_at.desc(), Loan.id), page, page_size,
                         self._dump_loan)
 

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from services.common import clock
-from tests.e2e.conftest import create_employee, unique
+from tests.e2e.conftest import assert_problem, create_employee, unique
 from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
 from tests.e2e.test_servicing import disbursed_loan
@@ -197,3 +197,87 @@ def test_each_role_gets_the_parts_of_its_own_work(admin, staff, book):
         "as_of", "applications", "portfolio", "flows", "grades", "collection_funnel", "unavailable"}
     appraiser = staff["appraiser_a"].get("/api/v1/dashboard/summary").json()
     assert appraiser == {"as_of": None, "unavailable": []}
+
+
+def test_the_loan_book_filters_by_dpd_and_grade_as_the_figures_count_them(platform, admin, manager, staff, book):
+    """贷款台账 by DPD range and five-level grade through the gateway, each filter the exact loans: the cockpit's
+    overdue rate, PAR30, PAR90 and balance by grade open these lists. Bad filters are field errors that change
+    nothing, and the filters keep to the data scope."""
+    post_loan = staff["post_loan"]
+
+    def listed(client, **params):
+        answer = client.get("/api/v1/loans", params={"page_size": 100, **params})
+        assert answer.status_code == 200, answer.text
+        return {loan["id"] for loan in answer.json()["items"]}
+
+    def graded():
+        """The loans' details once each shows the grade post-loan gave it (the loan learns it by event)."""
+        loans = details(staff, book)
+        for loan in loans.values():
+            [row] = post_loan.get("/api/v1/classifications", params={"loan_id": loan["id"]}).json()["items"]
+            if loan["classification"] != row["grade"]:
+                return False
+        return loans
+    loans = wait_until(graded, timeout=30, message="the loans showing their grades")
+    dpd = {loan["id"]: loan["dpd"] for loan in loans.values()}
+    grade = {loan["id"]: loan["classification"] for loan in loans.values()}
+    assert listed(manager) == set(dpd)  # the branch's book is these four loans
+    assert dpd[loans["old"]["id"]] > 90 and 30 < dpd[loans["mid"]["id"]] <= 90 and dpd[loans["new"]["id"]] == 0
+    assert len(set(grade.values())) >= 2 and "substandard" in grade.values(), grade
+
+    def within(low=None, high=None):
+        return {i for i, d in dpd.items() if (low is None or d >= low) and (high is None or d <= high)}
+
+    for low, high in [(1, None), (31, None), (91, None), (None, 0), (0, 0), (1, 30), (31, 60), (61, 90), (31, 90),
+                      (0, None), (None, 99_999)]:
+        params = {k: v for k, v in (("min_dpd", low), ("max_dpd", high)) if v is not None}
+        assert listed(manager, **params) == within(low, high), params
+    old = dpd[loans["old"]["id"]]
+    assert listed(manager, min_dpd=old, max_dpd=old) == {loans["old"]["id"]}
+    assert listed(manager, min_dpd=old + 1) == set()
+    for code in ("normal", "special_mention", "substandard", "doubtful", "loss"):
+        assert listed(manager, classification=code) == {i for i, g in grade.items() if g == code}, code
+    substandard = {i for i, g in grade.items() if g == "substandard"}
+    assert listed(manager, classification="substandard", min_dpd=31, status="active") == substandard & within(31)
+    assert listed(manager, classification="substandard", max_dpd=0) == substandard & within(None, 0)
+
+    # the cockpit's figures count what the list it links to holds
+    summary = manager.get("/api/v1/dashboard/summary").json()
+    assert len(listed(manager, status="active", min_dpd=1)) == summary["portfolio"]["overdue_loans"]
+    for threshold, key in ((1, "overdue_principal"), (31, "par30_principal"), (91, "par90_principal")):
+        found = listed(manager, status="active", min_dpd=threshold)
+        amount = sum((Decimal(l["outstanding_principal"]) for l in loans.values() if l["id"] in found), ZERO)
+        assert str(amount) == summary["portfolio"][key], key
+    for row in summary["grades"]["by_grade"]:
+        assert len(listed(manager, status="active", classification=row["grade"])) == row["loans"], row
+
+    # bad filters: a field error with the field at fault (Chinese by default, English on request), nothing changed
+    for params, field, message in [
+            ({"min_dpd": "-1"}, "min_dpd", "须在 0 到 99999 之间"),
+            ({"max_dpd": "100000"}, "max_dpd", "须在 0 到 99999 之间"),
+            ({"min_dpd": "1.5"}, "min_dpd", "不是有效的整数"),
+            ({"max_dpd": "３０"}, "max_dpd", "不是有效的整数"),
+            ({"min_dpd": "abc"}, "min_dpd", "不是有效的整数"),
+            ({"min_dpd": "31", "max_dpd": "30"}, "max_dpd", "不能小于 min_dpd"),
+            ({"classification": "bad"}, "classification",
+             "须为以下之一：normal, special_mention, substandard, doubtful, loss")]:
+        refused = manager.get("/api/v1/loans", params=params)
+        assert assert_problem(refused, 422, "VALIDATION_FAILED")["errors"] == {field: [message]}, params
+    english = manager.get("/api/v1/loans", params={"min_dpd": "9", "max_dpd": "3"},
+                          headers={"Accept-Language": "en"})
+    assert assert_problem(english, 422, "VALIDATION_FAILED")["errors"] == {"max_dpd": ["cannot be less than min_dpd"]}
+
+    def state(of):
+        return {l["id"]: (l["dpd"], l["classification"], l["outstanding_principal"]) for l in of.values()}
+    assert state(details(staff, book)) == state(loans)
+
+    # the data scope stays: a manager of another branch finds none of these, whatever the filter
+    role = admin.post("/api/v1/roles", json={"code": unique("other_mgr_"), "name": "其他分公司经理",
+                                             "data_scope": "department", "permissions": ["loan.view"]})
+    assert role.status_code == 201, role.text
+    branch = admin.post("/api/v1/departments", json={"code": unique("NB"), "name": "宁波分公司"}).json()
+    _, username, password = create_employee(admin, [role.json()["code"]], department_id=branch["id"])
+    other = platform.client(platform.login(username, password))
+    assert listed(other, min_dpd=1) == listed(other, classification="substandard") == listed(other) == set()
+    everyone = admin.get("/api/v1/loans", params={"min_dpd": 31, "page_size": 100}).json()["items"]
+    assert {l["id"] for l in everyone} >= within(31) and all(l["dpd"] >= 31 for l in everyone)

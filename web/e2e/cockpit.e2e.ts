@@ -100,6 +100,11 @@ describe('cockpit: the home page shows the figures of one\'s own work', () => {
 
     // each figure leads to the list behind it
     expect(await card('贷款余额').getByRole('link').first().getAttribute('href')).toBe('/loans?status=active')
+    expect(await card('逾期率').getByRole('link').first().getAttribute('href')).toBe('/loans?status=active&min_dpd=1')
+    expect(await card('逾期率').getByRole('link', { name: /PAR30/ }).getAttribute('href'))
+      .toBe('/loans?status=active&min_dpd=31')
+    expect(await card('逾期率').getByRole('link', { name: /PAR90/ }).getAttribute('href'))
+      .toBe('/loans?status=active&min_dpd=91')
     expect(await card('催收漏斗（在催任务）').getByRole('link', { name: '外访' }).getAttribute('href'))
       .toBe('/post-loan/tasks?stage=visit')
     const submitted = summary.applications.by_status.find((row: { status: string }) => row.status === 'submitted')

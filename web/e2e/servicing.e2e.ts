@@ -49,9 +49,11 @@ describe('servicing: a repayment booked once on a double click, then the loan pa
   const payer = '王付款'
   let loan: Loan
   let first: Installment
+  let customerId: string
 
   beforeAll(async () => {
     const person = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons', customer)
+    customerId = person.id
     const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
       vin: newVin(), brand: '日产', model: '轩逸', year: 2022, owner_customer_id: person.id })
     const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`,
@@ -87,6 +89,7 @@ describe('servicing: a repayment booked once on a double click, then the loan pa
     await page.getByRole('heading', { name: '贷款台账' }).waitFor()
     await page.getByRole('combobox', { name: '借款人' }).fill(customer.id_number)
     await page.getByRole('option', { name: new RegExp(customer.name) }).click()
+    await expect.poll(() => new URL(page.url()).searchParams.get('customer_id')).toBe(customerId) // a link keeps it
     await page.getByRole('link', { name: loan.contract_no }).click()
     await page.waitForURL(`${BASE_URL}/loans/${loan.id}`)
     await page.getByRole('heading', { name: loan.contract_no }).waitFor()
@@ -147,6 +150,23 @@ describe('servicing: a repayment booked once on a double click, then the loan pa
       expectClean(watch)
       await context.close()
     }
+  })
+
+  it('a link opens the loan book filtered by DPD and grade, and 重置 clears the filters from the URL', async () => {
+    const { context, page, watch } = await openTab(browser)
+    await login(page, 'finance_clerk', `/loans?customer_id=${customerId}&min_dpd=91&classification=loss`)
+    await page.getByRole('heading', { name: '贷款台账' }).waitFor()
+    await page.getByText('暂无贷款').waitFor() // a loan paid out 40 days ago is neither 90 days late nor 损失
+    const filter = (label: string) => page.locator('.filter-bar .el-form-item').filter({ hasText: label })
+    expect(await filter('逾期天数').textContent()).toContain('逾期 90 天以上（PAR90）')
+    expect(await filter('五级分类').textContent()).toContain('损失')
+    await page.goto(`${BASE_URL}/loans?customer_id=${customerId}&max_dpd=${99_999}`)
+    await page.getByRole('link', { name: loan.contract_no }).waitFor()
+    expect(await filter('逾期天数').textContent()).toContain('逾期 99999 天及以内')
+    await page.getByRole('button', { name: '重置' }).click()
+    await expect.poll(() => new URL(page.url()).search).toBe('')
+    expectClean(watch)
+    await context.close()
   })
 
   it('a full early repayment is quoted, executed, and the loan shows settled', async () => {

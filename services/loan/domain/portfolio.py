@@ -1,5 +1,5 @@
-"""驾驶舱 rules of the loan book: which business months a date compares, and the shares of the book at risk
-(逾期率, PAR30, PAR90) as fractions to 4 decimals."""
+"""驾驶舱 rules of the loan book: which business months a date compares, the shares of the book at risk
+(逾期率, PAR30, PAR90) as fractions to 4 decimals, and the five-level grades a loan shows."""
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -7,6 +7,9 @@ ZERO = Decimal("0.00")
 RATIO = Decimal("0.0001")
 # PAR thresholds: principal of loans more than this many days past due (as the finance portfolio's PAR30)
 PAR_DAYS = (30, 90)
+# 五级分类, best to worst, as the collection service grades (its domain owns the rules); a loan shows its last grade
+GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
+GRADES = tuple(GRADE_LABELS)
 
 
 def this_month(day):

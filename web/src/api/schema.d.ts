@@ -1191,7 +1191,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Loans within the caller's data scope.
+         * 贷款台账: loans within the caller's data scope, by borrower, status, DPD range (`min_dpd` to `max_dpd`, both
+         *     inclusive) and five-level grade. 422 `VALIDATION_FAILED` with the field at fault for a negative or
+         *     non-integer DPD, `max_dpd` below `min_dpd` or an unknown grade.
          * @description Permission: `loan.view`
          */
         get: operations["listLoans"];
@@ -6182,6 +6184,12 @@ export interface operations {
                 page_size?: number;
                 customer_id?: string;
                 status?: "signed" | "active" | "settled";
+                /** @description 逾期天数 at least this (inclusive): 1 = overdue, 31 = PAR30, 91 = PAR90 */
+                min_dpd?: number;
+                /** @description 逾期天数 at most this (inclusive), not below `min_dpd`: 0 = current */
+                max_dpd?: number;
+                /** @description 五级分类 the loan was last given: normal 正常, special_mention 关注, substandard 次级, doubtful 可疑, loss 损失 */
+                classification?: "normal" | "special_mention" | "substandard" | "doubtful" | "loss";
             };
             header?: never;
             path?: never;
