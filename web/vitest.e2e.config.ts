@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     include: ['e2e/**/*.e2e.ts'],
+    exclude: ['e2e/story.e2e.ts'], // vitest.story.config.ts: it closes business dates on a platform of its own
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

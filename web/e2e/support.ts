@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { vinCheckDigit } from '@/utils/vin'
 
 export interface User { username: string; password: string }
 
@@ -119,4 +120,54 @@ export async function tokenOf(role: string): Promise<string> {
   const token = (await response.json()).access_token as string
   tokens.set(role, token)
   return token
+}
+
+// -- what the story tests make up: people, cars, dates -------------------------------------------------------
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+export function digits(count: number): string {
+  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
+}
+
+/** A fresh valid resident ID number (GB 11643) of someone born 1970–1999 in `region`. */
+export function newIdNumber(region = '330102'): string {
+  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
+  const body = `${region}${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
+  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
+  return body + '10X98765432'[sum % 11]
+}
+
+/** A fresh VIN (ISO 3779) with its check digit: `pattern` has a `?` where the check digit goes, the rest padded
+ * with random digits to 17 characters. */
+export function newVin(pattern = 'LSVAM418?C2'): string {
+  const body = pattern + digits(17 - pattern.length)
+  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
+}
+
+/** Today where the business is (the services count business dates in Asia/Shanghai). */
+export function shanghaiToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
+}
+
+/** A calendar date `days` after `date` (YYYY-MM-DD); negative goes back. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
+}
+
+/** Lists loaded and their loading masks gone, so a screenshot shows the page as a person sees it. */
+export async function still(page: Page): Promise<void> {
+  await settle(page)
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
+}
+
+/** Polls `probe` once a second until it gives something truthy (what an event-driven step takes to arrive). */
+export async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, seconds = 90): Promise<T> {
+  const deadline = Date.now() + seconds * 1000
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
 }
