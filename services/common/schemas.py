@@ -111,11 +111,13 @@ class StrictInteger(fields.Integer):
         super().__init__(strict=True, **kwargs)
 
 
-_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+# At most 18 digits: every integer a query takes fits, and a longer one is refused before int() (which raises an
+# error of its own past 4,300 digits, and is quadratic in the length until then).
+_INTEGER = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 
 class QueryInteger(fields.Integer):
-    """An integer in a query string, where every value is text: ASCII digits with an optional minus sign
+    """An integer in a query string, where every value is text: up to 18 ASCII digits with an optional minus sign
     ("2", not "２", " 2", "2.0" or "1_0"); an int passed in by a caller inside the process also loads."""
 
     def __init__(self, **kwargs):

@@ -264,9 +264,10 @@ describe('a car loan from the first visit to its settlement, each step by its ow
     await login(page, 'collateral_clerk', '/collateral/gps-tasks')
     await page.getByRole('heading', { name: 'GPS安装', level: 1 }).waitFor()
     const row = page.getByRole('row', { name: new RegExp(plate) })
-    await until(async () => {
+    await until(async () => { // the task is opened by the loan.disbursed event: the list is looked at again until it is
       await page.reload()
-      return row.getByText('GPS安装').isVisible({ timeout: 3000 }).catch(() => false)
+      await still(page)
+      return (await row.getByText('GPS安装').count()) > 0
     }, 'the GPS task in the list', 60)
     await still(page)
     await screenshot(page, 'story-07-gps-tasks-desktop')
@@ -424,7 +425,8 @@ describe('a car loan from the first visit to its settlement, each step by its ow
     const release = clerk.page.getByRole('row', { name: new RegExp(plate) })
     await until(async () => {
       await clerk.page.reload()
-      return release.isVisible({ timeout: 3000 }).catch(() => false)
+      await still(clerk.page)
+      return (await release.count()) > 0
     }, 'the release task', 60)
     await still(clerk.page)
     await screenshot(clerk.page, 'story-13-release-task-desktop')
@@ -445,7 +447,9 @@ describe('a car loan from the first visit to its settlement, each step by its ow
     tab = await openTab(browser)
     await login(tab.page, 'post_loan_manager', '/')
     await tab.page.locator('main h1').first().waitFor()
-    await tab.page.locator('main canvas, main svg').first().waitFor()
+    // the only loan is settled: nothing outstanding, nothing to chase, said in words rather than drawn as zeros
+    await tab.page.getByRole('region', { name: '五级分类余额' }).getByText('暂无在贷贷款').waitFor()
+    await tab.page.getByRole('region', { name: '催收漏斗（在催任务）' }).getByText('暂无在催任务').waitFor()
     await still(tab.page)
     await screenshot(tab.page, 'story-14-cockpit-desktop')
     expectClean(tab.watch)
