@@ -11,6 +11,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after 1 s by default: a page waiting on the gateway of a busy machine takes longer
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     fileParallelism: false,
     reporters: ['verbose'],
   },
