@@ -5,15 +5,19 @@ import uuid
 from dataclasses import dataclass
 
 import flask_smorest
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
 from gateway import audit, auth, console, i18n, metrics, openapi, problems
 from gateway.client_address import ClientAddress
+from gateway.events import start_invalidation_listener
+from gateway.routes import audit as audit_routes
+from gateway.routes import auth as auth_routes
+from gateway.routes import collateral, collection, customers, dashboard, finance, inbox, loans, ops, org
 from gateway.rpc import RpcClient
 from gateway.schemas import ProblemSchema
 from gateway.settings import Settings
-from services.common import context, jsonutil
+from services.common import context
 from services.common.errors import Forbidden
 
 
@@ -37,16 +41,6 @@ class Gateway:
     probe_rpc: RpcClient
     principals: auth.PrincipalCache
     api: Api
-
-
-def call(service, method, *args, **kwargs):
-    """RPC on behalf of the current request's actor, with its correlation id."""
-    actor = getattr(g, "actor", None)
-    if any(isinstance(arg, dict) for arg in args):  # loaded bodies may hold dates: send them as ISO 8601
-        args = jsonutil.to_jsonable(args)
-    return current_app.extensions["carloan"].rpc.call(
-        service, method, *args, actor=actor.to_dict() if actor else None,
-        correlation_id=g.correlation_id, **kwargs)
 
 
 def _view_target(view, method):
@@ -88,20 +82,9 @@ def create_app(settings=None, start_listener=True):
     # flask-smorest registers its own HTTPException handler; ours answers every error the same way.
     app.register_error_handler(HTTPException, problems.from_http_exception)
 
-    from gateway.routes import audit as audit_routes
-    from gateway.routes import auth as auth_routes, collateral, collection, customers, finance, loans, ops, org
-    api.register_blueprint(auth_routes.blp)
-    api.register_blueprint(org.blp)
-    api.register_blueprint(customers.blp)
-    api.register_blueprint(collateral.blp)
-    api.register_blueprint(loans.blp)
-    api.register_blueprint(finance.blp)
-    api.register_blueprint(collection.blp)
-    api.register_blueprint(audit_routes.blp)
-    from gateway.routes import inbox
-    api.register_blueprint(inbox.blp)
-    from gateway.routes import dashboard
-    api.register_blueprint(dashboard.blp)
+    for routes in (auth_routes, org, customers, collateral, loans, finance, collection, audit_routes, inbox,
+                   dashboard):
+        api.register_blueprint(routes.blp)
     ops.register(app, api)
     metrics.register(app)
 
@@ -146,6 +129,5 @@ def create_app(settings=None, start_listener=True):
     console.register(app, settings.console_directory)  # after `gate`: its answers get a correlation id too
 
     if start_listener:
-        from gateway.events import start_invalidation_listener
         start_invalidation_listener(settings.amqp_uri, app.extensions["carloan"].principals)
     return app

@@ -1,6 +1,6 @@
 """The gateway's OpenAPI document, complete enough to generate a typed client from: a stable `operationId` on
 every operation, the problems (application/problem+json) each one can answer, examples of the main bodies, a
-description on every response. `python -m gateway.openapi dump [path]` writes it (sorted keys) without a broker,
+description on every response. `python -m gateway.openapi_dump [path]` writes it (sorted keys) without a broker,
 for builds that generate their client types from it.
 
 Everything is derived here, in one apispec plugin, from what the routes already declare (their view class, method,
@@ -9,9 +9,7 @@ when the derived name would read poorly (`OPERATION_IDS`) or it has a problem of
 """
 import copy
 import http
-import json
 import re
-import sys
 
 from apispec import BasePlugin
 
@@ -220,39 +218,3 @@ def _add_examples(name, operation):
 def document(api):
     """The served document (a copy: the spec object itself stays as registered)."""
     return copy.deepcopy(api.spec.to_dict())
-
-
-# -- `python -m gateway.openapi dump [path]` -----------------------------------------------------------------------
-def offline_app():
-    """The gateway app, built only to describe itself: no secret is read or created, nothing connects."""
-    from gateway.app import create_app
-    from gateway.settings import Settings
-    settings = Settings(jwt_secret="unused", jwt_audience="carloan-api", jwt_issuer="carloan-gateway",
-                        token_ttl_seconds=0, principal_ttl_seconds=0, rpc_timeout_seconds=1,
-                        amqp_uri="memory://", services=())
-    return create_app(settings, start_listener=False)
-
-
-def dumps(spec):
-    """The document as text that changes only when the document does: sorted keys, two-space indents."""
-    return json.dumps(spec, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] != "dump" or len(argv) > 2:
-        print("usage: python -m gateway.openapi dump [path]   (the OpenAPI document as JSON; stdout without path)",
-              file=sys.stderr)
-        return 2
-    app = offline_app()
-    text = dumps(document(app.extensions["carloan"].api))
-    if len(argv) == 2 and argv[1] != "-":
-        with open(argv[1], "w", encoding="utf-8") as out:
-            out.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

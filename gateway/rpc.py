@@ -8,11 +8,12 @@ import logging
 import threading
 import time
 
+from flask import current_app, g
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import services.common.errors  # noqa: F401  (registers domain errors for deserialisation)
-from services.common import context
+from services.common import context, jsonutil
 from services.common.context import ACTOR_KEY, CORRELATION_KEY
 
 log = logging.getLogger(__name__)
@@ -113,3 +114,14 @@ class RpcClient:
             for key, (service, _) in pending.items():
                 outcomes[key] = ServiceUnavailable(service, "timed out")
         return {key: outcomes[key] for key in calls}
+
+
+def call(service, method, *args, **kwargs):
+    """RPC from a view, on behalf of the current request's actor, with its correlation id (through the app's
+    `RpcClient`)."""
+    actor = getattr(g, "actor", None)
+    if any(isinstance(arg, dict) for arg in args):  # loaded bodies may hold dates: send them as ISO 8601
+        args = jsonutil.to_jsonable(args)
+    return current_app.extensions["carloan"].rpc.call(
+        service, method, *args, actor=actor.to_dict() if actor else None,
+        correlation_id=g.correlation_id, **kwargs)

@@ -127,8 +127,7 @@ def add_product(engine_):
 
 def bare_unit(session):
     """The loan service's unit of work outside a Nameko worker (events go to the outbox as usual)."""
-    provider = SimpleNamespace(service_name="loan", metadata=Base.metadata, relay_wake=lambda: None,
-                               sealer_wake=lambda: None)
+    provider = SimpleNamespace(service_name="loan", metadata=Base.metadata, committed=lambda unit: None)
     return Unit(provider, session, Actor.system("loan"), "close-of-business")
 
 

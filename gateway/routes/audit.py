@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import audit
-from gateway.app import call
+from gateway.rpc import call
 from gateway.auth import requires
 from gateway.schemas import AuditLogArgs, AuditRecordSchema, page_of
 from services.common.errors import ValidationFailed

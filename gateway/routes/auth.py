@@ -3,7 +3,7 @@ from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.app import call
+from gateway.rpc import call
 from gateway.audit import client_address
 from gateway.auth import allowed_before_password_change, authenticated, issue_token, public
 from gateway.schemas import LoginSchema, MeSchema, PasswordChangeSchema, TokenSchema

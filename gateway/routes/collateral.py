@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.app import call
+from gateway.rpc import call
 from gateway.auth import requires
 from gateway.schemas import (GpsAlertListArgs, GpsAlertSchema, GpsTaskDoneSchema, GpsTaskListArgs,
                              MortgageRegisteredSchema, PageArgs, ReleaseDoneSchema, ReviewSchema, TaskListArgs,

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import i18n, xlsx
-from gateway.app import call
+from gateway.rpc import call
 from gateway.auth import requires, check_permission
 from gateway.schemas import (AccountSchema, AsOfArgs, BankAccountSchema, CashJournalArgs, CashJournalSchema,
                              EntryListArgs, JournalEntrySchema, LedgerArgs, LedgerSchema, MonthlyIncomeSchema,

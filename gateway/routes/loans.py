@@ -6,7 +6,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.app import call
+from gateway.rpc import call
 from gateway.auth import requires
 from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
                              CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,

@@ -3,7 +3,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.app import call
+from gateway.rpc import call
 from gateway.auth import requires
 from gateway.schemas import (DepartmentPatchSchema, DepartmentSchema, EmployeeGetArgs, EmployeeListArgs,
                              EmployeePatchSchema, EmployeeSchema, PageArgs, PermissionSchema, PositionPatchSchema,

@@ -2,7 +2,7 @@
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase
 
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 

@@ -15,11 +15,13 @@ from services.collateral.schemas import (GpsAlertIn, GpsTaskDone, LoanDisbursed,
                                          VehiclePatch)
 from services.common import audit, clock, config
 from services.common.consumer import subscribe
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from services.common.pagination import paginate
-from services.common.rpc import ask, rpc
+from services.common.ask import ask
+from services.common.rpc import rpc
 from services.common.schemas import load
 from services.common.scope import scoped
 from services.common.service import ServiceBase

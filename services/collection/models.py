@@ -3,7 +3,7 @@ records, early warnings, the five-level classification with its history, and man
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase
 
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 

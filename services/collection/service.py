@@ -20,11 +20,13 @@ from services.collection.schemas import (AdjustmentIn, Amounts, AssignIn, Custom
                                          RecordIn, ResolveIn, ValuationApproved)
 from services.common import clock, config, makerchecker
 from services.common.consumer import subscribe
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.errors import Conflict, NotFound, RuleViolated, field_error
 from services.common.jsonutil import money
 from services.common.pagination import paginate
-from services.common.rpc import ask, rpc
+from services.common.ask import ask
+from services.common.rpc import rpc
 from services.common.schemas import load
 from services.common.scope import scoped
 from services.common.service import ServiceBase

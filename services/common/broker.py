@@ -14,6 +14,7 @@ import sys
 import urllib.parse
 
 from services.common import config
+from services.common.consumer import reliable_handlers
 
 SERVICES = {"org": "OrgService", "customer": "CustomerService", "collateral": "CollateralService",
             "loan": "LoanService", "finance": "FinanceService", "collection": "CollectionService"}
@@ -26,7 +27,6 @@ def service_class(name):
 
 
 def subscribed_sources(service_cls):
-    from services.common.consumer import reliable_handlers
     return sorted({handler.source_service for _, handler in reliable_handlers(service_cls)})
 
 

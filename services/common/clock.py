@@ -17,6 +17,11 @@ def today():
     return dt.datetime.now(zone()).date()
 
 
+def utcnow():
+    """Now, as an aware UTC timestamp (what the services store and put in events)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def add_months(day, months, anchor_day=None):
     """The date `months` months after (or before) `day`, on `anchor_day` (default `day.day`) clamped to the
     month's end: 31 January + 1 month is 28 (or 29) February."""

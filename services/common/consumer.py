@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import clock, config, jsonutil, metrics
 from services.common.context import ACTOR_KEY, CORRELATION_KEY
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.errors import Conflict
 
 log = logging.getLogger(__name__)

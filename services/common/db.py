@@ -5,7 +5,6 @@ SQLAlchemy session, `self.uow.emit(...)` writes an event to the outbox and `self
 record, all in the same transaction. The project's `rpc` and `subscribe` entrypoints commit *before* the
 reply or ack is sent, so a caller never hears "done" about something that was not committed.
 """
-import datetime as dt
 import logging
 import sys
 import uuid
@@ -17,14 +16,11 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from services.common import clock, config, context, jsonutil
-from services.common.audit import AuditSealer, mask
+from services.common.clock import utcnow
+from services.common.audit import mask
 from services.common.errors import Conflict
 
 log = logging.getLogger(__name__)
-
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def make_engine(url, pool_size=None):
@@ -119,10 +115,7 @@ class Unit:
                            code="CONCURRENT_CHANGE") from exc
         finally:
             self.finished = True
-        if self.emitted:
-            self._provider.relay_wake()
-        if self.audited:
-            self._provider.sealer_wake()
+        self._provider.committed(self)
 
     def rollback(self):
         self.finished = True
@@ -149,55 +142,27 @@ def complete(worker_ctx, result, exc_info):
 
 
 class UnitOfWork(DependencyProvider):
-    """Nameko dependency giving each worker a `Unit`; also runs the service's outbox relay."""
+    """Nameko dependency giving each worker a `Unit` on the service's database. What runs after a commit (the
+    outbox relay, the audit sealer: `services.common.relay.Relays`) registers with `on_commit`."""
 
-    def __init__(self, metadata, relay=True):
+    def __init__(self, metadata):
         self.metadata = metadata
-        self.run_relay = relay
         self.engine = None
-        self.relay = None
-        self._relay_loop = None
-        self.sealer = None
-        self._sealer_loop = None
+        self._commit_listeners = []
 
     def setup(self):
-        from services.common.outbox import OutboxRelay, RelayLoop
         self.service_name = self.container.service_name
         url = self.container.config.get("DATABASE_URL") or config.database_url(self.service_name)
         self.engine = make_engine(url)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self.relay = OutboxRelay(self.engine, self.metadata.tables["outbox"], self.service_name,
-                                 self.container.config["AMQP_URI"])
-        self._relay_loop = RelayLoop(self.relay, after_pass=self._refresh_gauges)
-        self.sealer = AuditSealer(self.engine, self.metadata.tables["audit_log"])
-        self._sealer_loop = RelayLoop(self.sealer, name="audit sealer",
-                                      poll_interval=config.env_float("CARLOAN_AUDIT_SEAL_SECONDS", 1.0))
 
-    def start(self):
-        if self.run_relay:
-            self.container.spawn_managed_thread(self._relay_loop.run, identifier="outbox-relay")
-            self.container.spawn_managed_thread(self._sealer_loop.run, identifier="audit-sealer")
+    def on_commit(self, listener):
+        """Call `listener(unit)` after each unit committed."""
+        self._commit_listeners.append(listener)
 
-    def stop(self):
-        self._relay_loop.stop()
-        self._sealer_loop.stop()
-        self.relay.close()
-
-    def kill(self):
-        self.stop()
-
-    def relay_wake(self):
-        self._relay_loop.wake()
-
-    def sealer_wake(self):
-        self._sealer_loop.wake()
-
-    def _refresh_gauges(self):
-        from services.common import metrics, parked
-        unsent, unroutable = self.relay.backlog()
-        metrics.OUTBOX_BACKLOG.labels(self.service_name).set(unsent)
-        metrics.OUTBOX_UNROUTABLE.labels(self.service_name).set(unroutable)
-        metrics.PARKED_EVENTS.labels(self.service_name).set(parked.count(self.engine, self.metadata))
+    def committed(self, unit):
+        for listener in self._commit_listeners:
+            listener(unit)
 
     def get_dependency(self, worker_ctx):
         # Nameko injects dependencies before `worker_setup`, so the unit is made here.

@@ -20,7 +20,7 @@ import json
 from sqlalchemy import Column, PrimaryKeyConstraint, String, Table, Text, insert, select
 
 from services.common import jsonutil
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.errors import Conflict, ValidationFailed
 from services.common.tables import UtcDateTime
 

@@ -2,8 +2,10 @@
 import json
 import logging
 import sys
+import time
 
 from services.common import context
+from services.common.config import env
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,8 +28,6 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(service_name, level=None):
-    import time
-    from services.common.config import env
     logging.Formatter.converter = time.gmtime
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service_name))

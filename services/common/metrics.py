@@ -2,11 +2,14 @@
 
 Labels are bounded (service, entrypoint, event type, error code); never a customer, loan or user id.
 """
+import threading
 import time
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from nameko.extensions import DependencyProvider
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, make_wsgi_app
+
+from services.common import config
 
 ENTRYPOINT_CALLS = Counter(
     "carloan_entrypoint_calls_total", "Entrypoint calls (RPC and event handlers)",
@@ -80,9 +83,6 @@ def metrics_app(registry=REGISTRY):
 def serve_metrics(port, host=None):
     """Serve metrics in a background (green) thread on `host` (default `CARLOAN_METRICS_HOST`, 127.0.0.1: only
     this machine; compose and Kubernetes set 0.0.0.0 so Prometheus can scrape); returns the server."""
-    import threading
-
-    from services.common import config
     host = host or config.env("CARLOAN_METRICS_HOST", "127.0.0.1")
     server = make_server(host, port, metrics_app(), handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True, name="metrics").start()

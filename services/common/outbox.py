@@ -13,6 +13,7 @@ from kombu import Connection, Exchange, Producer
 from sqlalchemy import func, or_, select, update
 
 from services.common import metrics
+from services.common.clock import utcnow
 from services.common.config import env_float, env_int
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,6 @@ class OutboxRelay:
     # -- one pass -------------------------------------------------------------------------------
     def run_once(self):
         """Publish one batch; returns (sent, kept) counts."""
-        from services.common.db import utcnow
         outbox = self.outbox
         now = utcnow()
         query = (select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.envelope,

@@ -6,7 +6,7 @@ was meanwhile applied is not applied twice.
 from kombu import Connection, Producer
 from sqlalchemy import func, select, update
 
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.topology import queue_name
 
 

@@ -1,6 +1,8 @@
 """Data scope (数据权限) in queries: what an actor may list, by an object's department and owner."""
 from sqlalchemy import false, or_
 
+from services.common.ask import ask
+
 
 def scoped(query, actor, department_column, owner_column=None):
     """Restrict `query` to the rows `actor` may see: all (scope `all`), their own (scope `own`, by
@@ -20,5 +22,4 @@ def granted_by_task(collection, actor, **about):
     assignment. Asked only of someone who works collection tasks; the caller checks the data scope first."""
     if not actor.has("collection.task.work"):
         return False
-    from services.common.rpc import ask
     return bool(ask(collection, "task_grants_read", **about))

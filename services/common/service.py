@@ -1,11 +1,15 @@
-"""What every service class has: entrypoint metrics, a `ping` RPC for readiness checks, and its audit log."""
+"""What every service class has: entrypoint metrics, the outbox relay and audit sealer beside its unit of work
+(which each service declares as `uow = UnitOfWork(Base.metadata)`), a `ping` RPC for readiness checks, and its
+audit log."""
 from services.common import audit
 from services.common.metrics import EntrypointMetrics
+from services.common.relay import Relays
 from services.common.rpc import rpc
 
 
 class ServiceBase:
     metrics = EntrypointMetrics()
+    relays = Relays()
 
     @rpc(services=("gateway",))
     def ping(self):

@@ -6,7 +6,8 @@ from sqlalchemy import or_, select
 
 from services.common import audit
 from services.common.consumer import subscribe
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from services.common.pagination import paginate

@@ -3,7 +3,7 @@ journal, and the loan book (what the ledgers describe each loan by)."""
 from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, relationship
 
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 SEQ = BigInteger().with_variant(Integer(), "sqlite")

@@ -9,7 +9,8 @@ from sqlalchemy import case, func, select
 
 from services.common import clock, jsonutil
 from services.common.consumer import subscribe
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.rpc import rpc

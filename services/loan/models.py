@@ -3,7 +3,7 @@ from sqlalchemy import (Boolean, Column, Date, ForeignKey, Integer, MetaData, Nu
                         Text, false, true)
 from sqlalchemy.orm import DeclarativeBase
 
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.idempotency import add_idempotency_table
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 

@@ -13,12 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import audit, clock, config, idempotency, jsonutil, makerchecker
 from services.common.consumer import subscribe
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.jsonutil import money
 from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii
-from services.common.rpc import ask, rpc
+from services.common.ask import ask
+from services.common.rpc import rpc
 from services.common.schemas import load
 from services.common.scope import granted_by_task, scoped
 from services.common.service import ServiceBase

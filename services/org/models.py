@@ -2,7 +2,7 @@
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, relationship
 
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.tables import UtcDateTime, add_plumbing_tables, new_id
 
 

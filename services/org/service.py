@@ -5,7 +5,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common import audit, errors
-from services.common.db import UnitOfWork, utcnow
+from services.common.clock import utcnow
+from services.common.db import UnitOfWork
 from services.common.errors import Conflict, NotFound, RateLimited, Unauthenticated, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii, mask_phone

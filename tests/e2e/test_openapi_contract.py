@@ -1,5 +1,5 @@
 """The OpenAPI document as the running gateway serves it is what a client is generated from: valid, every operation
-named once, equal to what `python -m gateway.openapi dump` writes offline, and good enough for a real generator
+named once, equal to what `python -m gateway.openapi_dump` writes offline, and good enough for a real generator
 (openapi-python-client) whose client then logs in, lists and is refused through the gateway."""
 import importlib
 import json
@@ -37,7 +37,7 @@ def test_the_served_document_is_valid_and_names_every_operation_once(served):
 
 def test_the_offline_dump_is_what_the_gateway_serves(served, tmp_path):
     target = tmp_path / "openapi.json"
-    subprocess.run([sys.executable, "-m", "gateway.openapi", "dump", str(target)], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "gateway.openapi_dump", str(target)], cwd=ROOT, check=True,
                    timeout=120)
     assert json.loads(target.read_text(encoding="utf-8")) == served
 

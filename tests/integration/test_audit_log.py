@@ -10,7 +10,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, insert, select
 
 from services.common import audit
-from services.common.db import utcnow
+from services.common.clock import utcnow
 from services.common.errors import Forbidden
 from services.common.runner import audit_verify, migrate
 from services.org.models import Base

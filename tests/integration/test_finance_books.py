@@ -36,10 +36,7 @@ class _Provider:
     metadata = Base.metadata
     service_name = "finance"
 
-    def relay_wake(self):
-        pass
-
-    def sealer_wake(self):
+    def committed(self, unit):
         pass
 
 

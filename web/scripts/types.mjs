@@ -1,5 +1,5 @@
 // The API types (src/api/schema.d.ts) generated from the gateway's own OpenAPI document, which
-// `python -m gateway.openapi dump` writes from the gateway's code. `--check` fails when the committed types
+// `python -m gateway.openapi_dump` writes from the gateway's code. `--check` fails when the committed types
 // are stale (the gateway changed and `npm run types` was not run).
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ const target = resolve(web, 'src/api/schema.d.ts')
 const python = process.env.CARLOAN_PYTHON
   ?? (existsSync(resolve(root, '.venv/bin/python')) ? resolve(root, '.venv/bin/python') : 'python3')
 
-const spec = JSON.parse(execFileSync(python, ['-m', 'gateway.openapi', 'dump'], {
+const spec = JSON.parse(execFileSync(python, ['-m', 'gateway.openapi_dump'], {
   cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, PYTHONWARNINGS: 'ignore' },
 }))
