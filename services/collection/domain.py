@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.common.clock import add_months
+from services.common.refusal import Refused
 
 ZERO = Decimal("0.00")
 
@@ -16,14 +17,6 @@ DEFAULT_THRESHOLDS = (90, 270, 360)
 # Restructured: at least special mention for two repayment periods and one year. Every product repays monthly,
 # so the year is the longer of the two.
 OBSERVATION_MONTHS = 12
-
-
-class Refused(Exception):
-    """A rule refuses the command: `code` is stable, `field` names the input at fault (if one is)."""
-
-    def __init__(self, code, message, field=None, **extra):
-        super().__init__(message)
-        self.code, self.message, self.field, self.extra = code, message, field, extra
 
 
 def rank(grade):

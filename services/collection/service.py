@@ -22,7 +22,7 @@ from services.common import clock, config, makerchecker
 from services.common.consumer import subscribe
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
-from services.common.errors import Conflict, NotFound, RuleViolated, field_error
+from services.common.errors import Conflict, NotFound, field_error
 from services.common.jsonutil import money
 from services.common.pagination import paginate
 from services.common.ask import ask
@@ -319,7 +319,7 @@ class CollectionService(ServiceBase):
         data = load(AdjustmentIn(), data)
         loan = self._visible(LoanFile, loan_id, "LOAN_NOT_FOUND")
         floor = self._floor(loan, clock.today())
-        self._check_adjustment(data["grade"], floor)
+        domain.check_adjustment(data["grade"], floor)
         pending = self.uow.session.scalars(select(GradeAdjustment.id).where(
             GradeAdjustment.loan_id == loan.loan_id, GradeAdjustment.status == "pending")).first()
         if pending:
@@ -342,7 +342,7 @@ class CollectionService(ServiceBase):
             return self._dump_adjustment(adjustment)
         loan = self.uow.session.get(LoanFile, adjustment.loan_id, with_for_update=True)
         today = max(clock.today(), loan.graded_on or clock.today())
-        self._check_adjustment(adjustment.grade, self._floor(loan, today))  # the floor may have moved since
+        domain.check_adjustment(adjustment.grade, self._floor(loan, today))  # the floor may have moved since
         adjustment.status = "approved"
         loan.manual_grade = adjustment.grade
         self.uow.audit("approve_grade_adjustment", "grade_adjustment", adjustment.id, data)
@@ -418,13 +418,6 @@ class CollectionService(ServiceBase):
 
     def _floor(self, loan, day):
         return domain.grade_floor(loan.dpd, day, loan.restructured_on, thresholds())
-
-    def _check_adjustment(self, grade, floor):
-        try:
-            domain.check_adjustment(grade, floor)
-        except domain.Refused as exc:
-            raise RuleViolated(exc.message, code=exc.code, errors={exc.field: [exc.message]},
-                               extra=exc.extra) from None
 
     def _regrade(self, loan, day, source="auto", reason=None):
         """The grade now: the floor, or the manual grade where that is worse; published when it changes."""

@@ -93,3 +93,11 @@ class RuleViolated(DomainError):
 
 def field_error(field, message, code=None, extra=None):
     return ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]}, extra=extra)
+
+
+def from_refusal(refusal):
+    """A domain `Refused` as the error the caller sees: 422 `RuleViolated` (with the field at fault), 409
+    `Conflict` for a state that does not allow it, 403 `Forbidden` for a person who may not."""
+    error = {"rule": RuleViolated, "conflict": Conflict, "forbidden": Forbidden}[refusal.kind]
+    errors = {refusal.field: [refusal.message]} if refusal.field and refusal.kind == "rule" else None
+    return error(refusal.message, code=refusal.code, errors=errors, extra=refusal.extra)

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common import context, faults
 from services.common.db import complete
-from services.common.errors import Conflict, DomainError
+from services.common.errors import Conflict, DomainError, from_refusal
+from services.common.refusal import Refused
 
 log = logging.getLogger(__name__)
 BROKER_ERRORS = (OSError, KombuError, AMQPError)
@@ -33,7 +34,7 @@ class TransactionalRpc(Rpc):
     """An RPC method that runs only for a caller with a valid signed actor: an employee (whose data scope the
     method applies), or one of the `services` named here calling on its own account."""
 
-    def __init__(self, expected_exceptions=DomainError, services=(), employees=True, **kwargs):
+    def __init__(self, expected_exceptions=(DomainError, Refused), services=(), employees=True, **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
         self.services = frozenset(services)
         self.employees = employees
@@ -48,6 +49,12 @@ class TransactionalRpc(Rpc):
     def handle_result(self, message, worker_ctx, result, exc_info):
         result, exc_info = complete(worker_ctx, result, exc_info)
         faults.after_commit(self.method_name, exc_info)  # tests only: CARLOAN_FAULT_EXIT_AFTER_COMMIT
+        if exc_info is not None and isinstance(exc_info[1], Refused):
+            # A rule refused the command (rolled back above): the caller hears it as its error, in one place.
+            try:
+                raise from_refusal(exc_info[1]) from None
+            except DomainError:
+                exc_info = sys.exc_info()
         if exc_info is not None and isinstance(exc_info[1], IntegrityError):
             # A uniqueness or reference check lost a race with another writer: the caller may retry.
             try:

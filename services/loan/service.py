@@ -31,7 +31,7 @@ from services.loan.domain import origination as rules
 from services.loan.domain import portfolio
 from services.loan.domain import schedule as engine
 from services.loan.domain import servicing
-from services.loan.domain.origination import Refused
+from services.common.refusal import Refused
 from services.loan.models import (Application, ApplicationStep, Base, CobPartition, CobRun, ContractSequence,
                                   CreditDraw, CreditLine, Disbursement, Installment, Loan, LoanExtension,
                                   LoanTransfer, LprRate, Prepayment, Product, Repayment, RepaymentReversal)
@@ -65,16 +65,6 @@ def rate(value, places="0.000001"):
 
 def iso(value):
     return value.isoformat() if value else None
-
-
-def refused(exc):
-    """A domain refusal as the problem the caller sees (422 with a stable code and the field at fault)."""
-    errors = {exc.field: [exc.message]} if exc.field else None
-    if exc.code == "SEGREGATION_OF_DUTIES":
-        return Forbidden(exc.message, code=exc.code, extra=exc.extra)
-    if exc.code == "APPLICATION_STATE":
-        return Conflict(exc.message, code=exc.code, extra=exc.extra)
-    return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
 
 
 _due = cob.open_due
@@ -276,24 +266,21 @@ class LoanService(ServiceBase):
     def submit_application(self, data):
         data = load(ApplicationIn(), data)
         today = clock.today()
-        try:
-            # Other services first, before this worker opens its transaction.
-            customer = self._customer(data["customer_id"])
-            verdict = ask(self.customers, "may_borrow", customer_id=customer["id"])
-            if not verdict["may_borrow"]:
-                raise Refused("CUSTOMER_BLACKLISTED", "the customer (or its legal representative) is on the "
-                              "blacklist: " + "; ".join(verdict["reasons"]), "customer_id",
-                              blacklist_reasons=verdict["reasons"])
-            collateral = self._lending_value(data["vehicle_id"], today)
-            # shared: a product's terms cannot change while an application is made on them (update_product)
-            product = self._product(data["product_id"], field="product_id", share=True)
-            rules.check_product_limits(self._terms(product), data["amount"], data["term_months"])
-            rules.check_collateral(data["amount"], customer["id"], collateral, product.max_ltv)
-            self._check_vehicle_free(data["vehicle_id"])
-            if data["credit_line_id"]:
-                self._hold_credit(data["credit_line_id"], customer["id"], data["amount"], today)
-        except Refused as exc:
-            raise refused(exc) from None
+        # Other services first, before this worker opens its transaction.
+        customer = self._customer(data["customer_id"])
+        verdict = ask(self.customers, "may_borrow", customer_id=customer["id"])
+        if not verdict["may_borrow"]:
+            raise Refused("CUSTOMER_BLACKLISTED", "the customer (or its legal representative) is on the "
+                          "blacklist: " + "; ".join(verdict["reasons"]), "customer_id",
+                          blacklist_reasons=verdict["reasons"])
+        collateral = self._lending_value(data["vehicle_id"], today)
+        # shared: a product's terms cannot change while an application is made on them (update_product)
+        product = self._product(data["product_id"], field="product_id", share=True)
+        rules.check_product_limits(self._terms(product), data["amount"], data["term_months"])
+        rules.check_collateral(data["amount"], customer["id"], collateral, product.max_ltv)
+        self._check_vehicle_free(data["vehicle_id"])
+        if data["credit_line_id"]:
+            self._hold_credit(data["credit_line_id"], customer["id"], data["amount"], today)
         fees, fees_total = rules.fees_on(self._fees(product), data["amount"])
         estimate = engine.build(data["amount"], product.annual_rate, data["term_months"], product.repayment_method,
                                 today, upfront_fee=fees_total)
@@ -344,10 +331,7 @@ class LoanService(ServiceBase):
         data = load(InvestigationIn(), data)
         application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
         must_differ = config.env("CARLOAN_INVESTIGATOR_MUST_DIFFER", "true").lower() != "false"
-        try:
-            rules.check_investigator(self._facts(application), self.uow.actor.user_id, must_differ)
-        except Refused as exc:
-            raise refused(exc) from None
+        rules.check_investigator(self._facts(application), self.uow.actor.user_id, must_differ)
         for key, value in data.items():
             setattr(application, key, value)
         application.investigated_by, application.status = self.uow.actor.user_id, "investigated"
@@ -359,15 +343,12 @@ class LoanService(ServiceBase):
         """审批: first level by a risk reviewer; above the threshold, a second by an approver."""
         data = load(DecisionIn(), data)
         application = self._visible(Application, application_id, "APPLICATION_NOT_FOUND", lock=True)
-        try:
-            level = rules.decision_level(application.status)
-            needed = "loan.approve.first" if level == 1 else "loan.approve.second"
-            if needed not in self.uow.actor.permissions:
-                raise Forbidden(f"this {'first' if level == 1 else 'second'}-level decision needs the permission "
-                                f"{needed}", code="PERMISSION_DENIED", extra={"permissions": [needed]})
-            rules.check_decider(self._facts(application), self.uow.actor.user_id, level)
-        except Refused as exc:
-            raise refused(exc) from None
+        level = rules.decision_level(application.status)
+        needed = "loan.approve.first" if level == 1 else "loan.approve.second"
+        if needed not in self.uow.actor.permissions:
+            raise Forbidden(f"this {'first' if level == 1 else 'second'}-level decision needs the permission "
+                            f"{needed}", code="PERMISSION_DENIED", extra={"permissions": [needed]})
+        rules.check_decider(self._facts(application), self.uow.actor.user_id, level)
         threshold = Decimal(config.env("CARLOAN_SECOND_APPROVAL_THRESHOLD",
                                        str(rules.DEFAULT_SECOND_APPROVAL_THRESHOLD)))
         application.status = rules.status_after_decision(level, data["approve"], application.amount, threshold)
@@ -417,11 +398,8 @@ class LoanService(ServiceBase):
         preview = engine.build(application.amount, product.annual_rate, application.term_months,
                                product.repayment_method, signed_on, first_due, fees_total)
         exempt = config.env("CARLOAN_INTEREST_CAP_EXEMPT", "false").lower() == "true"
-        try:
-            rules.check_interest_cap(preview.apr, self._lpr_on(signed_on), exempt,
-                                     application.cap_override_by is not None)
-        except Refused as exc:
-            raise refused(exc) from None
+        rules.check_interest_cap(preview.apr, self._lpr_on(signed_on), exempt,
+                                 application.cap_override_by is not None)
         loan = Loan(contract_no=rules.contract_no(signed_on, self._next_sequence(signed_on)),
                     application_id=application.id, customer_id=application.customer_id,
                     customer_name=application.customer_name, product_id=product.id,
@@ -515,10 +493,7 @@ class LoanService(ServiceBase):
         if latest is not None and latest.status == "pending_review":
             raise Conflict("a registration is already waiting for review", code="DISBURSEMENT_PENDING",
                            extra={"existing_id": latest.id})
-        try:
-            rules.check_disbursement_amount(data["amount"], loan.principal, loan.fees_total)
-        except Refused as exc:
-            raise refused(exc) from None
+        rules.check_disbursement_amount(data["amount"], loan.principal, loan.fees_total)
         disbursement = Disbursement(loan_id=loan.id, payee_name=data["payee_name"],
                                     payee_account_enc=self.pii.encrypt(data["payee_account"]),
                                     amount=data["amount"], status="pending_review",
@@ -542,10 +517,7 @@ class LoanService(ServiceBase):
         if disbursement is None or disbursement.status != "pending_review":
             code = "DISBURSEMENT_ALREADY_REVIEWED" if disbursement is not None else "DISBURSEMENT_NOT_REGISTERED"
             raise Conflict("there is no registration waiting for review", code=code)
-        try:
-            rules.check_disbursement_reviewer(disbursement.registered_by, self.uow.actor.user_id)
-        except Refused as exc:
-            raise refused(exc) from None
+        rules.check_disbursement_reviewer(disbursement.registered_by, self.uow.actor.user_id)
         disbursement.reviewed_by, disbursement.reviewed_at = self.uow.actor.user_id, utcnow()
         disbursement.comment = data["comment"]
         if data["approve"]:
@@ -578,12 +550,9 @@ class LoanService(ServiceBase):
         lines = {line.no: line for line in self.uow.session.scalars(
             select(Installment).where(Installment.loan_id == loan.id).order_by(Installment.no))}
         dues = [due for due in map(_due, lines.values()) if due.total > 0]
-        try:
-            # what is due now (at the business date) is paid first, even by money dated earlier
-            allocation = servicing.allocate(data["amount"], dues, business_today, loan.allocation,
-                                            held_advance=loan.advance_balance)
-        except servicing.Refused as exc:
-            raise RuleViolated(exc.message, code=exc.code, errors={"amount": [exc.message]}, extra=exc.extra) from None
+        # what is due now (at the business date) is paid first, even by money dated earlier
+        allocation = servicing.allocate(data["amount"], dues, business_today, loan.allocation,
+                                        held_advance=loan.advance_balance)
         restore = {no: {"penalty": lines[no].penalty, "penalty_through": lines[no].penalty_through,
                         "status": lines[no].status} for no in allocation.lines}  # what a reversal puts back
         cob.apply_allocation(lines, allocation)
@@ -743,11 +712,8 @@ class LoanService(ServiceBase):
                                                             LoanExtension.status == "approved",
                                                             LoanExtension.decided_at >= after)).first():
             later = "an extension was approved"
-        try:
-            servicing.check_reversal(repayment.channel, repayment.status, repayment.restore is not None,
-                                     loan.status, later)
-        except Refused as exc:
-            raise Conflict(exc.message, code=exc.code, extra=exc.extra) from None
+        servicing.check_reversal(repayment.channel, repayment.status, repayment.restore is not None,
+                                 loan.status, later)
 
     def _reverse(self, loan, repayment, reversal):
         """Undo `repayment` on `loan` (checked reversible, both locked)."""
@@ -868,16 +834,13 @@ class LoanService(ServiceBase):
         dues = [_due(line) for line in lines]
         terms = (loan.annual_rate, loan.disbursed_on, loan.prepayment_fee_rate, loan.prepayment_fee_free_after_months,
                  loan.advance_balance, business_today)
-        try:
-            if data["full"]:
-                return servicing.full_prepayment(data["paid_on"], dues, loan.outstanding_principal, *terms), lines, []
-            quote = servicing.partial_prepayment(data["paid_on"], dues, loan.outstanding_principal, data["amount"],
-                                                 *terms)
-            future = [line for line in lines if self._untouched(line, data["paid_on"])]
-            rebuilt = self._reamortised(loan, future, loan.outstanding_principal - quote.principal,
-                                        data["mode"] or "reduce_installment")
-        except servicing.Refused as exc:
-            raise self._refusal(exc) from None
+        if data["full"]:
+            return servicing.full_prepayment(data["paid_on"], dues, loan.outstanding_principal, *terms), lines, []
+        quote = servicing.partial_prepayment(data["paid_on"], dues, loan.outstanding_principal, data["amount"],
+                                             *terms)
+        future = [line for line in lines if self._untouched(line, data["paid_on"])]
+        rebuilt = self._reamortised(loan, future, loan.outstanding_principal - quote.principal,
+                                    data["mode"] or "reduce_installment")
         return quote, lines, rebuilt
 
     def _reamortised(self, loan, future, balance, mode, extra_months=0):
@@ -914,11 +877,6 @@ class LoanService(ServiceBase):
         self.uow.session.flush()
         loan.next_due_date = servicing.oldest_unpaid_due([_due(line) for line in self.uow.session.scalars(
             select(Installment).where(Installment.loan_id == loan.id))])
-
-    @staticmethod
-    def _refusal(exc):
-        errors = {exc.field: [exc.message]} if exc.field else None
-        return RuleViolated(exc.message, code=exc.code, errors=errors, extra=exc.extra)
 
     @staticmethod
     def _dump_quote(loan, data, quote, rebuilt):
@@ -1068,11 +1026,8 @@ class LoanService(ServiceBase):
     def _check_extension(self, loan, months):
         lines = self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
                                          .order_by(Installment.no)).all()
-        try:
-            servicing.check_extension(months, loan.term_months, loan.extended_months, self._business_today(),
-                                      loan.maturity_date, [_due(line) for line in lines])
-        except servicing.Refused as exc:
-            raise self._refusal(exc) from None
+        servicing.check_extension(months, loan.term_months, loan.extended_months, self._business_today(),
+                                  loan.maturity_date, [_due(line) for line in lines])
         return lines
 
     @rpc
@@ -1411,7 +1366,7 @@ class LoanService(ServiceBase):
         product = self.uow.session.get(Product, product_id, with_for_update=lock or None)
         if product is None:
             if field:
-                raise refused(Refused("PRODUCT_NOT_FOUND", "no such product", field))
+                raise Refused("PRODUCT_NOT_FOUND", "no such product", field)
             raise NotFound("no such product", code="PRODUCT_NOT_FOUND")
         return product
 

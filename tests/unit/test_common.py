@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from gateway.problems import _flatten
 from services.common import jsonutil
 from services.common.consumer import Envelope
-from services.common.errors import ValidationFailed
+from services.common.errors import Conflict, Forbidden, RuleViolated, ValidationFailed, from_refusal
 from services.common.pagination import paginate
+from services.common.refusal import Refused
 from services.common.schemas import Strict, load
 
 
@@ -72,3 +73,15 @@ def test_nul_characters_are_refused_anywhere_in_the_input():
     with pytest.raises(ValidationFailed) as caught:
         load(_Input(), {"name": "a\x00b", "limits": {"amount": "1.00"}})
     assert caught.value.errors == {"name": ["Must not contain NUL characters."]}
+
+
+def test_a_refusal_reaches_the_caller_as_the_error_of_its_kind():
+    rule = from_refusal(Refused("LTV_EXCEEDED", "too much", field="amount", max_amount="400000.00"))
+    assert isinstance(rule, RuleViolated) and rule.status == 422 and rule.code == "LTV_EXCEEDED"
+    assert rule.errors == {"amount": ["too much"]} and rule.extra == {"max_amount": "400000.00"}
+    state = from_refusal(Refused("APPLICATION_STATE", "not now", kind="conflict", status="approved"))
+    assert isinstance(state, Conflict) and state.status == 409 and state.extra == {"status": "approved"}
+    person = from_refusal(Refused("SEGREGATION_OF_DUTIES", "not you", kind="forbidden"))
+    assert isinstance(person, Forbidden) and person.status == 403 and person.code == "SEGREGATION_OF_DUTIES"
+    with pytest.raises(ValueError):
+        Refused("X", "y", kind="teapot")

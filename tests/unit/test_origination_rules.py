@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from services.loan.domain import origination as rules
-from services.loan.domain.origination import Refused
+from services.common.refusal import Refused
 
 TODAY = dt.date(2026, 11, 28)
 PRODUCT = {"active": True, "min_amount": D("10000.00"), "max_amount": D("500000.00"), "min_term_months": 12,

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from services.loan.domain import servicing
-from services.loan.domain.origination import Refused
+from services.common.refusal import Refused
 
 RATE, MARKUP, GRACE = D("0.0888"), D("0.5"), 3
 DUE = dt.date(2026, 3, 1)

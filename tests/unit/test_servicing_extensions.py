@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from services.loan import cob
 from services.loan.domain import servicing
-from services.loan.domain.origination import Refused
+from services.common.refusal import Refused
 from services.loan.domain.servicing import Due
 
 FEN = D("0.01")

@@ -3,6 +3,7 @@ approval levels, the interest cap, contract numbers and disbursement. Plain Pyth
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.common.refusal import Refused
 from services.loan.domain.schedule import METHODS, ZERO, fen
 
 ALLOCATIONS = {"installment_first": "按期冲账 (oldest installment first)",
@@ -17,14 +18,6 @@ APPLICATION_STATUSES = {
     "approved": "已批准", "rejected": "已拒绝", "contracted": "已签约",
 }
 LOAN_STATUSES = {"signed": "已签约", "active": "还款中", "settled": "已结清"}
-
-
-class Refused(Exception):
-    """A rule refuses the command: `code` is stable, `field` names the input at fault (if one is)."""
-
-    def __init__(self, code, message, field=None, **extra):
-        super().__init__(message)
-        self.code, self.message, self.field, self.extra = code, message, field, extra
 
 
 # -- products --------------------------------------------------------------------------------------
@@ -140,10 +133,10 @@ def check_credit_line(line, customer_id, amount, today, available):
 def check_investigator(application, actor_id, must_differ):
     if application["status"] != "submitted":
         raise Refused("APPLICATION_STATE", f"the application is {application['status']}, not submitted",
-                      reason="not_submitted", status=application["status"])
+                      kind="conflict", reason="not_submitted", status=application["status"])
     if must_differ and actor_id == application["officer_id"]:
         raise Refused("SEGREGATION_OF_DUTIES", "the investigation is done by someone other than the officer "
-                      "who submitted the application", reason="investigator")
+                      "who submitted the application", kind="forbidden", reason="investigator")
 
 
 def decision_level(status):
@@ -154,19 +147,19 @@ def decision_level(status):
         return 2
     if status == "submitted":
         raise Refused("APPLICATION_STATE", f"the application is {status}; it needs an investigation first",
-                      reason="not_investigated", status=status)
-    raise Refused("APPLICATION_STATE", f"the application is {status}; nothing to decide", reason="nothing_to_decide",
-                  status=status)
+                      kind="conflict", reason="not_investigated", status=status)
+    raise Refused("APPLICATION_STATE", f"the application is {status}; nothing to decide", kind="conflict",
+                  reason="nothing_to_decide", status=status)
 
 
 def check_decider(application, actor_id, level):
     """Nobody decides on what they submitted or investigated, and the second decision is another person's."""
     if actor_id in (application["officer_id"], application["investigated_by"]):
         raise Refused("SEGREGATION_OF_DUTIES", "nobody decides on an application they submitted or investigated",
-                      reason="decider")
+                      kind="forbidden", reason="decider")
     if level == 2 and actor_id == application["first_decision_by"]:
         raise Refused("SEGREGATION_OF_DUTIES", "the second-level decision is made by another person",
-                      reason="second_decider")
+                      kind="forbidden", reason="second_decider")
 
 
 def status_after_decision(level, approve, amount, threshold):
@@ -211,7 +204,7 @@ def check_disbursement_amount(amount, principal, deducted):
 def check_disbursement_reviewer(registered_by, reviewer_id):
     if registered_by == reviewer_id:
         raise Refused("SEGREGATION_OF_DUTIES", "the disbursement is reviewed by someone other than who "
-                      "registered it", reason="disbursement_reviewer")
+                      "registered it", kind="forbidden", reason="disbursement_reviewer")
 
 
 def mask_account(account):

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from services.loan.domain.origination import Refused
+from services.common.refusal import Refused
 from services.loan.domain.schedule import ZERO, annuity_payment, fen, plan
 
 PARTS = ("fees", "penalty", "interest", "principal")  # the order within an installment
@@ -55,13 +55,13 @@ def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO
     `dues` are every installment with something unpaid. Refused when `amount` is not positive or, with the
     advance already held, would exceed everything the loan still owes."""
     if amount <= 0:
-        raise Refused("AMOUNT_INVALID", "a repayment is a positive amount")
+        raise Refused("AMOUNT_INVALID", "a repayment is a positive amount", field="amount")
     if order not in ALLOCATIONS:
         raise ValueError(f"unknown allocation order {order!r}")
     owed = sum((due.total for due in dues), ZERO)
     if amount + held_advance > owed:
         raise Refused("OVERPAYMENT", f"the loan owes {owed - held_advance} in all; {amount} is more than that",
-                      owed=str(owed - held_advance), amount=str(amount))
+                      field="amount", owed=str(owed - held_advance), amount=str(amount))
     due_now = sorted((due for due in dues if due.due_date <= paid_on), key=lambda d: (d.due_date, d.no))
     result = Allocation(amount=amount)
     left = amount
@@ -260,19 +260,19 @@ def check_reversal(channel, status, restorable, loan_status, later):
     settled has its mortgage release under way), and nothing moved the loan's money after it (`later`: a later
     repayment or advance applied, a prepayment, an extension): the latest first, so each is undone exactly."""
     if status == "reversed":
-        raise Refused("REPAYMENT_ALREADY_REVERSED", "this repayment was already reversed")
+        raise Refused("REPAYMENT_ALREADY_REVERSED", "this repayment was already reversed", kind="conflict")
     if channel == "advance":
         raise Refused("REPAYMENT_NOT_REVERSIBLE", "an advance applied at close of business is not reversed; "
-                      "reverse the repayment that left the advance", reason="advance")
+                      "reverse the repayment that left the advance", kind="conflict", reason="advance")
     if not restorable:
         raise Refused("REPAYMENT_NOT_REVERSIBLE", "this repayment was recorded before reversals were kept",
-                      reason="not_restorable")
+                      kind="conflict", reason="not_restorable")
     if loan_status != "active":
         raise Refused("LOAN_STATE", f"the loan is {loan_status}; only a repayment on an active loan is reversed",
-                      reason="reversal", status=loan_status)
+                      kind="conflict", reason="reversal", status=loan_status)
     if later:
         raise Refused("REVERSAL_NOT_LATEST", f"{later} after this repayment: reverse the latest first",
-                      later=later)
+                      kind="conflict", later=later)
 
 
 def unpaid_again(line, paid, before, closed, grace_days, annual_rate, markup, compound):
