@@ -27,6 +27,7 @@ from services.common.service import ServiceBase
 from services.loan import cob
 from services.loan import dashboard as cockpit
 from services.loan import inbox as todo
+from services.loan.domain import lifecycles
 from services.loan.domain import origination as rules
 from services.loan.domain import portfolio
 from services.loan.domain import schedule as engine
@@ -242,7 +243,7 @@ class LoanService(ServiceBase):
         if line.officer_id == self.uow.actor.user_id:
             raise Forbidden("a credit line is approved by someone other than who requested it",
                             code="SEGREGATION_OF_DUTIES", extra={"reason": "credit_line"})
-        line.status = "approved" if data["approve"] else "rejected"
+        lifecycles.CREDIT_LINE.move(line, "approved" if data["approve"] else "rejected")
         line.decided_by, line.decided_at, line.comment = self.uow.actor.user_id, utcnow(), data["comment"]
         self.uow.audit(f"credit_line_{line.status}", "credit_line", line.id, {"comment": data["comment"]})
         return self._dump_credit_line(line)
@@ -334,7 +335,7 @@ class LoanService(ServiceBase):
         rules.check_investigator(self._facts(application), self.uow.actor.user_id, must_differ)
         for key, value in data.items():
             setattr(application, key, value)
-        application.investigated_by, application.status = self.uow.actor.user_id, "investigated"
+        lifecycles.APPLICATION.move(application, "investigated", investigated_by=self.uow.actor.user_id)
         self._step(application, "investigate", data["recommendation"], data["findings"])
         return self._dump_application(application)
 
@@ -351,7 +352,8 @@ class LoanService(ServiceBase):
         rules.check_decider(self._facts(application), self.uow.actor.user_id, level)
         threshold = Decimal(config.env("CARLOAN_SECOND_APPROVAL_THRESHOLD",
                                        str(rules.DEFAULT_SECOND_APPROVAL_THRESHOLD)))
-        application.status = rules.status_after_decision(level, data["approve"], application.amount, threshold)
+        lifecycles.APPLICATION.move(
+            application, rules.status_after_decision(level, data["approve"], application.amount, threshold))
         if level == 1:
             application.first_decision_by = self.uow.actor.user_id
         else:
@@ -418,7 +420,7 @@ class LoanService(ServiceBase):
         self.uow.session.add(loan)
         self.uow.session.flush()
         self._store_schedule(loan, preview)
-        application.status, application.loan_id = "contracted", loan.id
+        lifecycles.APPLICATION.move(application, "contracted", loan_id=loan.id)
         self._step(application, "sign_contract", loan.contract_no)
         self.uow.audit("sign_contract", "loan", loan.id, {"contract_no": loan.contract_no})
         self.uow.emit("signed", {"loan_id": loan.id, "contract_no": loan.contract_no,
@@ -523,7 +525,7 @@ class LoanService(ServiceBase):
         if data["approve"]:
             self._pay_out(loan, disbursement, data)
         else:
-            disbursement.status = "rejected"
+            lifecycles.DISBURSEMENT.move(disbursement, "rejected")
             self.uow.audit("reject_disbursement", "disbursement", disbursement.id, {"comment": data["comment"]})
         return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_disbursement(disbursement))
 
@@ -584,7 +586,7 @@ class LoanService(ServiceBase):
         if loan.dpd:
             self._set_dpd(loan, servicing.days_past_due(business_today, dues), business_today)
         if servicing.is_settled(dues, loan.outstanding_principal):
-            loan.status, loan.settled_on = "settled", paid_on
+            lifecycles.LOAN.move(loan, "settled", settled_on=paid_on)
             self.uow.audit("settle_loan", "loan", loan.id, {})
             self.uow.emit("settled", {"loan_id": loan.id, "customer_id": loan.customer_id,
                                       "vehicle_id": loan.vehicle_id, "contract_no": loan.contract_no,
@@ -742,8 +744,8 @@ class LoanService(ServiceBase):
         dues = [_due(line) for line in lines.values()]
         loan.next_due_date = servicing.oldest_unpaid_due(dues)
         business_today = self._business_today()
-        repayment.status = "reversed"
-        reversal.status, reversal.reversed_on = "approved", business_today
+        lifecycles.REPAYMENT.move(repayment, "reversed")
+        lifecycles.REVERSAL.move(reversal, "approved", reversed_on=business_today)
         self.uow.audit("reverse_repayment", "repayment", repayment.id,
                        {"reversal_id": reversal.id, "amount": money(repayment.amount)})
         self.uow.emit("repayment_reversed", {
@@ -787,8 +789,8 @@ class LoanService(ServiceBase):
                     line.paid_interest = line.interest
                 else:  # interest of periods that will not run is not owed
                     line.interest = line.paid_interest
-                line.paid_principal, line.status = line.principal, "prepaid"
-            loan.status, loan.settled_on, loan.next_due_date = "settled", data["paid_on"], None
+                lifecycles.INSTALLMENT.move(line, "prepaid", paid_principal=line.principal)
+            lifecycles.LOAN.move(loan, "settled", settled_on=data["paid_on"], next_due_date=None)
         else:
             self._replace_future(loan, future, rebuilt)
         record = Prepayment(loan_id=loan.id, paid_on=data["paid_on"], amount=quote.amount, principal=quote.principal,
@@ -945,7 +947,7 @@ class LoanService(ServiceBase):
                            extra={"reason": "changed"})
         done = self.uow.session.scalar(select(func.count()).select_from(LoanTransfer).where(
             LoanTransfer.loan_id == loan.id, LoanTransfer.status == "approved"))
-        transfer.status, transfer.supplement_no = "approved", f"{loan.contract_no}-BC{done + 1:02d}"
+        lifecycles.TRANSFER.move(transfer, "approved", supplement_no=f"{loan.contract_no}-BC{done + 1:02d}")
         loan.customer_id, loan.customer_name = transfer.to_customer_id, transfer.to_customer_name
         self.uow.audit("approve_transfer", "loan_transfer", transfer.id, {"supplement_no": transfer.supplement_no})
         self.uow.emit("transferred", {
@@ -1010,7 +1012,7 @@ class LoanService(ServiceBase):
         self._replace_future(loan, future, rebuilt)
         loan.extended_months += extension.months
         loan.restructured = True
-        extension.status, extension.maturity_after = "approved", loan.maturity_date
+        lifecycles.EXTENSION.move(extension, "approved", maturity_after=loan.maturity_date)
         self.uow.audit("approve_extension", "loan_extension", extension.id, {"maturity": iso(loan.maturity_date)})
         self.uow.emit("extended", {
             "loan_id": loan.id, "extension_id": extension.id, "customer_id": loan.customer_id,
@@ -1164,7 +1166,7 @@ class LoanService(ServiceBase):
             if run is None:
                 run = CobRun(business_date=day, status="running", started_by=self.uow.actor.user_id)
                 session.add(run)
-            run.status, run.started_at = "running", utcnow()
+            lifecycles.COB_RUN.move(run, "running", started_at=utcnow())
             session.flush()  # the run first: its ranges refer to it
             session.add_all(CobPartition(business_date=day, part=k, low_id=low, high_id=high, status="pending")
                             for k, (low, high) in enumerate(ranges))
@@ -1187,7 +1189,7 @@ class LoanService(ServiceBase):
                     .order_by(CobPartition.part).limit(1).with_for_update(skip_locked=True)).first()
             if part is not None:
                 counts = cob.RangeClose(self.uow, day, part.low_id, part.high_id, self._apply_advance).run()
-                part.status, part.worker, part.finished_at = "done", cob.WORKER, utcnow()
+                lifecycles.COB_PARTITION.move(part, "done", worker=cob.WORKER, finished_at=utcnow())
                 part.loans, part.overdue, part.events = counts["loans"], counts["overdue"], counts["events"]
                 part.seconds = Decimal(f"{counts['seconds']:.3f}")
                 session.commit()  # this range is closed for the date, whatever happens next
@@ -1213,7 +1215,7 @@ class LoanService(ServiceBase):
             func.sum(CobPartition.loans), func.sum(CobPartition.overdue), func.sum(CobPartition.events))
             .where(CobPartition.business_date == day)).one()
         run.loans, run.overdue, run.events = loans or 0, overdue or 0, events or 0
-        run.status, run.finished_at = "done", utcnow()
+        lifecycles.COB_RUN.move(run, "done", finished_at=utcnow())
         self.uow.audit("close_of_business", "cob_run", day.isoformat(), {"loans": run.loans})
         self.uow.session.commit()
         COB_SECONDS.observe((run.finished_at - run.started_at).total_seconds())
@@ -1275,7 +1277,7 @@ class LoanService(ServiceBase):
         draw = self.uow.session.scalars(select(CreditDraw).where(
             CreditDraw.application_id == application.id)).first()
         if draw is not None and draw.status == "held":
-            draw.status = "released"
+            lifecycles.CREDIT_DRAW.move(draw, "released")
 
     def _lpr_on(self, day):
         cache = self.__dict__.setdefault("_lpr_cache", {})  # a worker asks once per day, not once per row
@@ -1315,16 +1317,16 @@ class LoanService(ServiceBase):
         schedule = engine.build(loan.principal, loan.annual_rate, loan.term_months, loan.repayment_method,
                                 disbursed_on, first_due, loan.fees_total)
         self._store_schedule(loan, schedule)
-        disbursement.status, disbursement.voucher_no = "approved", data["voucher_no"]
+        lifecycles.DISBURSEMENT.move(disbursement, "approved", voucher_no=data["voucher_no"])
         disbursement.disbursed_on = disbursed_on
-        loan.status, loan.disbursed_on, loan.apr = "active", disbursed_on, schedule.apr
+        lifecycles.LOAN.move(loan, "active", disbursed_on=disbursed_on, apr=schedule.apr)
         loan.first_due_date, loan.maturity_date = schedule.first_due_date, schedule.maturity_date
         loan.next_due_date, loan.classification = schedule.first_due_date, "normal"
         loan.outstanding_principal = loan.principal
         draw = self.uow.session.scalars(select(CreditDraw).where(
             CreditDraw.application_id == loan.application_id)).first()
         if draw is not None:
-            draw.status, draw.loan_id = "drawn", loan.id
+            lifecycles.CREDIT_DRAW.move(draw, "drawn", loan_id=loan.id)
         self.uow.audit("approve_disbursement", "disbursement", disbursement.id,
                        {"voucher_no": data["voucher_no"], "amount": money(disbursement.amount)})
         self.uow.emit("disbursed", {

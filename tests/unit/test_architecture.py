@@ -95,3 +95,26 @@ def test_every_service_runs_one_relay_on_its_own_unit_of_work(name):
     declared = [value for klass in service.__mro__ for value in vars(klass).values()]
     assert sum(isinstance(value, UnitOfWork) for value in declared) == 1
     assert sum(isinstance(value, Relays) for value in declared) == 1
+
+
+def status_assignments(path):
+    """Lines of `path` that assign an object's `.status` (alone or in a tuple assignment)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign):
+            targets = [t for target in node.targets
+                       for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+            if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in targets):
+                found.append(node.lineno)
+    return found
+
+
+def test_the_walk_finds_a_status_set_by_hand(tmp_path):
+    sample = tmp_path / "service.py"
+    sample.write_text("a.status = 'x'\nb.status, b.note = 'y', 'z'\nc.state = 1\n")
+    assert status_assignments(sample) == [1, 2]
+
+
+def test_the_loan_service_moves_statuses_only_through_its_lifecycles():
+    # services/loan/domain/lifecycles.py; the other services follow (their service.py files still set statuses)
+    assert status_assignments(ROOT / "services" / "loan" / "service.py") == []
