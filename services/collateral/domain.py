@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from services.common.states import Lifecycle
+
 # -- VIN (ISO 3779 / GB 16735) -------------------------------------------------------------------
 VIN_LENGTH = 17
 VIN_CHECK_POSITION = 8  # the 9th character
@@ -182,3 +184,12 @@ def completion_problem(status, done_on, opened_on, today, kind):
     if kind in ("mortgage_release", "gps_removal") and done_on < opened_on:
         return "DATE_BEFORE_TASK", f"the date cannot be before the loan was settled ({opened_on.isoformat()})"
     return None
+
+
+# -- lifecycles (services.common.states): which status follows which --------------------------------------
+VALUATION = Lifecycle("valuation", {"approved": ("submitted",), "rejected": ("submitted",)})
+TASK = Lifecycle("task", {"completed": ("open",), "cancelled": ("open",)})
+# The pledge follows the loan it secures: the loan service settled it.
+PLEDGE = Lifecycle("pledge", {"settled": ("active", "settled")})
+# A device is fitted (new, or one removed before) and removed again.
+GPS_DEVICE = Lifecycle("gps_device", {"active": (None, "active", "removed"), "removed": ("active", "removed")})

@@ -185,7 +185,7 @@ class CollateralService(ServiceBase):
             code, message = refused
             raise (Forbidden if code == "SELF_REVIEW" else Conflict)(message, code=code,
                                                                      extra={"status": valuation.status})
-        valuation.status = "approved" if data["approve"] else "rejected"
+        domain.VALUATION.move(valuation, "approved" if data["approve"] else "rejected")
         valuation.reviewed_by, valuation.reviewed_at = self.uow.actor.user_id, utcnow()
         valuation.review_comment = data["comment"]
         self.uow.audit("approve_valuation" if data["approve"] else "reject_valuation", "valuation", valuation.id,
@@ -256,9 +256,9 @@ class CollateralService(ServiceBase):
     def on_loan_settled(self, event):
         data = load(LoanSettled(), event.payload)
         pledge = self._pledge_of(data["loan_id"])
-        pledge.status, pledge.settled_on = "settled", event.business_day
+        domain.PLEDGE.move(pledge, "settled", settled_on=event.business_day)
         for task in self._tasks(pledge.loan_id, domain.CANCELLED_BY_SETTLEMENT, status="open"):
-            task.status, task.note = "cancelled", "贷款已结清 loan settled before the task was done"
+            domain.TASK.move(task, "cancelled", note="贷款已结清 loan settled before the task was done")
         self._open_tasks("settled", pledge, event)
 
     @subscribe("loan.transferred")
@@ -431,7 +431,7 @@ class CollateralService(ServiceBase):
         if device is None:
             device = GpsDevice(imei=imei)
             self.uow.session.add(device)
-        device.vehicle_id, device.loan_id, device.status = task.vehicle_id, task.loan_id, "active"
+        domain.GPS_DEVICE.move(device, "active", vehicle_id=task.vehicle_id, loan_id=task.loan_id)
         device.installed_on, device.removed_on = task.done_on, None
         self.uow.emit("gps_installed", {**self._task_event(task), "device_imei": imei,
                                         "installer": task.installer, "installed_on": task.done_on.isoformat()})
@@ -451,7 +451,7 @@ class CollateralService(ServiceBase):
         self._complete(task, data["removed_on"], "removed_on", data["note"])
         task.installer = data["installer"] or self.uow.actor.username
         for device in devices:
-            device.status, device.removed_on = "removed", task.done_on
+            domain.GPS_DEVICE.move(device, "removed", removed_on=task.done_on)
         task.device_imei = devices[0].imei if len(devices) == 1 else None  # the event lists them all
         self.uow.emit("gps_removed", {**self._task_event(task), "device_imeis": [d.imei for d in devices],
                                       "removed_on": task.done_on.isoformat()})
@@ -465,7 +465,7 @@ class CollateralService(ServiceBase):
                 raise Conflict(message, code=code)
             settled = {"settled_on": task.opened_on.isoformat()} if code == "DATE_BEFORE_TASK" else None
             raise ValidationFailed(f"{field}: {message}", code=code, errors={field: [message]}, extra=settled)
-        task.status, task.done_on, task.note = "completed", done_on, note
+        domain.TASK.move(task, "completed", done_on=done_on, note=note)
         task.completed_by, task.completed_at = self.uow.actor.user_id, utcnow()
         self.uow.audit(f"complete_{task.kind}", "task", task.id, {field: done_on.isoformat()})
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from services.common.clock import add_months
 from services.common.refusal import Refused
+from services.common.states import Lifecycle
 
 ZERO = Decimal("0.00")
 
@@ -155,3 +156,11 @@ def ltv(outstanding_principal, appraised_value):
 def ltv_too_high(outstanding_principal, appraised_value, limit=DEFAULT_LTV_LIMIT):
     """Above the limit on the exact ratio (`ltv` rounds only for display)."""
     return appraised_value > 0 and Decimal(outstanding_principal) > Decimal(limit) * Decimal(appraised_value)
+
+
+# -- lifecycles (services.common.states): which status follows which --------------------------------------
+# The loan file follows the loan service's loan.
+LOAN_FILE = Lifecycle("loan_file", {"settled": ("active", "settled")})
+TASK = Lifecycle("collection_task", {"closed": ("open",)})
+WARNING = Lifecycle("warning", {"resolved": ("open",)})
+ADJUSTMENT = Lifecycle("adjustment", {"approved": ("pending",), "rejected": ("pending",)})

@@ -143,7 +143,7 @@ class CollectionService(ServiceBase):
     @subscribe("loan.settled")
     def on_settled(self, event):
         loan = self._file(event.payload["loan_id"])
-        loan.status, loan.outstanding_principal, loan.dpd = "settled", ZERO, 0
+        domain.LOAN_FILE.move(loan, "settled", outstanding_principal=ZERO, dpd=0)
         self._close_task(loan, event.business_day, "settled")
 
     @subscribe("loan.extended")
@@ -290,7 +290,7 @@ class CollectionService(ServiceBase):
         warning = self._visible(RiskWarning, warning_id, "WARNING_NOT_FOUND")
         if warning.status != "open":
             raise Conflict("the warning is already resolved", code="WARNING_RESOLVED")
-        warning.status, warning.resolution = "resolved", data["resolution"]
+        domain.WARNING.move(warning, "resolved", resolution=data["resolution"])
         warning.resolved_by, warning.resolved_at = self.uow.actor.user_id, utcnow()
         self.uow.audit("resolve_warning", "warning", warning.id, data)
         return self._dump_warning(warning, {})
@@ -343,7 +343,7 @@ class CollectionService(ServiceBase):
         loan = self.uow.session.get(LoanFile, adjustment.loan_id, with_for_update=True)
         today = max(clock.today(), loan.graded_on or clock.today())
         domain.check_adjustment(adjustment.grade, self._floor(loan, today))  # the floor may have moved since
-        adjustment.status = "approved"
+        domain.ADJUSTMENT.move(adjustment, "approved")
         loan.manual_grade = adjustment.grade
         self.uow.audit("approve_grade_adjustment", "grade_adjustment", adjustment.id, data)
         self._regrade(loan, today, source="manual", reason=adjustment.reason)
@@ -470,7 +470,7 @@ class CollectionService(ServiceBase):
     def _close_task(self, loan, day, reason):
         task = self._open_task(loan.loan_id)
         if task is not None:
-            task.status, task.closed_on, task.close_reason, task.dpd = "closed", day, reason, loan.dpd
+            domain.TASK.move(task, "closed", closed_on=day, close_reason=reason, dpd=loan.dpd)
             if task.promise_status == "pending":
                 self._judge_promise(task, day)
 

@@ -103,6 +103,11 @@ def later_status(current, new):
     return max(current, new, key=LOAN_STATUSES.index)
 
 
+def advance(history, new):
+    """Move a loan's history forward to `new` (never back: see `later_status`)."""
+    history.status = later_status(history.status, new)
+
+
 def is_newer(as_of, current_as_of):
     """Is an update stamped `as_of` (business date, occurred-at) newer than what was applied?"""
     return current_as_of is None or as_of >= current_as_of

@@ -372,7 +372,7 @@ class CustomerService(ServiceBase):
                                   amount=Decimal("0"), outstanding_principal=Decimal("0"), dpd=0, worst_dpd=0)
             self.uow.session.add(history)
         elif status:
-            history.status = domain.later_status(history.status, status)
+            domain.advance(history, status)
         return history
 
     @staticmethod

@@ -3,6 +3,8 @@ reversals, provisions, and the figures the ledgers and reports show. Plain Pytho
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.common.states import Lifecycle
+
 ZERO = Decimal("0")
 FEN = Decimal("0.01")
 
@@ -148,3 +150,8 @@ def par(outstanding_by_dpd, threshold=30):
         return ZERO.quantize(Decimal("0.0001"))
     at_risk = sum((amount for dpd, amount in outstanding_by_dpd if dpd > threshold), ZERO)
     return (at_risk / total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+# -- lifecycles (services.common.states) --------------------------------------------------------------------
+# A loan's books follow the loan service's loan.
+LOAN_BOOK = Lifecycle("loan_book", {"settled": ("active", "settled")})

@@ -120,7 +120,7 @@ class FinanceService(ServiceBase):
     def on_settled(self, event):
         data = load(LoanSettled(), event.payload)
         book = self._book(data["loan_id"])
-        book.status, book.dpd = "settled", 0
+        domain.LOAN_BOOK.move(book, "settled", dpd=0)
 
     @subscribe("collection.classification_changed")
     def on_classification_changed(self, event):

@@ -6,6 +6,8 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.common.states import Lifecycle
+
 # The permission catalogue (权限目录): code -> label. Routes in the gateway name these codes.
 PERMISSIONS = {
     "org.departments.view": "查看部门",
@@ -270,3 +272,7 @@ class LoginThrottle:
             failures, started = self.failures + 1, self.window_started_at
         lockout = policy.lockout_after(failures)
         return LoginThrottle(failures, started, now + lockout if lockout else None)
+
+
+# -- lifecycles (services.common.states) --------------------------------------------------------------------
+EMPLOYEE = Lifecycle("employee", {"disabled": ("active",), "active": ("disabled",)})

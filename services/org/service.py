@@ -336,7 +336,7 @@ class OrgService(ServiceBase):
             raise errors.RuleViolated("you cannot disable your own account", code="CANNOT_DISABLE_SELF")
         self._check_reach(employee)
         if employee.status != "disabled":
-            employee.status = "disabled"
+            domain.EMPLOYEE.move(employee, "disabled")
             employee.disabled_at = utcnow()
             employee.token_version += 1
             self.uow.audit("disable_employee", "employee", employee.id, {"status": {"from": "active",
@@ -351,7 +351,7 @@ class OrgService(ServiceBase):
         employee = self._visible_employee(employee_id)
         self._check_reach(employee)
         if employee.status != "active":
-            employee.status = "active"
+            domain.EMPLOYEE.move(employee, "active")
             employee.disabled_at = None
             employee.updated_at = utcnow()
             self.uow.audit("enable_employee", "employee", employee.id, {"status": {"from": "disabled",

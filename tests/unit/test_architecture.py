@@ -115,6 +115,7 @@ def test_the_walk_finds_a_status_set_by_hand(tmp_path):
     assert status_assignments(sample) == [1, 2]
 
 
-def test_the_loan_service_moves_statuses_only_through_its_lifecycles():
-    # services/loan/domain/lifecycles.py; the other services follow (their service.py files still set statuses)
-    assert status_assignments(ROOT / "services" / "loan" / "service.py") == []
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_a_service_moves_statuses_only_through_its_domains_lifecycles(name):
+    # e.g. services/loan/domain/lifecycles.py, services/collection/domain.py (services.common.states.Lifecycle)
+    assert status_assignments(ROOT / "services" / name / "service.py") == []
