@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { formatMoney, formatRate } from '../src/utils/money'
-import { BASE_URL, PHONE, api, expectClean, expectNoHorizontalScroll, launch, login, openTab, screenshot,
-  settle } from './support'
+import { BASE_URL, PHONE, api, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, openTab,
+  screenshot, settle } from './support'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
@@ -166,19 +166,8 @@ describe('the administrator sets up a loan product', () => {
   })
 })
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-const digits = (count: number) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-
-/** A fresh valid resident ID number (GB 11643). */
-function newIdNumber(): string {
-  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
-  const body = `110101${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
 describe('授信: a loan officer requests a credit line, someone else decides', () => {
-  const customer = { name: `授信客户${digits(4)}`, id_number: newIdNumber(), phone: `138${digits(8)}`, monthly_income: '22000.00' }
+  const customer = { name: `授信客户${digits(4)}`, id_number: newIdNumber('110101'), phone: `138${digits(8)}`, monthly_income: '22000.00' }
   const expiresOn = `${new Date().getUTCFullYear() + 1}-12-31`
   let customerId = ''
 

@@ -5,54 +5,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { api, DESKTOP, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle } from './support'
+import {
+  api, DESKTOP, digits, disbursedLoan, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, newVin, openTab,
+  PHONE, screenshot, still,
+} from './support'
 import { formatMoney, formatRate } from '@/utils/money'
-import { vinCheckDigit } from '@/utils/vin'
-import { businessToday } from '@/utils/dates'
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-const digits = (count: number) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-
-function newIdNumber(): string {
-  const body = `11010119850615${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-function newVin(): string {
-  const body = `LSVAM418?C2${digits(6)}`
-  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
-}
 
 /** A loan of the branch paid out today: officer, two appraisers, risk reviewer, administrator, finance. */
 async function loanPaidOutToday(): Promise<void> {
-  const today = businessToday()
-  const product = await api<{ id: string }>('admin', 'POST', '/api/v1/products', {
-    code: `COCKPIT-${Date.now()}`, name: '驾驶舱测试产品', repayment_method: 'equal_installment', annual_rate: '0.088800',
-    min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00' })
-  const customer = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons', {
-    name: '钱驾驶', id_number: newIdNumber(), phone: `139${digits(8)}`, monthly_income: '20000.00' })
-  const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
-    vin: newVin(), brand: '大众', model: '朗逸', year: 2022, owner_customer_id: customer.id })
-  const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`, {
-    appraised_value: '200000.00', method: 'market' })
-  await api('appraiser_2', 'POST', `/api/v1/valuations/${valuation.id}/review`, { approve: true })
-  const application = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications', {
-    customer_id: customer.id, product_id: product.id, vehicle_id: car.id, amount: '96000.00', term_months: 24 })
-  const path = `/api/v1/loan-applications/${application.id}`
-  await api('risk_reviewer', 'POST', `${path}/investigation`, { findings: '收入稳定', recommendation: 'approve' })
-  await api('admin', 'POST', `${path}/decision`, { approve: true })
-  const loan = await api<{ id: string; net_amount: string }>('loan_officer', 'POST', `${path}/contract`, { signed_on: today })
-  await api('finance_clerk', 'POST', `/api/v1/loans/${loan.id}/disbursement`, {
-    payee_name: customer.name, payee_account: '6222020200112233445', amount: loan.net_amount })
-  await api('finance_reviewer', 'POST', `/api/v1/loans/${loan.id}/disbursement/review`, {
-    approve: true, voucher_no: `V${Date.now()}`, disbursed_on: today })
-}
-
-/** The cockpit loaded: figures in, charts drawn. */
-async function still(page: Page): Promise<void> {
-  await settle(page)
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
+  await disbursedLoan({
+    product: {
+      code: `COCKPIT-${Date.now()}`, name: '驾驶舱测试产品', repayment_method: 'equal_installment', annual_rate: '0.088800',
+      min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00' },
+    customer: { name: '钱驾驶', id_number: newIdNumber('110101'), phone: `139${digits(8)}`, monthly_income: '20000.00' },
+    vehicle: { vin: newVin('LSVAM418?C2'), brand: '大众', model: '朗逸' },
+    appraised: '200000.00',
+    amount: '96000.00', termMonths: 24,
+  })
 }
 
 async function canvasSizes(page: Page): Promise<{ width: number; height: number }[]> {

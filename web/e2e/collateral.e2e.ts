@@ -3,26 +3,12 @@
  * the same appraiser is refused the review (maker ≠ checker); a second appraiser approves it from 我的待办.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  api, BASE_URL, DESKTOP, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle,
+  api, BASE_URL, DESKTOP, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, openTab, PHONE,
+  screenshot, still,
 } from './support'
 import { vinCheckDigit } from '@/utils/vin'
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-function digits(count: number): string {
-  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-}
-
-/** A fresh valid resident ID number (GB 11643). */
-function newIdNumber(): string {
-  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
-  const birth = born.toISOString().slice(0, 10).replaceAll('-', '')
-  const body = `110101${birth}${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
 
 /** A fresh VIN with its check digit; `wrong` gives the same VIN with another 9th character. */
 function newVin(): { vin: string; wrong: string; expected: string } {
@@ -32,15 +18,9 @@ function newVin(): { vin: string; wrong: string; expected: string } {
   return { vin: body.replace('?', expected), wrong: body.replace('?', wrongDigit), expected }
 }
 
-/** Lists loaded and their loading masks faded out, so a screenshot shows the page as a person sees it. */
-async function still(page: Page): Promise<void> {
-  await settle(page)
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
-}
-
 describe('collateral: a car registered, valued, and approved by a second appraiser', () => {
   let browser: Browser
-  const customer = { name: '王车主', id_number: newIdNumber(), phone: `139${digits(8)}`, monthly_income: '15000.00' }
+  const customer = { name: '王车主', id_number: newIdNumber('110101'), phone: `139${digits(8)}`, monthly_income: '15000.00' }
   const { vin, wrong, expected } = newVin()
   const plate = `粤BD${digits(5)}`
   let customerId = ''

@@ -4,23 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { idNumberCheckDigit } from '../src/utils/validators'
-import { BASE_URL, PHONE, expectClean, expectNoHorizontalScroll, launch, login, openTab, screenshot,
-  settle } from './support'
+import { BASE_URL, PHONE, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, openTab,
+  screenshot, settle } from './support'
 
 let browser: Browser
 beforeAll(async () => { browser = await launch() })
 afterAll(async () => { await browser?.close() })
-
-const digits = (count: number) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-
-/** A resident ID number no test used yet: a real past birth date, a random sequence, its right check digit. */
-function freshIdNumber(): string {
-  const month = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')
-  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')
-  const first17 = `330102${1960 + Math.floor(Math.random() * 40)}${month}${day}${digits(3)}`
-  return first17 + idNumberCheckDigit(first17)
-}
 
 /** The same number with a check digit that does not match. */
 function withWrongCheckDigit(idNumber: string): string {
@@ -49,7 +38,7 @@ async function openPersonDialog(page: Page): Promise<Locator> {
 
 describe('a loan officer registers a person', () => {
   const name = freshName()
-  const idNumber = freshIdNumber()
+  const idNumber = newIdNumber('330102') // a number no test used yet
   let customerPath = ''
 
   it('sees a wrong ID check digit under the ID field, then registers the right number and finds it', async () => {

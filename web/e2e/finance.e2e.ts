@@ -7,30 +7,11 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  api, DESKTOP, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle,
+  api, DESKTOP, digits, disbursedLoan, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, newVin,
+  openTab, PHONE, screenshot, still, until,
 } from './support'
-import { vinCheckDigit } from '@/utils/vin'
-import { businessToday } from '@/utils/dates'
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-function digits(count: number): string {
-  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-}
-
-function newIdNumber(): string {
-  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
-  const body = `110101${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-function newVin(): string {
-  const body = `LFV2A21K?N4${digits(6)}`
-  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
-}
 
 /** The names of the files in a ZIP archive, from its central directory (an .xlsx is one). */
 function zipEntries(zip: Buffer): string[] {
@@ -49,37 +30,20 @@ function zipEntries(zip: Buffer): string[] {
   return names
 }
 
-async function still(page: Page): Promise<void> {
-  await settle(page)
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
-}
-
 /** A customer's car valued, a loan approved, signed and paid out: what finance posts a disbursement from. */
-async function disbursedLoan(): Promise<{ id: string; contract_no: string }> {
-  const today = businessToday()
-  const customer = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons', {
-    name: '钱财务', id_number: newIdNumber(), phone: `137${digits(8)}`, monthly_income: '30000.00' })
-  const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
-    vin: newVin(), brand: '日产', model: '轩逸', year: 2022, owner_customer_id: customer.id })
-  const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`, {
-    appraised_value: '300000.00', method: 'market' })
-  await api('appraiser_2', 'POST', `/api/v1/valuations/${valuation.id}/review`, { approve: true })
-  const product = await api<{ id: string }>('admin', 'POST', '/api/v1/products', {
-    code: `FIN${digits(8)}`, name: '财务测试 12期', repayment_method: 'equal_installment', annual_rate: '0.088800',
-    min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00', max_ltv: '0.80',
-    upfront_fees: [{ name: 'GPS费', amount: '1500.00' }] })
-  const application = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications', {
-    customer_id: customer.id, product_id: product.id, vehicle_id: car.id, amount: '100000.00', term_months: 12 })
-  const path = `/api/v1/loan-applications/${application.id}`
-  // Nobody decides on what they investigated: the administrator investigates, the risk reviewer decides.
-  await api('admin', 'POST', `${path}/investigation`, { findings: '收入稳定，车况良好', recommendation: 'approve' })
-  await api('risk_reviewer', 'POST', `${path}/decision`, { approve: true })
-  const loan = await api<{ id: string; contract_no: string; net_amount: string }>('loan_officer', 'POST',
-    `${path}/contract`, { signed_on: today })
-  await api('finance_clerk', 'POST', `/api/v1/loans/${loan.id}/disbursement`, {
-    payee_name: customer.name, payee_account: '6222020200112233445', amount: loan.net_amount })
-  await api('finance_reviewer', 'POST', `/api/v1/loans/${loan.id}/disbursement/review`, {
-    approve: true, voucher_no: `FK${digits(10)}`, disbursed_on: today })
+async function paidOutLoan(): Promise<{ id: string; contract_no: string }> {
+  const { loan } = await disbursedLoan({
+    customer: { name: '钱财务', id_number: newIdNumber('110101'), phone: `137${digits(8)}`, monthly_income: '30000.00' },
+    vehicle: { vin: newVin('LFV2A21K?N4') },
+    appraised: '300000.00',
+    product: {
+      code: `FIN${digits(8)}`, name: '财务测试 12期', repayment_method: 'equal_installment', annual_rate: '0.088800',
+      min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00', max_ltv: '0.80',
+      upfront_fees: [{ name: 'GPS费', amount: '1500.00' }] },
+    amount: '100000.00', termMonths: 12,
+    // Nobody decides on what they investigated: the administrator investigates, the risk reviewer decides.
+    investigator: 'admin', decider: 'risk_reviewer',
+  })
   return loan
 }
 
@@ -91,16 +55,12 @@ describe('finance: the books of a disbursement', () => {
   let entry: Entry
 
   beforeAll(async () => {
-    loan = await disbursedLoan()
-    const deadline = Date.now() + 30_000
-    for (;;) { // posted from the loan.disbursed event, a moment later
+    loan = await paidOutLoan()
+    entry = await until(async () => { // posted from the loan.disbursed event, a moment later
       const { items } = await api<{ items: Entry[] }>('finance_clerk', 'GET',
         `/api/v1/finance/journal-entries?loan_id=${loan.id}`)
-      const found = items.find((e) => e.source_type === 'loan.disbursed')
-      if (found) { entry = found; break }
-      if (Date.now() > deadline) throw new Error('the disbursement was not posted within 30 s')
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
+      return items.find((e) => e.source_type === 'loan.disbursed')
+    }, 'the disbursement posted', 30)
     browser = await launch()
   })
 

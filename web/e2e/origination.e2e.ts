@@ -5,39 +5,16 @@
  * not review it; a finance reviewer pays it out and the loan is active.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  api, BASE_URL, DESKTOP, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle,
+  api, BASE_URL, DESKTOP, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, newVin, openTab,
+  PHONE, screenshot, signedLoan, still,
 } from './support'
-import { vinCheckDigit } from '@/utils/vin'
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-function digits(count: number): string {
-  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-}
-
-function newIdNumber(): string {
-  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
-  const body = `330102${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-function newVin(): string {
-  const body = `LFV2A21K?${digits(8)}`
-  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
-}
-
-async function still(page: Page): Promise<void> {
-  await settle(page)
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
-}
 
 describe('origination: an application through investigation, two approvals, signing and a reviewed disbursement', () => {
   let browser: Browser
   const suffix = digits(6)
-  const customer = { name: `钱申请${suffix}`, id_number: newIdNumber(), phone: `137${digits(8)}`, monthly_income: '30000.00' }
+  const customer = { name: `钱申请${suffix}`, id_number: newIdNumber('330102'), phone: `137${digits(8)}`, monthly_income: '30000.00' }
   const productName = `测试车贷${suffix}`
   let applicationId = ''
   let loanId = ''
@@ -47,7 +24,7 @@ describe('origination: an application through investigation, two approvals, sign
     const created = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/customers/persons', customer)
     // the officer registers the car (an officer's data scope is their own records), the appraiser values it
     const vehicle = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
-      vin: newVin(), plate_number: `浙A${digits(5)}`, brand: '大众', model: '帕萨特', year: 2023, owner_customer_id: created.id,
+      vin: newVin('LFV2A21K?'), plate_number: `浙A${digits(5)}`, brand: '大众', model: '帕萨特', year: 2023, owner_customer_id: created.id,
     })
     const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${vehicle.id}/valuations`, {
       appraised_value: '500000.00', method: 'market',
@@ -186,22 +163,14 @@ describe('origination: an application through investigation, two approvals, sign
 
   it('one who may both register and review is refused the review of their own registration, with the reason', async () => {
     // a second signed loan, set up through the API, below the second-approval threshold
-    const other = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/customers/persons',
-      { name: `孙复核${suffix}`, id_number: newIdNumber(), phone: `136${digits(8)}`, monthly_income: '20000.00' })
-    const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
-      vin: newVin(), plate_number: `浙B${digits(5)}`, brand: '丰田', model: '凯美瑞', year: 2022, owner_customer_id: other.id,
-    })
-    const valued = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`,
-      { appraised_value: '200000.00', method: 'market' })
-    await api('appraiser_2', 'POST', `/api/v1/valuations/${valued.id}/review`, { approve: true })
     const first = await api('loan_officer', 'GET', `/api/v1/loan-applications/${applicationId}`)
-    const app = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications',
-      { customer_id: other.id, vehicle_id: car.id, product_id: first.product_id, amount: '100000.00', term_months: 12 })
-    await api('risk_reviewer', 'POST', `/api/v1/loan-applications/${app.id}/investigation`,
-      { findings: '资料齐全', recommendation: 'approve' })
-    await api('admin', 'POST', `/api/v1/loan-applications/${app.id}/decision`, { approve: true })
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
-    const loan = await api('loan_officer', 'POST', `/api/v1/loan-applications/${app.id}/contract`, { signed_on: today })
+    const { loan } = await signedLoan({
+      customer: { name: `孙复核${suffix}`, id_number: newIdNumber('330102'), phone: `136${digits(8)}`, monthly_income: '20000.00' },
+      vehicle: { vin: newVin('LFV2A21K?'), plate_number: `浙B${digits(5)}`, brand: '丰田', model: '凯美瑞', year: 2022 },
+      appraised: '200000.00',
+      product: { id: first.product_id },
+      amount: '100000.00', termMonths: 12,
+    })
 
     const { context, page, watch } = await openTab(browser)
     await login(page, 'admin', '/business/disbursements')

@@ -4,55 +4,11 @@
  * post-loan manager sees the loan's five-level grade; the administrator closes the next business date.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  api, BASE_URL, DESKTOP, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle,
+  addDays, api, BASE_URL, DESKTOP, digits, disbursedLoan, expectClean, expectNoHorizontalScroll, launch, login,
+  newIdNumber, newVin, openTab, PHONE, screenshot, shanghaiToday, still, until,
 } from './support'
-import { vinCheckDigit } from '@/utils/vin'
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-function digits(count: number): string {
-  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-}
-
-function newIdNumber(): string {
-  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
-  const body = `110101${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-function newVin(): string {
-  const body = `LSVAM418?C2${digits(6)}`
-  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
-}
-
-/** A calendar date `days` after `date` (YYYY-MM-DD). */
-function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number)
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)
-}
-
-function shanghaiToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
-}
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, seconds = 90): Promise<T> {
-  const deadline = Date.now() + seconds * 1000
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-  }
-}
-
-/** Lists loaded and their loading masks gone. */
-async function still(page: Page): Promise<void> {
-  await settle(page)
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
-}
 
 interface Cob { business_date?: string; status?: string }
 
@@ -73,38 +29,20 @@ describe('post-loan: an overdue loan chased, graded, and the next business date 
   let taskId = ''
 
   beforeAll(async () => {
-    const product = await api<{ id: string }>('admin', 'POST', '/api/v1/products', {
-      code: `PL${digits(8)}`, name: '二手车按揭 24期', repayment_method: 'equal_installment', annual_rate: '0.088800',
-      min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00', max_ltv: '0.80',
-      grace_days: 3, prepayment_fee_rate: '0.02', upfront_fees: [{ name: 'GPS费', amount: '1500.00' }],
+    const { loan } = await disbursedLoan({
+      product: {
+        code: `PL${digits(8)}`, name: '二手车按揭 24期', repayment_method: 'equal_installment', annual_rate: '0.088800',
+        min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00', max_ltv: '0.80',
+        grace_days: 3, prepayment_fee_rate: '0.02', upfront_fees: [{ name: 'GPS费', amount: '1500.00' }],
+      },
+      customer: { name: '钱逾期', id_number: newIdNumber('110101'), phone: `139${digits(8)}`, monthly_income: '15000.00' },
+      vehicle: { vin: newVin('LSVAM418?C2') },
+      appraised: '300000.00',
+      amount: '120000.00', termMonths: 24,
+      signedOn: addDays(shanghaiToday(), -45),
     })
-    const customer = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons', {
-      name: '钱逾期', id_number: newIdNumber(), phone: `139${digits(8)}`, monthly_income: '15000.00',
-    })
-    const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
-      vin: newVin(), brand: '日产', model: '轩逸', year: 2022, owner_customer_id: customer.id,
-    })
-    const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`, {
-      appraised_value: '300000.00', method: 'market',
-    })
-    await api('appraiser_2', 'POST', `/api/v1/valuations/${valuation.id}/review`, { approve: true })
-    const application = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications', {
-      customer_id: customer.id, product_id: product.id, vehicle_id: car.id, amount: '120000.00', term_months: 24,
-    })
-    const path = `/api/v1/loan-applications/${application.id}`
-    await api('risk_reviewer', 'POST', `${path}/investigation`, { findings: '收入稳定', recommendation: 'approve' })
-    await api('admin', 'POST', `${path}/decision`, { approve: true }) // not the one who investigated
-    const signedOn = addDays(shanghaiToday(), -45)
-    const loan = await api<{ id: string; contract_no: string; net_amount: string }>('loan_officer', 'POST',
-      `${path}/contract`, { signed_on: signedOn })
     loanId = loan.id
     contractNo = loan.contract_no
-    await api('finance_clerk', 'POST', `/api/v1/loans/${loanId}/disbursement`, {
-      payee_name: customer.name, payee_account: '6222020200112233445', amount: loan.net_amount,
-    })
-    await api('finance_reviewer', 'POST', `/api/v1/loans/${loanId}/disbursement/review`, {
-      approve: true, voucher_no: `V${digits(10)}`, disbursed_on: signedOn,
-    })
 
     // Close of business past the first due date (and grace): overdue, so a task opens for the collector.
     const schedule = await api<{ installments: { due_date: string }[] }>('loan_officer', 'GET',

@@ -5,46 +5,18 @@
  * history with its voucher no and payer, then pays the loan off early from a quote and sees it settled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  api, BASE_URL, expectClean, expectNoHorizontalScroll, launch, login, openTab, PHONE, screenshot, settle,
+  addDays, api, BASE_URL, digits, disbursedLoan, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber,
+  newVin, openTab, PHONE, screenshot, shanghaiToday, still,
 } from './support'
-import { vinCheckDigit } from '@/utils/vin'
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-function digits(count: number): string {
-  return Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('')
-}
-
-function newIdNumber(): string {
-  const born = new Date(Date.UTC(1970, 0, 1) + Math.floor(Math.random() * 30 * 365) * 86_400_000)
-  const body = `110101${born.toISOString().slice(0, 10).replaceAll('-', '')}${digits(3)}`
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * ID_WEIGHTS[index], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-function newVin(): string {
-  const body = `LSVAM418?C2${digits(6)}`
-  return body.replace('?', vinCheckDigit(body.replace('?', '0')))
-}
-
-/** A business date (Asia/Shanghai) `days` before today. */
-function daysAgo(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - days * 86_400_000))
-}
-
-async function still(page: Page): Promise<void> {
-  await settle(page)
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'))
-}
 
 interface Loan { id: string; contract_no: string; net_amount: string; status: string }
 interface Installment { no: number; total: string; principal: string; interest: string }
 
 describe('servicing: a repayment booked once on a double click, then the loan paid off early', () => {
   let browser: Browser
-  const customer = { name: `贷中${digits(3)}`, id_number: newIdNumber(), phone: `137${digits(8)}`, monthly_income: '20000.00' }
+  const customer = { name: `贷中${digits(3)}`, id_number: newIdNumber('110101'), phone: `137${digits(8)}`, monthly_income: '20000.00' }
   const voucher = `HK${digits(10)}`
   const payer = '王付款'
   let loan: Loan
@@ -52,28 +24,19 @@ describe('servicing: a repayment booked once on a double click, then the loan pa
   let customerId: string
 
   beforeAll(async () => {
-    const person = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons', customer)
-    customerId = person.id
-    const car = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
-      vin: newVin(), brand: '日产', model: '轩逸', year: 2022, owner_customer_id: person.id })
-    const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${car.id}/valuations`,
-      { appraised_value: '300000.00', method: 'market' })
-    await api('appraiser_2', 'POST', `/api/v1/valuations/${valuation.id}/review`, { approve: true })
-    const product = await api<{ id: string }>('admin', 'POST', '/api/v1/products', {
-      code: `E2E-SVC-${digits(6)}`, name: '二手车按揭 12期', repayment_method: 'equal_installment',
-      annual_rate: '0.088800', min_term_months: 6, max_term_months: 36, min_amount: '10000.00',
-      max_amount: '500000.00', max_ltv: '0.80', grace_days: 3, prepayment_fee_rate: '0.02' })
-    const application = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications', {
-      customer_id: person.id, product_id: product.id, vehicle_id: car.id, amount: '60000.00', term_months: 12 })
-    const path = `/api/v1/loan-applications/${application.id}`
-    await api('risk_reviewer', 'POST', `${path}/investigation`, { findings: '收入稳定，车辆无瑕疵', recommendation: 'approve' })
-    await api('admin', 'POST', `${path}/decision`, { approve: true })
-    const day = daysAgo(40)
-    loan = await api<Loan>('loan_officer', 'POST', `${path}/contract`, { signed_on: day })
-    await api('finance_clerk', 'POST', `/api/v1/loans/${loan.id}/disbursement`, {
-      payee_name: person.name, payee_account: '6222020200112233445', amount: loan.net_amount })
-    await api('finance_reviewer', 'POST', `/api/v1/loans/${loan.id}/disbursement/review`, {
-      approve: true, voucher_no: `FK${digits(8)}`, disbursed_on: day })
+    const made = await disbursedLoan({
+      customer,
+      vehicle: { vin: newVin('LSVAM418?C2') },
+      appraised: '300000.00',
+      product: {
+        code: `E2E-SVC-${digits(6)}`, name: '二手车按揭 12期', repayment_method: 'equal_installment',
+        annual_rate: '0.088800', min_term_months: 6, max_term_months: 36, min_amount: '10000.00',
+        max_amount: '500000.00', max_ltv: '0.80', grace_days: 3, prepayment_fee_rate: '0.02' },
+      amount: '60000.00', termMonths: 12,
+      signedOn: addDays(shanghaiToday(), -40),
+    })
+    customerId = made.customer.id
+    loan = made.loan
     const schedule = await api<{ installments: Installment[] }>('finance_clerk', 'GET', `/api/v1/loans/${loan.id}/schedule`)
     first = schedule.installments[0]
     browser = await launch()

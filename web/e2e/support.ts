@@ -171,3 +171,73 @@ export async function until<T>(probe: () => Promise<T | null | undefined | false
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }
 }
+
+// -- a loan set up through the API: what the pages after the application need -------------------------------
+export interface Person { name: string; id_number: string; phone: string; monthly_income: string }
+export interface Car { vin: string; brand: string; model: string; year: number; plate_number?: string }
+export interface SignedLoan { id: string; contract_no: string; net_amount: string; status: string }
+
+export interface LoanSetUp {
+  /** The borrower, registered by the loan officer. */
+  customer: Person
+  /** Their car, registered by the loan officer: a 2022 日产 轩逸 with a fresh VIN unless told otherwise. */
+  vehicle?: Partial<Car>
+  /** What the appraiser values the car at (a second appraiser approves the valuation). */
+  appraised: string
+  /** A product the administrator creates (its fields as POST /api/v1/products takes them), or an existing one. */
+  product: Record<string, unknown> | { id: string }
+  amount: string
+  termMonths: number
+  /** The contract's date, and the disbursement's: today (Asia/Shanghai) unless told otherwise. */
+  signedOn?: string
+  /** Who investigates and who decides (never the same one): the risk reviewer and the administrator by default. */
+  investigator?: string
+  decider?: string
+}
+
+export interface LoanMade {
+  loan: SignedLoan
+  customer: { id: string; name: string }
+  vehicle: { id: string }
+  product: { id: string }
+}
+
+/**
+ * A loan approved and signed through the API: the loan officer registers the customer and their car, the appraiser
+ * values it and the second appraiser approves the valuation, (the administrator creates the product,) the officer
+ * applies, it is investigated and decided on, and the officer signs the contract.
+ */
+export async function signedLoan(setUp: LoanSetUp): Promise<LoanMade> {
+  const customer = await api<{ id: string; name: string }>('loan_officer', 'POST', '/api/v1/customers/persons',
+    setUp.customer)
+  const vehicle = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/vehicles', {
+    vin: newVin(), brand: '日产', model: '轩逸', year: 2022, ...setUp.vehicle, owner_customer_id: customer.id })
+  const valuation = await api<{ id: string }>('appraiser', 'POST', `/api/v1/vehicles/${vehicle.id}/valuations`, {
+    appraised_value: setUp.appraised, method: 'market' })
+  await api('appraiser_2', 'POST', `/api/v1/valuations/${valuation.id}/review`, { approve: true })
+  const product = 'id' in setUp.product ? { id: setUp.product.id as string }
+    : await api<{ id: string }>('admin', 'POST', '/api/v1/products', setUp.product)
+  const application = await api<{ id: string }>('loan_officer', 'POST', '/api/v1/loan-applications', {
+    customer_id: customer.id, product_id: product.id, vehicle_id: vehicle.id, amount: setUp.amount,
+    term_months: setUp.termMonths })
+  const path = `/api/v1/loan-applications/${application.id}`
+  await api(setUp.investigator ?? 'risk_reviewer', 'POST', `${path}/investigation`, {
+    findings: '收入稳定', recommendation: 'approve' })
+  await api(setUp.decider ?? 'admin', 'POST', `${path}/decision`, { approve: true })
+  const loan = await api<SignedLoan>('loan_officer', 'POST', `${path}/contract`, {
+    signed_on: setUp.signedOn ?? shanghaiToday() })
+  return { loan, customer, vehicle, product }
+}
+
+/** signedLoan, then paid out on the day it was signed: the finance clerk registers it, the finance reviewer
+ * approves it. */
+export async function disbursedLoan(setUp: LoanSetUp): Promise<LoanMade> {
+  const signedOn = setUp.signedOn ?? shanghaiToday()
+  const made = await signedLoan({ ...setUp, signedOn })
+  const { loan, customer } = made
+  await api('finance_clerk', 'POST', `/api/v1/loans/${loan.id}/disbursement`, {
+    payee_name: customer.name, payee_account: '6222020200112233445', amount: loan.net_amount })
+  await api('finance_reviewer', 'POST', `/api/v1/loans/${loan.id}/disbursement/review`, {
+    approve: true, voucher_no: `FK${digits(10)}`, disbursed_on: signedOn })
+  return made
+}
