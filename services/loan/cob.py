@@ -23,7 +23,7 @@ import time
 
 from sqlalchemy import case, func, select, text
 
-from services.common.jsonutil import money
+from services.loan import events
 from services.loan.domain import servicing
 from services.loan.domain.schedule import ZERO
 from services.loan.models import Installment, Loan
@@ -70,28 +70,6 @@ def apply_allocation(lines, allocation):
         line.paid_penalty += paid.get("penalty", ZERO)
         line.paid_fees += paid.get("fees", ZERO)
         line.status = "paid" if open_due(line).total == 0 else "partial"
-
-
-def dpd_events(loan, previous, dpd, day):
-    """The events a change of DPD publishes: (type, payload) pairs."""
-    facts = {"loan_id": loan["id"], "customer_id": loan["customer_id"], "department_id": loan["department_id"],
-             "officer_id": loan["officer_id"], "contract_no": loan["contract_no"]}
-    oldest = loan["next_due_date"]
-    events = [("dpd_changed", {**facts, "dpd": dpd, "previous_dpd": previous, "grace_days": loan["grace_days"],
-                               "oldest_unpaid_due_date": oldest.isoformat() if dpd and oldest else None,
-                               "outstanding_principal": money(loan["outstanding_principal"])})]
-    if previous == 0:
-        events.append(("became_overdue", {**facts, "dpd": dpd}))
-    elif dpd == 0:
-        events.append(("became_current", facts))
-    return events
-
-
-def loan_facts(loan):
-    return {"id": loan.id, "customer_id": loan.customer_id, "department_id": loan.department_id,
-            "officer_id": loan.officer_id, "contract_no": loan.contract_no,
-            "outstanding_principal": loan.outstanding_principal, "grace_days": loan.grace_days,
-            "next_due_date": loan.next_due_date}
 
 
 class RangeClose:
@@ -201,7 +179,7 @@ class RangeClose:
 
     def _dpd_in_sql(self):
         for row in self.session.execute(self.DPD, self._bounds()).mappings():
-            self.events += dpd_events(row, row["previous"], row["dpd"], self.day)
+            self.events += events.dpd_events(row, row["previous"], row["dpd"], self.day)
 
     # -- 2 and 3, loan by loan (SQLite; also the benchmark's baseline) ------------------------------------
     def _per_loan(self):
@@ -229,5 +207,5 @@ class RangeClose:
                 line.status = "overdue"
         dpd = servicing.days_past_due(day, [open_due(line) for line in lines])
         if dpd != loan.dpd:
-            self.events += dpd_events(loan_facts(loan), loan.dpd, dpd, day)
+            self.events += events.dpd_events(events.loan_facts(loan), loan.dpd, dpd, day)
             loan.dpd = dpd

@@ -27,6 +27,7 @@ from services.common.service import ServiceBase
 from services.loan import cob
 from services.loan import dashboard as cockpit
 from services.loan import inbox as todo
+from services.loan import events
 from services.loan.domain import lifecycles
 from services.loan.domain import origination as rules
 from services.loan.domain import portfolio
@@ -298,11 +299,7 @@ class LoanService(ServiceBase):
             self.uow.session.add(CreditDraw(credit_line_id=data["credit_line_id"], application_id=application.id,
                                             amount=data["amount"], status="held"))
         self._step(application, "submit", "submitted")
-        self.uow.emit("application_submitted", {
-            "application_id": application.id, "customer_id": application.customer_id,
-            "product_id": product.id, "vehicle_id": application.vehicle_id, "amount": money(application.amount),
-            "term_months": application.term_months, "department_id": application.department_id,
-            "officer_id": application.officer_id})
+        self.uow.emit(*events.application_submitted(application))
         return self._dump_application(application)
 
     @rpc
@@ -360,13 +357,11 @@ class LoanService(ServiceBase):
             application.second_decision_by = self.uow.actor.user_id
         self._step(application, f"decision_level_{level}", "approve" if data["approve"] else "reject",
                    data["comment"])
-        event = {"application_id": application.id, "customer_id": application.customer_id,
-                 "amount": money(application.amount), "decided_by": self.uow.actor.user_id, "level": level}
         if application.status == "rejected":
             self._release_credit(application)
-            self.uow.emit("application_rejected", {**event, "comment": data["comment"]})
-        elif application.status == "approved":
-            self.uow.emit("application_approved", event)
+        decided = events.application_decided(application, self.uow.actor.user_id, level, data["comment"])
+        if decided is not None:
+            self.uow.emit(*decided)
         return self._dump_application(application)
 
     @rpc
@@ -423,10 +418,7 @@ class LoanService(ServiceBase):
         lifecycles.APPLICATION.move(application, "contracted", loan_id=loan.id)
         self._step(application, "sign_contract", loan.contract_no)
         self.uow.audit("sign_contract", "loan", loan.id, {"contract_no": loan.contract_no})
-        self.uow.emit("signed", {"loan_id": loan.id, "contract_no": loan.contract_no,
-                                 "application_id": application.id, "customer_id": loan.customer_id,
-                                 "principal": money(loan.principal), "signed_on": signed_on.isoformat()},
-                      business_date=signed_on)
+        self.uow.emit(*events.signed(loan, application.id, signed_on), business_date=signed_on)
         return self._dump_loan(loan)
 
     # -- loans ---------------------------------------------------------------------------------
@@ -570,12 +562,8 @@ class LoanService(ServiceBase):
         self.uow.session.add(repayment)
         self.uow.session.flush()
         self.uow.audit("record_repayment", "repayment", repayment.id, {"amount": money(data["amount"])})
-        repayment.event_id = self.uow.emit("repayment_received", {
-            "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
-            "contract_no": loan.contract_no, "amount": money(data["amount"]), "paid_on": data["paid_on"].isoformat(),
-            "channel": data["channel"], "payer_name": payer_name,
-            "voucher_no": data["voucher_no"], "allocation": {k: money(v) for k, v in summary.items()},
-            "outstanding_principal": money(loan.outstanding_principal)}, business_date=data["paid_on"])["event_id"]
+        repayment.event_id = self.uow.emit(*events.repayment_received(loan, repayment, summary),
+                                           business_date=data["paid_on"])["event_id"]
         self._after_payment(loan, lines.values(), data["paid_on"], business_today)
         return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_repayment(repayment, loan))
 
@@ -588,9 +576,7 @@ class LoanService(ServiceBase):
         if servicing.is_settled(dues, loan.outstanding_principal):
             lifecycles.LOAN.move(loan, "settled", settled_on=paid_on)
             self.uow.audit("settle_loan", "loan", loan.id, {})
-            self.uow.emit("settled", {"loan_id": loan.id, "customer_id": loan.customer_id,
-                                      "vehicle_id": loan.vehicle_id, "contract_no": loan.contract_no,
-                                      "settled_on": paid_on.isoformat()}, business_date=paid_on)
+            self.uow.emit(*events.settled(loan, paid_on), business_date=paid_on)
 
     def _apply_advance(self, loan, on):
         """预收款冲抵 at close of business: the advance held pays the installments due by `on`, by the product's
@@ -611,12 +597,7 @@ class LoanService(ServiceBase):
                               allocation=jsonutil.dumps({**summary, "lines": allocation.lines}))
         self.uow.session.add(repayment)
         self.uow.session.flush()
-        self.uow.emit("advance_applied", {
-            "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
-            "contract_no": loan.contract_no, "amount": money(amount), "applied_on": on.isoformat(),
-            "allocation": {k: money(v) for k, v in summary.items() if k != "advance"},
-            "advance_balance": money(loan.advance_balance),
-            "outstanding_principal": money(loan.outstanding_principal)}, business_date=on)
+        self.uow.emit(*events.advance_applied(loan, repayment, summary, on), business_date=on)
         self._after_payment(loan, lines.values(), on, on + dt.timedelta(days=1))
 
     @rpc
@@ -748,16 +729,7 @@ class LoanService(ServiceBase):
         lifecycles.REVERSAL.move(reversal, "approved", reversed_on=business_today)
         self.uow.audit("reverse_repayment", "repayment", repayment.id,
                        {"reversal_id": reversal.id, "amount": money(repayment.amount)})
-        self.uow.emit("repayment_reversed", {
-            "loan_id": loan.id, "repayment_id": repayment.id, "reversal_id": reversal.id,
-            "customer_id": loan.customer_id, "contract_no": loan.contract_no, "department_id": loan.department_id,
-            "amount": money(repayment.amount), "paid_on": repayment.paid_on.isoformat(),
-            "reversed_on": business_today.isoformat(), "channel": repayment.channel,
-            "payer_name": repayment.payer_name, "voucher_no": repayment.voucher_no,
-            "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
-            "repayment_event_id": repayment.event_id, "reason": reversal.reason,
-            "outstanding_principal": money(loan.outstanding_principal),
-            "advance_balance": money(loan.advance_balance)}, business_date=business_today)
+        self.uow.emit(*events.repayment_reversed(loan, repayment, reversal, allocation), business_date=business_today)
         if closed is not None:  # DPD as close of business would have left it: from the last date closed
             self._set_dpd(loan, servicing.days_past_due(closed, dues), closed)
 
@@ -802,16 +774,9 @@ class LoanService(ServiceBase):
         loan.advance_balance -= quote.advance_used
         self.uow.session.flush()
         self.uow.audit("prepay", "loan", loan.id, {"amount": money(quote.amount), "full": data["full"]})
-        facts = {"loan_id": loan.id, "customer_id": loan.customer_id, "contract_no": loan.contract_no}
-        self.uow.emit("prepaid", {**facts, "prepayment_id": record.id, "full": data["full"], "mode": record.mode,
-                                  "paid_on": data["paid_on"].isoformat(), "amount": money(quote.amount),
-                                  "principal": money(quote.principal), "interest": money(quote.interest),
-                                  "fee": money(quote.fee), "advance_used": money(quote.advance_used),
-                                  "outstanding_principal": money(loan.outstanding_principal),
-                                  "payer_name": loan.customer_name}, business_date=data["paid_on"])
+        self.uow.emit(*events.prepaid(loan, record), business_date=data["paid_on"])
         if data["full"]:
-            self.uow.emit("settled", {**facts, "vehicle_id": loan.vehicle_id,
-                                      "settled_on": data["paid_on"].isoformat()}, business_date=data["paid_on"])
+            self.uow.emit(*events.settled(loan, data["paid_on"]), business_date=data["paid_on"])
         result = {**self._dump_quote(loan, data, quote, rebuilt), "id": record.id, "loan_status": loan.status}
         return idempotency.remember(self.uow, idempotency_key, operation, data, result)
 
@@ -950,11 +915,7 @@ class LoanService(ServiceBase):
         lifecycles.TRANSFER.move(transfer, "approved", supplement_no=f"{loan.contract_no}-BC{done + 1:02d}")
         loan.customer_id, loan.customer_name = transfer.to_customer_id, transfer.to_customer_name
         self.uow.audit("approve_transfer", "loan_transfer", transfer.id, {"supplement_no": transfer.supplement_no})
-        self.uow.emit("transferred", {
-            "loan_id": loan.id, "contract_no": loan.contract_no, "supplement_no": transfer.supplement_no,
-            "customer_id": transfer.to_customer_id, "customer_name": transfer.to_customer_name,
-            "previous_customer_id": transfer.from_customer_id, "vehicle_id": loan.vehicle_id,
-            "department_id": loan.department_id, "outstanding_principal": money(loan.outstanding_principal)})
+        self.uow.emit(*events.transferred(loan, transfer))
         return idempotency.remember(self.uow, idempotency_key, operation, data, self._dump_transfer(transfer))
 
     @staticmethod
@@ -1014,13 +975,7 @@ class LoanService(ServiceBase):
         loan.restructured = True
         lifecycles.EXTENSION.move(extension, "approved", maturity_after=loan.maturity_date)
         self.uow.audit("approve_extension", "loan_extension", extension.id, {"maturity": iso(loan.maturity_date)})
-        self.uow.emit("extended", {
-            "loan_id": loan.id, "extension_id": extension.id, "customer_id": loan.customer_id,
-            "contract_no": loan.contract_no, "department_id": loan.department_id, "extra_months": extension.months,
-            "extended_months": loan.extended_months, "maturity_before": extension.maturity_before.isoformat(),
-            "maturity_date": loan.maturity_date.isoformat(), "restructured": True,
-            "outstanding_principal": money(loan.outstanding_principal),
-            "next_installment": money(rebuilt[0].total)}, business_date=today)
+        self.uow.emit(*events.extended(loan, extension, rebuilt[0].total), business_date=today)
         return idempotency.remember(self.uow, idempotency_key, operation, data, {
             **self._dump_extension(extension), "next_installment": money(rebuilt[0].total),
             "installments": len(rebuilt)})
@@ -1229,7 +1184,7 @@ class LoanService(ServiceBase):
         """Record a new DPD and tell the others: dpd_changed, and became_overdue / became_current."""
         if dpd == loan.dpd:
             return
-        for event_type, payload in cob.dpd_events(cob.loan_facts(loan), loan.dpd, dpd, day):
+        for event_type, payload in events.dpd_events(events.loan_facts(loan), loan.dpd, dpd, day):
             self.uow.emit(event_type, payload, business_date=day)
         loan.dpd = dpd
 
@@ -1329,23 +1284,7 @@ class LoanService(ServiceBase):
             lifecycles.CREDIT_DRAW.move(draw, "drawn", loan_id=loan.id)
         self.uow.audit("approve_disbursement", "disbursement", disbursement.id,
                        {"voucher_no": data["voucher_no"], "amount": money(disbursement.amount)})
-        self.uow.emit("disbursed", {
-            "loan_id": loan.id, "contract_no": loan.contract_no, "application_id": loan.application_id,
-            "customer_id": loan.customer_id, "customer_name": loan.customer_name, "vehicle_id": loan.vehicle_id,
-            "department_id": loan.department_id, "payee_name": disbursement.payee_name,
-            "officer_id": loan.officer_id, "product_id": loan.product_id, "credit_line_id": loan.credit_line_id,
-            "principal": money(loan.principal), "net_amount": money(disbursement.amount),
-            "fees": json.loads(loan.fees), "fees_total": money(loan.fees_total),
-            "annual_rate": rate(loan.annual_rate), "apr": rate(loan.apr, "0.0001"),
-            "repayment_method": loan.repayment_method, "term_months": loan.term_months,
-            "disbursed_on": disbursed_on.isoformat(), "disbursement_id": disbursement.id,
-            "voucher_no": disbursement.voucher_no,
-            "schedule": {"installments": len(schedule.installments), "first_due_date": iso(schedule.first_due_date),
-                         "maturity_date": iso(schedule.maturity_date),
-                         "first_installment": money(schedule.installments[0].total),
-                         "total_interest": money(schedule.total_interest),
-                         "total_payment": money(schedule.total_payment)},
-        }, business_date=disbursed_on)
+        self.uow.emit(*events.disbursed(loan, disbursement, schedule), business_date=disbursed_on)
 
     def _store_schedule(self, loan, schedule):
         self._put_lines(loan, self.uow.session.scalars(select(Installment).where(Installment.loan_id == loan.id)),
