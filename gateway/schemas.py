@@ -1,4 +1,5 @@
-"""The HTTP contract's schemas (API.md); the OpenAPI document is generated from them."""
+"""The HTTP contract's schemas (README.md, "API"; docs/architecture.md, "OpenAPI document"); the OpenAPI document
+is generated from them."""
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.i18n import BuiltinName, Label

@@ -208,5 +208,5 @@ class Provisions(MethodView):
     @blp.response(200, ProvisionResultSchema)
     @requires("finance.manage")
     def post(self, data):
-        """计提拨备 at a month end: the change in required provision (DOMAIN.md rates by grade) in one entry."""
+        """计提拨备 at a month end: the change in required provision (docs/rules.md, rates by grade) in one entry."""
         return call("finance", "run_provisions", data)

@@ -1,4 +1,4 @@
-"""贷后 Post-loan rules (DOMAIN.md § Post-loan): five-level classification, collection stages and promises,
+"""贷后 Post-loan rules (docs/rules.md, "Post-loan"): five-level classification, collection stages and promises,
 round-robin assignment and the early-warning rules. Plain Python, Decimal for money."""
 import datetime as dt
 from dataclasses import dataclass

@@ -1,6 +1,6 @@
-"""Maker-checker (DESIGN.md): a request that moves money or risk is decided once, by someone other than who
-made it. The request row has `status` (pending | approved | rejected), `requested_by`, `decided_by`,
-`decided_at` and `comment`."""
+"""Maker-checker (docs/architecture.md, "Loan origination": segregation of duties): a request that moves money or
+risk is decided once, by someone other than who made it. The request row has `status` (pending | approved |
+rejected), `requested_by`, `decided_by`, `decided_at` and `comment`."""
 from services.common.clock import utcnow
 from services.common.errors import Conflict, Forbidden
 

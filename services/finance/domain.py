@@ -1,4 +1,4 @@
-"""财务 Accounting rules (DOMAIN.md § Accounting): the chart, balanced journal entries built from loan events,
+"""财务 Accounting rules (docs/rules.md, "Accounting"): the chart, balanced journal entries built from loan events,
 reversals, provisions, and the figures the ledgers and reports show. Plain Python, `Decimal` only."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal

@@ -1,5 +1,6 @@
-"""First-start seeding: the default chart of accounts of DOMAIN.md and a default bank account (基本户), so
-postings can start at once. Administrators extend both (`POST /finance/accounts`, `/finance/bank-accounts`)."""
+"""First-start seeding: the default chart of accounts (docs/rules.md, "Accounting") and a default bank account
+(基本户), so postings can start at once. Administrators extend both (`POST /finance/accounts`,
+`/finance/bank-accounts`)."""
 import logging
 
 from sqlalchemy import select

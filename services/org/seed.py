@@ -1,4 +1,4 @@
-"""First-start seeding: the built-in roles of API.md, the head office, and the `admin` user."""
+"""First-start seeding: the built-in roles (`domain.BUILTIN_ROLES`), the head office, and the `admin` user."""
 import logging
 
 from sqlalchemy import select

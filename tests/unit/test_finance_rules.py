@@ -1,4 +1,5 @@
-"""Accounting rules (DOMAIN.md § Accounting): balanced entries from loan events, reversals, provisions, buckets."""
+"""Accounting rules (docs/rules.md, "Accounting"): balanced entries from loan events, reversals, provisions,
+buckets."""
 from decimal import Decimal as D
 
 import pytest

@@ -1,5 +1,5 @@
-"""Origination rules (DOMAIN.md 贷前): product checks, fees, application refusals, credit lines, approval levels,
-segregation of duties, the interest cap, contract numbers and disbursement."""
+"""Origination rules (docs/rules.md, "Origination" 贷前): product checks, fees, application refusals, credit lines,
+approval levels, segregation of duties, the interest cap, contract numbers and disbursement."""
 import datetime as dt
 from decimal import Decimal as D
 

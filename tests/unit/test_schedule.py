@@ -1,5 +1,5 @@
-"""The schedule engine against DOMAIN.md, with figures computed independently (numpy-financial, closed forms)
-and Hypothesis properties over amounts, rates, terms, methods and start dates."""
+"""The schedule engine against docs/rules.md ("Repayment methods"), with figures computed independently
+(numpy-financial, closed forms) and Hypothesis properties over amounts, rates, terms, methods and start dates."""
 import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal as D

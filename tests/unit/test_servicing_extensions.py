@@ -1,7 +1,7 @@
 """Extension (展期), partial early repayment, re-amortisation, advances and the close-of-business helpers.
 
 Pure functions only (no database, no broker). Expected figures are computed here independently: by hand, or
-from the closed forms of DOMAIN.md in Decimal, never by calling the function under test a second time.
+from the closed forms of docs/rules.md in Decimal, never by calling the function under test a second time.
 """
 import datetime as dt
 import math

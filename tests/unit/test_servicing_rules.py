@@ -1,4 +1,4 @@
-"""Repayment allocation (DOMAIN.md § Servicing): both orders, advances, over-payment, settlement."""
+"""Repayment allocation (docs/rules.md, "Servicing"): both orders, advances, over-payment, settlement."""
 import datetime as dt
 from decimal import Decimal as D
 

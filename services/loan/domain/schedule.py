@@ -1,4 +1,4 @@
-"""还款计划 The schedule engine: the five repayment methods of DOMAIN.md, due dates, fen rounding and APR.
+"""还款计划 The schedule engine: the five repayment methods, due dates, fen rounding and APR (docs/rules.md).
 
 Pure Python and `Decimal` throughout: amounts are rounded to the fen (ROUND_HALF_UP) at each schedule line,
 intermediate values keep full precision, and no float ever touches a figure.
@@ -93,7 +93,7 @@ def annuity_payment(principal, monthly_rate, term):
 
 
 def _lines(amount, monthly_rate, term, method):
-    """(principal, interest) of each installment, as DOMAIN.md states each method."""
+    """(principal, interest) of each installment, by each method's formula (docs/rules.md, "Repayment methods")."""
     if method == "equal_installment" and monthly_rate == ZERO:
         method = "equal_principal"
     balance = amount

@@ -1,6 +1,6 @@
 """贷中 Servicing rules: allocating a repayment (还款冲账) and when a loan is settled. Plain Python, Decimal only.
 
-Allocation (DOMAIN.md § Servicing):
+Allocation (docs/rules.md, "Servicing"):
 * `installment_first` (default): the oldest unpaid installment first; within it fees -> penalty -> interest
   -> principal.
 * `type_first`: all fees, then all penalty, then all interest, then principal, each oldest first.
@@ -144,9 +144,9 @@ class PrepaymentQuote:
 
 def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed_on, fee_rate,
                     fee_free_after_months, held_advance=ZERO, business_date=None):
-    """DOMAIN.md: outstanding principal + interest accrued since the last due date (actual days × daily rate ×
-    outstanding principal) + prepayment fee (rate × principal, waived after the free period). Refused while
-    anything due on or before `paid_on`, or before the business date, is unpaid."""
+    """docs/rules.md (Servicing): outstanding principal + interest accrued since the last due date (actual days ×
+    daily rate × outstanding principal) + prepayment fee (rate × principal, waived after the free period). Refused
+    while anything due on or before `paid_on`, or before the business date, is unpaid."""
     if any(due.due_date <= max(paid_on, business_date or paid_on) and due.total > 0 for due in dues):
         raise Refused("INSTALLMENTS_DUE", "pay the installments already due (and their penalty) first; an early "
                       "repayment settles only what is not due yet")
@@ -164,9 +164,9 @@ def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed
 
 def partial_prepayment(paid_on, dues, outstanding_principal, part, annual_rate, disbursed_on, fee_rate,
                        fee_free_after_months, held_advance=ZERO, business_date=None):
-    """DOMAIN.md: a partial early repayment is the full figure for the part: the part + interest accrued on it
-    since the last due date + the fee on it. The part is less than the outstanding principal (all of it is a
-    full early repayment)."""
+    """docs/rules.md (Servicing): a partial early repayment is the full figure for the part: the part + interest
+    accrued on it since the last due date + the fee on it. The part is less than the outstanding principal (all of
+    it is a full early repayment)."""
     if part <= 0:
         raise Refused("AMOUNT_INVALID", "the principal to repay early is a positive amount", field="principal")
     if part >= outstanding_principal:

@@ -857,7 +857,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 计提拨备 at a month end: the change in required provision (DOMAIN.md rates by grade) in one entry.
+         * 计提拨备 at a month end: the change in required provision (docs/rules.md, rates by grade) in one entry.
          * @description Permission: `finance.manage`
          */
         post: operations["runProvisions"];
