@@ -22,13 +22,13 @@ from services.common import clock, config, makerchecker
 from services.common.consumer import subscribe
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
-from services.common.errors import Conflict, NotFound, field_error
-from services.common.jsonutil import money
+from services.common.errors import Conflict, field_error
+from services.common.jsonutil import iso, money
 from services.common.pagination import paginate
 from services.common.ask import ask
 from services.common.rpc import rpc
 from services.common.schemas import load
-from services.common.scope import scoped
+from services.common.scope import scoped, visible
 from services.common.service import ServiceBase
 
 ZERO = Decimal(0)
@@ -40,10 +40,6 @@ GRADED_BALANCE = Gauge("carloan_collection_outstanding_yuan", "Outstanding princ
 FOLLOW_UP_DAYS = 3
 OWNERS = {CollectionTask: "assignee_id", RiskWarning: "owner_id", LoanFile: "officer_id",
           GradeAdjustment: "requested_by"}
-
-
-def iso(value):
-    return value.isoformat() if value is not None else None
 
 
 def thresholds():
@@ -502,10 +498,7 @@ class CollectionService(ServiceBase):
     def _visible(self, model, object_id, code, lock=False):
         """A row the actor's data scope covers: by department, or as its owner (a task's collector, a warning's
         owner, a loan's officer, an adjustment's requester)."""
-        row = self.uow.session.get(model, object_id, with_for_update=lock)
-        if row is None or not self.uow.actor.can_see(getattr(row, OWNERS[model]), row.department_id):
-            raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
-        return row
+        return visible(self.uow.session, self.uow.actor, model, object_id, code, owner=OWNERS[model], lock=lock)
 
     def _page(self, query, page, page_size, dump):
         """A page of tasks or warnings, their loans' files read in one query."""

@@ -23,6 +23,11 @@ def money(value):
     return None if value is None else str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def iso(value):
+    """A date or timestamp as JSON carries it (ISO 8601); None stays None."""
+    return None if value is None else value.isoformat()
+
+
 def dumps(value):
     return json.dumps(value, default=_default, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 

@@ -2,6 +2,7 @@
 from sqlalchemy import false, or_
 
 from services.common.ask import ask
+from services.common.errors import NotFound
 
 
 def scoped(query, actor, department_column, owner_column=None):
@@ -14,6 +15,15 @@ def scoped(query, actor, department_column, owner_column=None):
         return query.where(mine if mine is not None else false())
     visible = department_column.in_(actor.department_ids)
     return query.where(or_(visible, mine) if mine is not None else visible)
+
+
+def visible(session, actor, model, object_id, code, owner="officer_id", lock=False):
+    """The `model` row `object_id` if `actor`'s data scope covers it (by its department, or as its `owner`), else
+    404 `code`: a row one may not see is, to them, a row that does not exist."""
+    row = session.get(model, object_id, with_for_update=lock)
+    if row is None or not actor.can_see(getattr(row, owner), row.department_id):
+        raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
+    return row
 
 
 def granted_by_task(collection, actor, **about):

@@ -15,14 +15,14 @@ from services.common import audit, clock, config, idempotency, jsonutil, makerch
 from services.common.consumer import subscribe
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
-from services.common.jsonutil import money
+from services.common.jsonutil import iso, money
 from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii
 from services.common.ask import ask
 from services.common.rpc import rpc
 from services.common.schemas import load
-from services.common.scope import granted_by_task, scoped
+from services.common.scope import granted_by_task, scoped, visible
 from services.common.service import ServiceBase
 from services.loan import cob
 from services.loan import dashboard as cockpit
@@ -63,10 +63,6 @@ def _shown(key, value):
 
 def rate(value, places="0.000001"):
     return None if value is None else str(Decimal(value).quantize(Decimal(places)))
-
-
-def iso(value):
-    return value.isoformat() if value else None
 
 
 _due = cob.open_due
@@ -1327,10 +1323,7 @@ class LoanService(ServiceBase):
                 "investigated_by": application.investigated_by, "first_decision_by": application.first_decision_by}
 
     def _visible(self, model, object_id, code, lock=False):
-        row = self.uow.session.get(model, object_id, with_for_update=lock)
-        if row is None or not self.uow.actor.can_see(row.officer_id, row.department_id):
-            raise NotFound(f"no such {model.__tablename__.replace('_', ' ')}", code=code)
-        return row
+        return visible(self.uow.session, self.uow.actor, model, object_id, code, lock=lock)
 
     def _readable_loan(self, loan_id):
         """A loan to read: in the actor's data scope, or the subject of a collection task given to them."""
