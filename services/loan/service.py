@@ -520,7 +520,7 @@ class LoanService(ServiceBase):
     # -- repayments (还款) -----------------------------------------------------------------------
     @rpc
     def record_repayment(self, loan_id, data, idempotency_key=None):
-        """还款登记: allocate the amount by the product's order (DOMAIN.md), hold the rest as an advance,
+        """还款登记: allocate the amount by the product's order (docs/rules.md, Servicing), hold the rest as an advance,
         publish `loan.repayment_received`; a loan with nothing left to pay is settled (`loan.settled`). Exactly
         once under its `Idempotency-Key` (required): a redelivered request gets the first answer."""
         data = load(RepaymentIn(), data)
@@ -732,7 +732,7 @@ class LoanService(ServiceBase):
     # -- early repayment (提前还款) -------------------------------------------------------------
     @rpc
     def quote_prepayment(self, loan_id, data):
-        """What paying the loan off on `paid_on` costs (DOMAIN.md): the same figure `prepay` then takes."""
+        """What paying the loan off on `paid_on` costs (docs/rules.md, Servicing): the same figure `prepay` then takes."""
         data = load(PrepaymentIn(), data)
         loan = self._visible(Loan, loan_id, "LOAN_NOT_FOUND")
         quote, _, rebuilt = self._prepayment(loan, data)
