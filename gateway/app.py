@@ -15,7 +15,7 @@ from gateway.routes import audit as audit_routes
 from gateway.routes import auth as auth_routes
 from gateway.routes import collateral, collection, customers, dashboard, finance, inbox, loans, ops, org
 from gateway.rpc import RpcClient
-from gateway.schemas import ProblemSchema
+from gateway.schemas.common import ProblemSchema
 from gateway.settings import Settings
 from services.common import context
 from services.common.errors import Forbidden

@@ -16,7 +16,7 @@ from apispec import BasePlugin
 from gateway.auth import AUTHENTICATED
 from gateway.openapi_examples import EXAMPLES, PROBLEM_EXAMPLES
 from gateway.problems import CONTENT_TYPE as PROBLEM
-from gateway.schemas import ProblemSchema
+from gateway.schemas.common import ProblemSchema
 
 # -- operationId --------------------------------------------------------------------------------------------------
 # Keyed "<endpoint>.<method>" (endpoint: "<blueprint>.<view class>", or the function's name for a plain route).

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 from gateway import audit
 from gateway.rpc import call
 from gateway.auth import requires
-from gateway.schemas import AuditLogArgs, AuditRecordSchema, page_of
+from gateway.schemas.audit import AuditLogArgs, AuditRecordSchema
+from gateway.schemas.common import page_of
 from services.common.errors import ValidationFailed
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1",

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from gateway.rpc import call
 from gateway.audit import client_address
 from gateway.auth import allowed_before_password_change, authenticated, issue_token, public
-from gateway.schemas import LoginSchema, MeSchema, PasswordChangeSchema, TokenSchema
+from gateway.schemas.auth import LoginSchema, MeSchema, PasswordChangeSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与当前用户 Login and current user")
 

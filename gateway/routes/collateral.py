@@ -4,10 +4,11 @@ from flask_smorest import Blueprint
 
 from gateway.rpc import call
 from gateway.auth import requires
-from gateway.schemas import (GpsAlertListArgs, GpsAlertSchema, GpsTaskDoneSchema, GpsTaskListArgs,
-                             MortgageRegisteredSchema, PageArgs, ReleaseDoneSchema, ReviewSchema, TaskListArgs,
-                             TaskSchema, ValuationListArgs, ValuationSchema, VehicleDetailSchema, VehicleListArgs,
-                             VehiclePatchSchema, VehicleSchema, page_of)
+from gateway.schemas.collateral import (GpsAlertListArgs, GpsAlertSchema, GpsTaskDoneSchema, GpsTaskListArgs,
+                                        MortgageRegisteredSchema, ReleaseDoneSchema, TaskListArgs, TaskSchema,
+                                        ValuationListArgs, ValuationSchema, VehicleDetailSchema, VehicleListArgs,
+                                        VehiclePatchSchema, VehicleSchema)
+from gateway.schemas.common import PageArgs, ReviewSchema, page_of
 
 blp = Blueprint("collateral", __name__, url_prefix="/api/v1",
                 description="抵押物管理 Collateral: vehicles, valuation, GPS, mortgage and release")

@@ -4,10 +4,10 @@ from flask_smorest import Blueprint
 
 from gateway.rpc import call
 from gateway.auth import requires
-from gateway.schemas import (AdjustmentSchema, AssignSchema, ClassificationListArgs, ClassificationSchema,
-                             CollectionRecordSchema, CollectionTaskDetailSchema, CollectionTaskListArgs,
-                             CollectionTaskSchema, ReviewSchema, WarningListArgs, WarningResolveSchema, WarningSchema,
-                             page_of)
+from gateway.schemas.collection import (AdjustmentSchema, AssignSchema, ClassificationListArgs, ClassificationSchema,
+                                        CollectionRecordSchema, CollectionTaskDetailSchema, CollectionTaskListArgs,
+                                        CollectionTaskSchema, WarningListArgs, WarningResolveSchema, WarningSchema)
+from gateway.schemas.common import ReviewSchema, page_of
 
 blp = Blueprint("collection", __name__, url_prefix="/api/v1",
                 description="贷后管理 Post-loan: collection tasks, early warnings, five-level classification")

@@ -4,8 +4,9 @@ from flask_smorest import Blueprint
 
 from gateway.rpc import call
 from gateway.auth import requires
-from gateway.schemas import (BlacklistListArgs, BlacklistSchema, CustomerListArgs, CustomerPatchSchema,
-                             CustomerSchema, EnterpriseSchema, PersonSchema, UnmaskArgs, page_of)
+from gateway.schemas.common import page_of
+from gateway.schemas.customers import (BlacklistListArgs, BlacklistSchema, CustomerListArgs, CustomerPatchSchema,
+                                       CustomerSchema, EnterpriseSchema, PersonSchema, UnmaskArgs)
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1",
                 description="客户管理 Customers: persons, enterprises, blacklist")

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from gateway.auth import authenticated
 from gateway.rpc import ServiceUnavailable
-from gateway.schemas import DashboardSchema
+from gateway.schemas.dashboard import DashboardSchema
 
 log = logging.getLogger(__name__)
 

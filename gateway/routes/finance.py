@@ -5,10 +5,11 @@ from flask_smorest import Blueprint
 from gateway import i18n, xlsx
 from gateway.rpc import call
 from gateway.auth import requires, check_permission
-from gateway.schemas import (AccountSchema, AsOfArgs, BankAccountSchema, CashJournalArgs, CashJournalSchema,
-                             EntryListArgs, JournalEntrySchema, LedgerArgs, LedgerSchema, MonthlyIncomeSchema,
-                             PeriodArgs, PortfolioSchema, ProvisionResultSchema, ProvisionRunSchema, ReverseSchema,
-                             TrialBalanceSchema, page_of)
+from gateway.schemas.common import page_of
+from gateway.schemas.finance import (AccountSchema, AsOfArgs, BankAccountSchema, CashJournalArgs, CashJournalSchema,
+                                     EntryListArgs, JournalEntrySchema, LedgerArgs, LedgerSchema, MonthlyIncomeSchema,
+                                     PeriodArgs, PortfolioSchema, ProvisionResultSchema, ProvisionRunSchema,
+                                     ReverseSchema, TrialBalanceSchema)
 
 blp = Blueprint("finance", __name__, url_prefix="/api/v1/finance",
                 description="财务中心 Finance: books, ledgers, cash journal, reports; `format=xlsx` exports")

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from gateway.auth import authenticated
 from gateway.rpc import ServiceUnavailable
-from gateway.schemas import InboxArgs, InboxSchema
+from gateway.schemas.inbox import InboxArgs, InboxSchema
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,13 @@ from flask_smorest import Blueprint
 
 from gateway.rpc import call
 from gateway.auth import requires
-from gateway.schemas import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
-                             CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
-                             ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema,
-                             LprSchema, OverrideSchema, PageArgs, PrepaymentQuoteSchema, PrepaymentSchema,
-                             ProductListArgs, ProductPatchSchema, ProductSchema, RepaymentSchema, ReversalRequestSchema,
-                             ReversalSchema, ReviewSchema, ScheduleRequestSchema, ScheduleSchema, TransferSchema, page_of)
+from gateway.schemas.common import PageArgs, ReviewSchema, page_of
+from gateway.schemas.loans import (ApplicationListArgs, ApplicationSchema, CobRequestSchema, CobSchema, ContractSchema,
+                                   CreditLineListArgs, CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
+                                   ExtensionSchema, InvestigationSchema, LoanListArgs, LoanScheduleSchema, LoanSchema,
+                                   LprSchema, OverrideSchema, PrepaymentQuoteSchema, PrepaymentSchema, ProductListArgs,
+                                   ProductPatchSchema, ProductSchema, RepaymentSchema, ReversalRequestSchema,
+                                   ReversalSchema, ScheduleRequestSchema, ScheduleSchema, TransferSchema)
 from services.common.errors import field_error
 
 blp = Blueprint("loans", __name__, url_prefix="/api/v1",

@@ -4,7 +4,7 @@ from kombu import Connection
 
 from gateway import openapi
 from gateway.auth import public
-from gateway.schemas import HealthSchema
+from gateway.schemas.ops import HealthSchema
 
 DOCS_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>车贷管理系统 API</title>

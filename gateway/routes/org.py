@@ -5,9 +5,10 @@ from flask_smorest import Blueprint
 
 from gateway.rpc import call
 from gateway.auth import requires
-from gateway.schemas import (DepartmentPatchSchema, DepartmentSchema, EmployeeGetArgs, EmployeeListArgs,
-                             EmployeePatchSchema, EmployeeSchema, PageArgs, PermissionSchema, PositionPatchSchema,
-                             PositionSchema, RolePatchSchema, RoleSchema, page_of)
+from gateway.schemas.common import PageArgs, page_of
+from gateway.schemas.org import (DepartmentPatchSchema, DepartmentSchema, EmployeeGetArgs, EmployeeListArgs,
+                                 EmployeePatchSchema, EmployeeSchema, PermissionSchema, PositionPatchSchema,
+                                 PositionSchema, RolePatchSchema, RoleSchema)
 
 blp = Blueprint("org", __name__, url_prefix="/api/v1",
                 description="组织架构 Organisation: departments, positions, roles, employees")

@@ -5,7 +5,8 @@ import pytest
 from marshmallow import ValidationError
 from openpyxl import Workbook
 
-from gateway import schemas as gateway_schemas
+from gateway.schemas import common as common_schemas
+from gateway.schemas import loans as loans_schemas
 from gateway.xlsx import _cell
 from services.collateral import domain as collateral
 from services.collateral.schemas import VehicleIn
@@ -107,17 +108,17 @@ def test_terms_and_years_are_json_integers_in_the_services(value):
 def test_terms_are_json_integers_at_the_gateway(value):
     schedule = {"amount": "100000.00", "annual_rate": "0.12", "repayment_method": "equal_installment",
                 "start_date": "2026-01-31"}
-    assert gateway_schemas.ScheduleRequestSchema().load({**schedule, "term_months": 12})["term_months"] == 12
+    assert loans_schemas.ScheduleRequestSchema().load({**schedule, "term_months": 12})["term_months"] == 12
     with pytest.raises(ValidationError) as refused:
-        gateway_schemas.ScheduleRequestSchema().load({**schedule, "term_months": value})
+        loans_schemas.ScheduleRequestSchema().load({**schedule, "term_months": value})
     assert list(refused.value.messages) == ["term_months"]
 
 
 @pytest.mark.parametrize("page", ["２", "٢", " 2", "2.0", "1_0", "", "9" * 19, "1" * 5000])
 def test_a_page_in_the_query_string_takes_ascii_digits(page):
-    assert gateway_schemas.PageArgs().load({"page": "2", "page_size": "50"}) == {"page": 2, "page_size": 50}
+    assert common_schemas.PageArgs().load({"page": "2", "page_size": "50"}) == {"page": 2, "page_size": 50}
     with pytest.raises(ValidationError) as refused:
-        gateway_schemas.PageArgs().load({"page": page})
+        common_schemas.PageArgs().load({"page": page})
     assert list(refused.value.messages) == ["page"]
 
 

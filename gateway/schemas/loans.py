@@ -1,0 +1,482 @@
+"""Schemas of gateway/routes/loans.py: products, LPR, the calculator, credit lines, applications, contracts and
+disbursements (业务中心), and servicing: repayments, reversals, early repayment, extensions, transfers and close of
+business (贷中)."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from gateway.i18n import Label
+from gateway.schemas.common import DATE, GRADES, GRADES_DESCRIPTION, IsoDate, PageArgs, TIMESTAMP, money
+from services.common.schemas import QueryInteger, Strict, StrictInteger, decimal_string
+
+
+METHODS = ("equal_installment", "equal_principal", "interest_first", "bullet", "flat")
+
+
+APPLICATION_STATUSES = ("submitted", "investigated", "pending_second_approval", "approved", "rejected", "contracted")
+
+
+LOAN_STATUSES = ("signed", "active", "settled")
+
+
+def rate(metadata=None, **kwargs):
+    """A rate as a decimal-string fraction ("0.120000" is 12 % a year), at most 6 decimals; never a float."""
+    return decimal_string(2, 6, "0.120000", metadata=metadata or {}, **kwargs)
+
+
+class ScheduleRequestSchema(Strict):
+    amount = money(required=True)
+    annual_rate = rate(required=True)
+    term_months = StrictInteger(required=True)
+    repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS),
+                                     metadata={"description": "equal_installment 等额本息, equal_principal 等额本金, "
+                                                              "interest_first 先息后本, bullet 一次性还本付息, "
+                                                              "flat 等本等息"})
+    start_date = IsoDate(required=True)
+    first_due_date = IsoDate(allow_none=True)
+    upfront_fee = money(allow_none=True, metadata={"description": "fees deducted at disbursement (raise the APR)"})
+
+
+class InstallmentSchema(Schema):
+    no = fields.Integer()
+    due_date = fields.String(metadata=DATE)
+    principal = fields.String()
+    interest = fields.String()
+    total = fields.String()
+    balance_after = fields.String()
+    paid_principal = fields.String()
+    paid_interest = fields.String()
+    penalty = fields.String(metadata={"description": "penalty interest accrued (罚息), to the fen"})
+    paid_penalty = fields.String()
+    fees = fields.String()
+    paid_fees = fields.String()
+    status = fields.String()
+
+
+class ScheduleSchema(Schema):
+    amount = fields.String()
+    annual_rate = fields.String()
+    repayment_method = fields.String()
+    repayment_method_label = Label("repayment_method", "repayment_method")
+    installments = fields.List(fields.Nested(InstallmentSchema))
+    total_interest = fields.String()
+    total_payment = fields.String()
+    net_amount = fields.String()
+    apr = fields.String(metadata={"description": "年化利率: 12 × monthly IRR of the borrower's cash flows"})
+
+
+class FeeSchema(Strict):
+    """An upfront fee: a fixed `amount` or a `rate` of the principal, exactly one of them."""
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"example": "GPS费"})
+    amount = money(allow_none=True)
+    rate = rate(allow_none=True)
+
+    @validates_schema
+    def amount_or_rate(self, data, **kwargs):
+        if (data.get("amount") is None) == (data.get("rate") is None):
+            raise ValidationError("give either amount or rate", "amount")
+
+
+class AprRangeSchema(Schema):
+    min = fields.String()
+    max = fields.String()
+
+
+class ProductSchema(Strict):
+    id = fields.String(dump_only=True)
+    code = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    repayment_method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    repayment_method_label = Label("repayment_method", "repayment_method", dump_only=True)
+    annual_rate = rate(required=True)
+    min_term_months = StrictInteger(required=True)
+    max_term_months = StrictInteger(required=True)
+    min_amount = money(required=True)
+    max_amount = money(required=True)
+    max_ltv = rate(metadata={"description": "default 0.80"})
+    penalty_markup = rate(metadata={"description": "罚息上浮, default 0.50"})
+    grace_days = StrictInteger()
+    prepayment_fee_rate = rate()
+    prepayment_fee_free_after_months = StrictInteger(allow_none=True)
+    allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
+    compound_penalty = fields.Boolean()
+    upfront_fees = fields.List(fields.Nested(FeeSchema))
+    apr = fields.String(dump_only=True, metadata={"description": "the highest APR over the product's amount and "
+                                                                 "term range, fees included"})
+    apr_range = fields.Nested(AprRangeSchema, dump_only=True)
+    active = fields.Boolean(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class ProductPatchSchema(Strict):
+    """A correction: only the fields given change. Name, `active` and the lending limits at any time; the terms loans
+    are priced by (repayment method, rates, penalty, grace, prepayment fee, allocation, fees) only while no
+    application uses the product (409 PRODUCT_IN_USE)."""
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    active = fields.Boolean(metadata={"description": "false: no longer offered (applications are refused)"})
+    repayment_method = fields.String(validate=validate.OneOf(METHODS))
+    annual_rate = rate()
+    min_term_months = StrictInteger()
+    max_term_months = StrictInteger()
+    min_amount = money()
+    max_amount = money()
+    max_ltv = rate()
+    penalty_markup = rate()
+    grace_days = StrictInteger()
+    prepayment_fee_rate = rate()
+    prepayment_fee_free_after_months = StrictInteger(allow_none=True)
+    allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
+    compound_penalty = fields.Boolean()
+    upfront_fees = fields.List(fields.Nested(FeeSchema))
+
+
+class ProductListArgs(PageArgs):
+    active = fields.Boolean()
+
+
+class LprSchema(Strict):
+    effective_on = IsoDate(required=True)
+    one_year = rate(required=True)
+    five_year = rate(allow_none=True)
+    created_by = fields.String(dump_only=True)
+
+
+class CreditLineSchema(Strict):
+    id = fields.String(dump_only=True)
+    customer_id = fields.String(required=True)
+    limit = money(required=True)
+    expires_on = IsoDate(required=True)
+    revolving = fields.Boolean()
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    expired = fields.Boolean(dump_only=True)
+    available = fields.String(dump_only=True)
+    officer_id = fields.String(dump_only=True)
+    department_id = fields.String(dump_only=True, allow_none=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class CreditLineListArgs(PageArgs):
+    customer_id = fields.String()
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")))
+
+
+class StepSchema(Schema):
+    step = fields.String()
+    outcome = fields.String(allow_none=True)
+    comment = fields.String(allow_none=True)
+    actor_id = fields.String()
+    actor_name = fields.String(allow_none=True)
+    at = fields.String(metadata=TIMESTAMP)
+
+
+class InterestCapSchema(Schema):
+    cap = fields.String(allow_none=True, metadata={"description": "4 × the one-year LPR"})
+    exceeds = fields.Boolean()
+    overridden_by = fields.String(allow_none=True)
+    override_reason = fields.String(allow_none=True)
+
+
+class ApplicationSchema(Strict):
+    id = fields.String(dump_only=True)
+    customer_id = fields.String(required=True)
+    customer_name = fields.String(dump_only=True)
+    product_id = fields.String(required=True)
+    vehicle_id = fields.String(required=True)
+    amount = money(required=True)
+    term_months = StrictInteger(required=True)
+    credit_line_id = fields.String(allow_none=True)
+    status = fields.String(dump_only=True, validate=validate.OneOf(APPLICATION_STATUSES))
+    status_label = Label("status", "application_status", dump_only=True)
+    officer_id = fields.String(dump_only=True)
+    department_id = fields.String(dump_only=True, allow_none=True)
+    valuation_id = fields.String(dump_only=True, allow_none=True)
+    appraised_value = fields.String(dump_only=True, allow_none=True)
+    apr = fields.String(dump_only=True, allow_none=True)
+    interest_cap = fields.Nested(InterestCapSchema, dump_only=True)
+    investigated_by = fields.String(dump_only=True, allow_none=True)
+    findings = fields.String(dump_only=True, allow_none=True)
+    recommendation = fields.String(dump_only=True, allow_none=True)
+    income_verified = fields.Boolean(dump_only=True, allow_none=True)
+    home_visit = fields.String(dump_only=True, allow_none=True)
+    work_visit = fields.String(dump_only=True, allow_none=True)
+    first_decision_by = fields.String(dump_only=True, allow_none=True)
+    second_decision_by = fields.String(dump_only=True, allow_none=True)
+    loan_id = fields.String(dump_only=True, allow_none=True)
+    submitted_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    steps = fields.List(fields.Nested(StepSchema), dump_only=True)
+
+
+class ApplicationListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
+    customer_id = fields.String()
+
+
+class InvestigationSchema(Strict):
+    findings = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    recommendation = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    income_verified = fields.Boolean(allow_none=True)
+    home_visit = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    work_visit = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class OverrideSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=500))
+
+
+class ContractSchema(Strict):
+    signed_on = IsoDate(required=True)
+    first_due_date = IsoDate(allow_none=True)
+
+
+class LoanFeeSchema(Schema):
+    name = fields.String()
+    amount = fields.String()
+
+
+class DisbursementSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    payee_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    payee_account = fields.String(required=True, metadata={"description": "bank account; masked in responses"})
+    amount = money(required=True, metadata={"description": "principal − deducted fees"})
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending_review", "approved", "rejected")))
+    registered_by = fields.String(dump_only=True)
+    registered_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    reviewed_by = fields.String(dump_only=True, allow_none=True)
+    reviewed_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    voucher_no = fields.String(dump_only=True, allow_none=True)
+    disbursed_on = fields.String(dump_only=True, allow_none=True, metadata=DATE)
+    comment = fields.String(dump_only=True, allow_none=True)
+
+
+class DisbursementReviewSchema(Strict):
+    approve = fields.Boolean(required=True)
+    voucher_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=50),
+                               metadata={"description": "required to approve"})
+    disbursed_on = IsoDate(allow_none=True, metadata={"description": "required to approve"})
+    comment = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class NextDueSchema(Schema):
+    no = fields.Integer()
+    due_date = fields.String(metadata=DATE)
+    amount = fields.String(metadata={"description": "what the installment still owes"})
+
+
+class LoanSchema(Schema):
+    id = fields.String()
+    contract_no = fields.String()
+    application_id = fields.String()
+    customer_id = fields.String()
+    customer_name = fields.String()
+    product_id = fields.String()
+    vehicle_id = fields.String()
+    credit_line_id = fields.String(allow_none=True)
+    officer_id = fields.String()
+    department_id = fields.String(allow_none=True)
+    principal = fields.String()
+    term_months = fields.Integer()
+    repayment_method = fields.String()
+    repayment_method_label = Label("repayment_method", "repayment_method")
+    annual_rate = fields.String()
+    apr = fields.String()
+    penalty_markup = fields.String()
+    grace_days = fields.Integer()
+    fees = fields.List(fields.Nested(LoanFeeSchema))
+    fees_total = fields.String()
+    net_amount = fields.String()
+    signed_on = fields.String(metadata=DATE)
+    disbursed_on = fields.String(allow_none=True, metadata=DATE)
+    first_due_date = fields.String(allow_none=True, metadata=DATE)
+    maturity_date = fields.String(allow_none=True, metadata=DATE)
+    status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
+    status_label = Label("status", "loan_status")
+    outstanding_principal = fields.String()
+    advance_balance = fields.String(metadata={"description": "预收款 held for the next due date"})
+    settled_on = fields.String(allow_none=True, metadata=DATE)
+    dpd = fields.Integer()
+    classification = fields.String(allow_none=True, metadata={"description": "五级分类, as post-loan graded it"})
+    classification_label = Label("classification", "grade", allow_none=True)
+    restructured = fields.Boolean(metadata={"description": "重组: extended (展期)"})
+    extended_months = fields.Integer()
+    created_at = fields.String(metadata=TIMESTAMP)
+    disbursement = fields.Nested(DisbursementSchema, allow_none=True)
+    accrued_penalty = fields.String(metadata={"description": "罚息 accrued and unpaid, to the fen"})
+    next_due = fields.Nested(NextDueSchema, allow_none=True)
+
+
+MAX_DPD = 99_999  # as the loan service's filter: far beyond any loan's life
+
+
+class LoanListArgs(PageArgs):
+    customer_id = fields.String()
+    status = fields.String(validate=validate.OneOf(LOAN_STATUSES))
+    min_dpd = QueryInteger(validate=validate.Range(min=0, max=MAX_DPD), metadata={
+        "description": "逾期天数 at least this (inclusive): 1 = overdue, 31 = PAR30, 91 = PAR90"})
+    max_dpd = QueryInteger(validate=validate.Range(min=0, max=MAX_DPD), metadata={
+        "description": "逾期天数 at most this (inclusive), not below `min_dpd`: 0 = current"})
+    classification = fields.String(validate=validate.OneOf(GRADES), metadata={
+        "description": f"五级分类 the loan was last given: {GRADES_DESCRIPTION}"})
+
+    @validates_schema
+    def a_range_not_upside_down(self, data, **kwargs):
+        low, high = data.get("min_dpd"), data.get("max_dpd")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("cannot be less than min_dpd", "max_dpd")
+
+
+class LoanScheduleSchema(Schema):
+    loan_id = fields.String()
+    fixed = fields.Boolean(metadata={"description": "false: a preview until the money is paid out"})
+    installments = fields.List(fields.Nested(InstallmentSchema))
+    total_interest = fields.String()
+    total_payment = fields.String()
+
+
+class AllocationSchema(Schema):
+    principal = fields.String()
+    interest = fields.String()
+    penalty = fields.String()
+    fees = fields.String()
+    advance = fields.String(metadata={"description": "beyond what is due now: held as 预收款"})
+
+
+class AllocationLineSchema(Schema):
+    no = fields.Integer()
+    principal = fields.String()
+    interest = fields.String()
+    penalty = fields.String()
+    fees = fields.String()
+
+
+REPAYMENT_STATUSES = ("recorded", "reversed")
+
+
+class RepaymentSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    amount = money(required=True)
+    paid_on = IsoDate(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(
+        ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
+    payer_name = fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
+                               metadata={"description": "付款人 as on the bank statement; default the borrower"})
+    voucher_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=50),
+                               metadata={"description": "凭证号 / bank reference, to match the bank statement"})
+    status = fields.String(dump_only=True, validate=validate.OneOf(REPAYMENT_STATUSES),
+                           metadata={"description": "recorded 已入账, reversed 已冲正"})
+    status_label = Label("status", "repayment_status", dump_only=True)
+    reversal = fields.Nested(lambda: ReversalSchema(), dump_only=True, allow_none=True,
+                             metadata={"description": "its latest reversal request (pending, approved or rejected)"})
+    allocation = fields.Nested(AllocationSchema, dump_only=True)
+    lines = fields.List(fields.Nested(AllocationLineSchema), dump_only=True)
+    recorded_by = fields.String(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+    loan_status = fields.String(dump_only=True)
+    outstanding_principal = fields.String(dump_only=True)
+    advance_balance = fields.String(dump_only=True)
+
+
+class ReversalRequestSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500),
+                           metadata={"description": "why the repayment was a mistake (冲正原因)"})
+
+
+class ReversalSchema(Schema):
+    id = fields.String()
+    loan_id = fields.String()
+    repayment_id = fields.String()
+    reason = fields.String()
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")))
+    requested_by = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(allow_none=True)
+    reversed_on = fields.String(allow_none=True, metadata={**DATE, "description": "business date it took effect"})
+    created_at = fields.String(metadata=TIMESTAMP)
+    repayment = fields.Nested(RepaymentSchema, metadata={"description": "on approval: the repayment, reversed"})
+
+
+class CobRequestSchema(Strict):
+    business_date = IsoDate(required=True, metadata={"description": "close every business date up to this one"})
+
+
+class CobSchema(Schema):
+    business_date = fields.String(metadata=DATE)
+    status = fields.String(validate=validate.OneOf(("queued", "running", "done")))
+    loans = fields.Integer(metadata={"description": "active loans closed for the (last) date"})
+    overdue = fields.Integer()
+    events = fields.Integer()
+    started_by = fields.String()
+    finished_at = fields.String(allow_none=True, metadata=TIMESTAMP)
+    partitions = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                             metadata={"description": "loan-id ranges of the date by status (pending / done)"})
+
+
+class PrepaymentSchema(Strict):
+    paid_on = IsoDate(required=True)
+    full = fields.Boolean(required=True, metadata={"description": "true: pay the loan off; false: repay `amount` "
+                                                                  "of principal early and rebuild the schedule"})
+    amount = money(allow_none=True, load_only=True,
+                   metadata={"description": "partial only: the principal to repay early (less than outstanding)"})
+    mode = fields.String(allow_none=True, validate=validate.OneOf(("reduce_installment", "shorten_term")),
+                         metadata={"description": "partial only: reduce_installment (same term, default) or "
+                                                  "shorten_term (same installment)"})
+    channel = fields.String(load_only=True, validate=validate.OneOf(
+        ("bank_transfer", "auto_debit", "cash", "wechat", "alipay", "other")))
+
+
+class RebuiltScheduleSchema(Schema):
+    installments = fields.Integer()
+    next_installment = fields.String()
+    maturity_date = fields.String(metadata=DATE)
+    lines = fields.List(fields.Nested(InstallmentSchema))
+
+
+class PrepaymentQuoteSchema(Schema):
+    id = fields.String(metadata={"description": "on execution: the prepayment's id"})
+    loan_id = fields.String()
+    paid_on = fields.String(metadata=DATE)
+    full = fields.Boolean()
+    principal = fields.String()
+    interest = fields.String(metadata={"description": "accrued since the last due date: days × rate / 360"})
+    fee = fields.String(metadata={"description": "prepayment fee, waived after the product's free period"})
+    advance_used = fields.String()
+    amount = fields.String(metadata={"description": "to pay now"})
+    accrued_days = fields.Integer()
+    loan_status = fields.String()
+    schedule_after = fields.Nested(RebuiltScheduleSchema, metadata={"description": "partial: the schedule left"})
+
+
+class ExtensionSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    extra_months = StrictInteger(required=True, validate=validate.Range(min=1, max=36))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    requested_by = fields.String(dump_only=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(dump_only=True, allow_none=True)
+    maturity_before = fields.String(dump_only=True, metadata=DATE)
+    maturity_after = fields.String(dump_only=True, allow_none=True, metadata=DATE)
+    next_installment = fields.String(dump_only=True, metadata={"description": "on approval: the new installment"})
+    installments = fields.Integer(dump_only=True)
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class TransferSchema(Strict):
+    id = fields.String(dump_only=True)
+    loan_id = fields.String(dump_only=True)
+    from_customer_id = fields.String(dump_only=True)
+    to_customer_id = fields.String(required=True)
+    to_customer_name = fields.String(dump_only=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    status = fields.String(dump_only=True, validate=validate.OneOf(("pending", "approved", "rejected")))
+    requested_by = fields.String(dump_only=True)
+    decided_by = fields.String(dump_only=True, allow_none=True)
+    decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
+    comment = fields.String(dump_only=True, allow_none=True)
+    supplement_no = fields.String(dump_only=True, allow_none=True, metadata={"description": "补充协议编号"})
+    created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
