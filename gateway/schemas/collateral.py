@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.i18n import Label
 from gateway.schemas.common import DATE, IsoDate, PageArgs, TIMESTAMP, money
+from services.collateral import contract as collateral_contract
 from services.common import schemas as common_schemas
 from services.common.schemas import Strict, StrictInteger
 
@@ -14,7 +15,7 @@ class IsoDateTime(common_schemas.IsoTimestamp):
         return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
 
 
-TASK_STATUSES = ("open", "completed", "cancelled")
+TASK_STATUSES = tuple(collateral_contract.TASK_STATUSES)
 
 
 class VehicleSchema(Strict):

@@ -3,25 +3,16 @@ from marshmallow import Schema, fields, validate
 
 from gateway.i18n import Label
 from gateway.schemas.common import DATE, GRADES, GRADES_DESCRIPTION, IsoDate, PageArgs, TIMESTAMP, money
+from services.collection import contract as collection_contract
 from services.common.schemas import Strict
 
 
-COLLECTION_TASK_STATUSES = ("open", "closed")
-
-
-COLLECTION_STAGES = ("call_sms", "visit", "legal")
-
-
-COLLECTION_CHANNELS = ("call", "sms", "visit", "letter")
-
-
-PROMISE_STATUSES = ("pending", "kept", "broken")
-
-
-WARNING_LEVELS = ("low", "medium", "high")
-
-
-WARNING_STATUSES = ("open", "resolved")
+COLLECTION_TASK_STATUSES = collection_contract.TASK_STATUSES
+COLLECTION_STAGES = tuple(collection_contract.STAGES)
+COLLECTION_CHANNELS = tuple(collection_contract.CHANNELS)
+PROMISE_STATUSES = collection_contract.PROMISE_STATUSES
+WARNING_LEVELS = tuple(collection_contract.LEVELS)
+WARNING_STATUSES = collection_contract.WARNING_STATUSES
 
 
 class PromiseSchema(Schema):

@@ -2,14 +2,16 @@
 dates, grades) the route modules build on."""
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from services.collection import contract as collection_contract
 from services.common import schemas as common_schemas
 from services.common.schemas import QueryInteger, Strict, decimal_string
+from services.org import contract as org_contract
 
 
 TIMESTAMP = {"format": "date-time"}
 
 
-DATA_SCOPES = ("own", "department", "department_tree", "all")
+DATA_SCOPES = org_contract.DATA_SCOPES
 
 
 class ProblemSchema(Schema):
@@ -72,7 +74,7 @@ class IsoDate(common_schemas.IsoDate):
 
 
 # 五级分类, best to worst: the collection service grades, a loan shows its last grade
-GRADES = ("normal", "special_mention", "substandard", "doubtful", "loss")
+GRADES = tuple(collection_contract.GRADES)
 
 
 GRADES_DESCRIPTION = "normal 正常, special_mention 关注, substandard 次级, doubtful 可疑, loss 损失"

@@ -6,15 +6,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from gateway.i18n import Label
 from gateway.schemas.common import DATE, GRADES, GRADES_DESCRIPTION, IsoDate, PageArgs, TIMESTAMP, money
 from services.common.schemas import QueryInteger, Strict, StrictInteger, decimal_string
+from services.loan import contract as loan_contract
 
 
-METHODS = ("equal_installment", "equal_principal", "interest_first", "bullet", "flat")
-
-
-APPLICATION_STATUSES = ("submitted", "investigated", "pending_second_approval", "approved", "rejected", "contracted")
-
-
-LOAN_STATUSES = ("signed", "active", "settled")
+METHODS = tuple(loan_contract.METHODS)
+APPLICATION_STATUSES = tuple(loan_contract.APPLICATION_STATUSES)
+LOAN_STATUSES = tuple(loan_contract.LOAN_STATUSES)
 
 
 def rate(metadata=None, **kwargs):
@@ -350,7 +347,7 @@ class AllocationLineSchema(Schema):
     fees = fields.String()
 
 
-REPAYMENT_STATUSES = ("recorded", "reversed")
+REPAYMENT_STATUSES = tuple(loan_contract.REPAYMENT_STATUSES)
 
 
 class RepaymentSchema(Strict):

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from services.collateral.contract import TASK_STATUSES  # noqa: F401  (re-exported)
 from services.common.states import Lifecycle
 
 # -- VIN (ISO 3779 / GB 16735) -------------------------------------------------------------------
@@ -151,7 +152,6 @@ TASK_KINDS = {kind.code: kind for kind in (
     TaskKind("gps_removal", "GPS拆除", 30),
 )}
 GPS_KINDS = ("gps_install", "gps_removal")
-TASK_STATUSES = {"open": "待办", "completed": "已完成", "cancelled": "已取消"}
 
 # Opened for the loan's vehicle when the loan service publishes these events.
 OPENED_BY = {

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.collection.contract import CHANNELS, GRADES, LEVELS, STAGES  # noqa: F401  (re-exported)
 from services.common.clock import add_months
 from services.common.refusal import Refused
 from services.common.states import Lifecycle
@@ -11,7 +12,6 @@ from services.common.states import Lifecycle
 ZERO = Decimal("0.00")
 
 # -- five-level classification (五级分类) -------------------------------------------------------------
-GRADES = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
 ORDER = tuple(GRADES)  # best to worst
 # 《商业银行金融资产风险分类办法》 (2023): > 90 days at least substandard, > 270 doubtful, > 360 loss
 DEFAULT_THRESHOLDS = (90, 270, 360)
@@ -67,8 +67,6 @@ def check_adjustment(grade, floor):
 
 
 # -- collection (催收) -------------------------------------------------------------------------------------
-STAGES = {"call_sms": "电催/短信", "visit": "外访", "legal": "法务/收车"}
-CHANNELS = {"call": "电话", "sms": "短信", "visit": "外访", "letter": "函件"}
 
 
 def stage_for(dpd):
@@ -122,7 +120,6 @@ WARNINGS = {
     "customer_blacklisted": ("借款人被列入黑名单", "high"),
     "ltv_high": ("重估后抵押率超限", "medium"),
 }
-LEVELS = {"low": "低", "medium": "中", "high": "高"}
 GPS_WARNINGS = {"offline": "gps_offline", "removed": "gps_removed", "geofence_exit": "geofence_exit"}
 DEFAULT_LTV_LIMIT = Decimal("0.80")
 

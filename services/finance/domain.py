@@ -3,6 +3,7 @@ reversals, provisions, and the figures the ledgers and reports show. Plain Pytho
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.collection import contract as collection_contract
 from services.common.states import Lifecycle
 
 ZERO = Decimal("0")
@@ -28,7 +29,7 @@ INTEREST_INCOME, PENALTY_INCOME, FEE_INCOME, PROVISION_EXPENSE = "6011", "6012",
 # 《银行贷款损失准备计提指引》 default rates of outstanding principal, by five-level grade.
 PROVISION_RATES = {"normal": Decimal("0.01"), "special_mention": Decimal("0.02"), "substandard": Decimal("0.25"),
                    "doubtful": Decimal("0.50"), "loss": Decimal("1.00")}
-GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
+GRADE_LABELS = collection_contract.GRADES  # the collection service grades; finance provisions by them
 DPD_BUCKETS = ((1, 30, "M1 (1-30)"), (31, 60, "M2 (31-60)"), (61, 90, "M3 (61-90)"), (91, 180, "M4-M6 (91-180)"),
                (181, None, "M6+ (>180)"))
 

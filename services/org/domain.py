@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.common.states import Lifecycle
+from services.org.contract import DATA_SCOPES
 
 # The permission catalogue (权限目录): code -> label. Routes in the gateway name these codes.
 PERMISSIONS = {
@@ -63,7 +64,6 @@ PERMISSIONS = {
     "audit.view": "查看审计记录",
 }
 
-DATA_SCOPES = ("own", "department", "department_tree", "all")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.common.refusal import Refused
+from services.loan.contract import APPLICATION_STATUSES, LOAN_STATUSES  # noqa: F401  (re-exported)
 from services.loan.domain.schedule import METHODS, ZERO, fen
 
 ALLOCATIONS = {"installment_first": "按期冲账 (oldest installment first)",
@@ -13,11 +14,6 @@ DEFAULT_PENALTY_MARKUP = Decimal("0.50")
 DEFAULT_SECOND_APPROVAL_THRESHOLD = Decimal("300000.00")
 INTEREST_CAP_MULTIPLE = Decimal("4")  # 法释〔2020〕17号 art. 25: 4 × the one-year LPR
 
-APPLICATION_STATUSES = {
-    "submitted": "已提交", "investigated": "已调查", "pending_second_approval": "待二级审批",
-    "approved": "已批准", "rejected": "已拒绝", "contracted": "已签约",
-}
-LOAN_STATUSES = {"signed": "已签约", "active": "还款中", "settled": "已结清"}
 
 
 # -- products --------------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.collection import contract as collection_contract
+
 ZERO = Decimal("0.00")
 RATIO = Decimal("0.0001")
 # PAR thresholds: principal of loans more than this many days past due (as the finance portfolio's PAR30)
 PAR_DAYS = (30, 90)
 # 五级分类, best to worst, as the collection service grades (its domain owns the rules); a loan shows its last grade
-GRADE_LABELS = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
+GRADE_LABELS = collection_contract.GRADES  # the collection service grades; a loan shows its last grade
 GRADES = tuple(GRADE_LABELS)
 
 

@@ -8,19 +8,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from services.common.clock import add_months
+from services.loan.contract import METHODS  # noqa: F401  (re-exported: the engine's methods)
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
 ONE = Decimal("1")
 APR_PLACES = Decimal("0.0001")
 
-METHODS = {
-    "equal_installment": "等额本息",
-    "equal_principal": "等额本金",
-    "interest_first": "先息后本",
-    "bullet": "一次性还本付息",
-    "flat": "等本等息",
-}
 
 
 def fen(value):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from services.common.refusal import Refused
+from services.loan.contract import REPAYMENT_STATUSES  # noqa: F401  (re-exported)
 from services.loan.domain.schedule import ZERO, annuity_payment, fen, plan
 
 PARTS = ("fees", "penalty", "interest", "principal")  # the order within an installment
@@ -251,7 +252,6 @@ def advance_to_apply(held_advance, dues, on):
 
 
 # -- reversal of a mistaken repayment (还款冲正) --------------------------------------------------------
-REPAYMENT_STATUSES = {"recorded": "已入账", "reversed": "已冲正"}
 
 
 def check_reversal(channel, status, restorable, loan_status, later):
