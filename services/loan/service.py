@@ -757,7 +757,9 @@ class LoanService(ServiceBase):
                     line.paid_interest = line.interest
                 else:  # interest of periods that will not run is not owed
                     line.interest = line.paid_interest
-                lifecycles.INSTALLMENT.move(line, "prepaid", paid_principal=line.principal)
+                # what the installment came to: its principal, repaid now, and the interest it earned
+                lifecycles.INSTALLMENT.move(line, "prepaid", paid_principal=line.principal,
+                                            total=line.principal + line.interest)
             lifecycles.LOAN.move(loan, "settled", settled_on=data["paid_on"], next_due_date=None)
         else:
             self._replace_future(loan, future, rebuilt)

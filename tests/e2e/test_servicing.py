@@ -134,6 +134,13 @@ def test_an_early_repayment_is_quoted_then_settles_the_loan_at_that_figure(staff
     assert done.status_code == 200 and done.json()["amount"] == quote["amount"], done.text
     assert done.json()["loan_status"] == "settled" and clerk.get(path).json()["outstanding_principal"] == "0.00"
     assert_problem(clerk.post(f"{path}/prepayment-quote", json=body), 409, "LOAN_STATE")
+    # the schedule says what the loan came to: every principal repaid, and only the interest it earned
+    settled = clerk.get(f"{path}/schedule").json()
+    for line in settled["installments"]:
+        assert Decimal(line["total"]) == Decimal(line["principal"]) + Decimal(line["interest"]), line
+        assert line["paid_principal"] == line["principal"] and line["status"] == "prepaid", line
+    assert settled["total_interest"] == str(interest)
+    assert Decimal(settled["total_payment"]) == Decimal("80000.00") + interest
 
     posted = wait_until(lambda: [e for e in clerk.get("/api/v1/finance/journal-entries", params={
         "loan_id": loan["id"]}).json()["items"] if e["source_type"] == "loan.prepaid"], message="the posting")
