@@ -7,7 +7,7 @@ from prometheus_client import Gauge
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from services.collateral import domain
+from services.collateral import domain, events
 from services.collateral import inbox as todo
 from services.collateral.models import Base, GpsAlert, GpsDevice, OwnerChange, Pledge, Task, Valuation, Vehicle
 from services.collateral.schemas import (GpsAlertIn, GpsTaskDone, LoanDisbursed, LoanSettled, LoanTransferred,
@@ -191,10 +191,7 @@ class CollateralService(ServiceBase):
         self.uow.audit("approve_valuation" if data["approve"] else "reject_valuation", "valuation", valuation.id,
                        {"comment": data["comment"]})
         if valuation.status == "approved":
-            self.uow.emit("valuation_approved", {
-                "valuation_id": valuation.id, "vehicle_id": valuation.vehicle_id,
-                "appraised_value": money(valuation.appraised_value), "method": valuation.method,
-                "valued_on": valuation.valued_on.isoformat(), "approved_by": valuation.reviewed_by})
+            self.uow.emit(*events.valuation_approved(valuation))
         return self._dump_valuation(valuation)
 
     @rpc
@@ -355,11 +352,7 @@ class CollateralService(ServiceBase):
         pledge = self.uow.session.get(Pledge, device.loan_id)
         self.uow.audit("receive_gps_alert", "gps_alert", alert.id, {"device_imei": imei, "kind": alert.kind,
                                                                      "at": at.isoformat()})
-        self.uow.emit("gps_alert", {
-            "alert_id": alert.id, "device_imei": imei, "kind": alert.kind, "at": at.isoformat(),
-            "device_status": device.status, "vehicle_id": device.vehicle_id, "loan_id": device.loan_id,
-            "customer_id": pledge.customer_id if pledge else None,
-            "department_id": pledge.department_id if pledge else None})
+        self.uow.emit(*events.gps_alert(alert, device, pledge))
         return {"alert": self._dump_alert(alert), "created": True}
 
     @rpc

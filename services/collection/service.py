@@ -10,7 +10,7 @@ from nameko.timer import timer
 from prometheus_client import Counter, Gauge
 from sqlalchemy import case, func, select
 
-from services.collection import domain
+from services.collection import domain, events
 from services.collection import dashboard as cockpit
 from services.collection import inbox as todo
 from services.collection.models import (AssignmentCursor, Base, CollectionRecord, CollectionTask, GradeAdjustment,
@@ -422,10 +422,7 @@ class CollectionService(ServiceBase):
             return
         previous, loan.grade, loan.graded_on = loan.grade, grade, day
         self._history(loan, grade, previous, source, reason, day)
-        self.uow.emit("classification_changed", {
-            "loan_id": loan.loan_id, "contract_no": loan.contract_no, "customer_id": loan.customer_id,
-            "department_id": loan.department_id, "classification": grade, "previous": previous, "source": source,
-            "dpd": loan.dpd, "outstanding_principal": money(loan.outstanding_principal)}, business_date=day)
+        self.uow.emit(*events.classification_changed(loan, grade, previous, source), business_date=day)
 
     def _history(self, loan, grade, previous, source, reason, day):
         self.uow.session.add(GradeChange(loan_id=loan.loan_id, grade=grade, previous=previous, source=source,

@@ -16,7 +16,7 @@ from services.common.rpc import rpc
 from services.common.schemas import load
 from services.common.scope import granted_by_task, scoped
 from services.common.service import ServiceBase
-from services.customer import domain
+from services.customer import domain, events
 from services.customer.models import Base, BlacklistEntry, Customer, LoanHistory
 from services.customer.schemas import (ApplicationRejected, ApplicationSubmitted, BlacklistIn, ClassificationChanged,
                                        CustomerPatch, DpdChanged, EnterpriseIn, LoanDisbursed, LoanSettled,
@@ -222,7 +222,7 @@ class CustomerService(ServiceBase):
         self.uow.session.add(entry)
         self.uow.session.flush()
         self.uow.audit("blacklist", "blacklist_entry", entry.id, {"reason": data["reason"]})
-        self.uow.emit("blacklisted", self._entry_event(entry))
+        self.uow.emit(*events.blacklist_entry("blacklisted", entry))
         return self._dump_entry(entry)
 
     @rpc
@@ -233,7 +233,7 @@ class CustomerService(ServiceBase):
         if entry.removed_at is None:
             entry.removed_at, entry.removed_by = utcnow(), self.uow.actor.user_id
             self.uow.audit("unblacklist", "blacklist_entry", entry.id, {})
-            self.uow.emit("unblacklisted", self._entry_event(entry))
+            self.uow.emit(*events.blacklist_entry("unblacklisted", entry))
         return self._dump_entry(entry)
 
     @rpc
@@ -411,10 +411,6 @@ class CustomerService(ServiceBase):
             "worst_dpd": max((loan["worst_dpd"] for loan in booked), default=0),
             "worst_classification": worst,
         }
-
-    def _entry_event(self, entry):
-        return {"entry_id": entry.id, "customer_id": entry.customer_id, "id_number_hash": entry.id_number_hash,
-                "uscc": entry.uscc, "reason": entry.reason}
 
     def _dump_entry(self, entry):
         id_number = self.pii.decrypt(entry.id_number_enc)
