@@ -23,6 +23,11 @@ def money(value):
     return None if value is None else str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def rate(value, places="0.000001"):
+    """A rate as JSON carries it: a decimal fraction string ("0.072000", 6 places; APR 4); None stays None."""
+    return None if value is None else str(Decimal(value).quantize(Decimal(places)))
+
+
 def iso(value):
     """A date or timestamp as JSON carries it (ISO 8601); None stays None."""
     return None if value is None else value.isoformat()

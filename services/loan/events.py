@@ -7,15 +7,7 @@ builder's output through every consumer's schema for that event, so a renamed or
 import json
 from decimal import Decimal
 
-from services.common.jsonutil import money
-
-
-def _rate(value, places="0.000001"):
-    return None if value is None else str(Decimal(value).quantize(Decimal(places)))
-
-
-def _iso(value):
-    return value.isoformat() if value else None
+from services.common.jsonutil import iso, money, rate
 
 
 def _allocation(summary, leave_out=()):
@@ -56,12 +48,12 @@ def disbursed(loan, disbursement, schedule):
         "officer_id": loan.officer_id, "product_id": loan.product_id, "credit_line_id": loan.credit_line_id,
         "principal": money(loan.principal), "net_amount": money(disbursement.amount),
         "fees": json.loads(loan.fees), "fees_total": money(loan.fees_total),
-        "annual_rate": _rate(loan.annual_rate), "apr": _rate(loan.apr, "0.0001"),
+        "annual_rate": rate(loan.annual_rate), "apr": rate(loan.apr, "0.0001"),
         "repayment_method": loan.repayment_method, "term_months": loan.term_months,
         "disbursed_on": disbursement.disbursed_on.isoformat(), "disbursement_id": disbursement.id,
         "voucher_no": disbursement.voucher_no,
-        "schedule": {"installments": len(schedule.installments), "first_due_date": _iso(schedule.first_due_date),
-                     "maturity_date": _iso(schedule.maturity_date),
+        "schedule": {"installments": len(schedule.installments), "first_due_date": iso(schedule.first_due_date),
+                     "maturity_date": iso(schedule.maturity_date),
                      "first_installment": money(schedule.installments[0].total),
                      "total_interest": money(schedule.total_interest),
                      "total_payment": money(schedule.total_payment)},

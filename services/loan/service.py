@@ -15,7 +15,7 @@ from services.common import audit, clock, config, idempotency, jsonutil, makerch
 from services.common.consumer import subscribe
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
-from services.common.jsonutil import iso, money
+from services.common.jsonutil import iso, money, rate
 from services.common.errors import Conflict, Forbidden, NotFound, RuleViolated, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.common.pii import Pii
@@ -59,10 +59,6 @@ def _shown(key, value):
     """A product field as a correction compares and audits it: upfront fees as their JSON, the rest as they are
     (Decimals compare by value: 0.0888 is 0.088800)."""
     return _fees_json(value) if key == "upfront_fees" else value
-
-
-def rate(value, places="0.000001"):
-    return None if value is None else str(Decimal(value).quantize(Decimal(places)))
 
 
 _due = cob.open_due
