@@ -1,7 +1,36 @@
 """Small helpers shared by integration and end-to-end tests."""
+import datetime as dt
 import json
+import secrets
 import time
 import uuid
+
+from services.collateral.domain import vin_check_digit
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643, computed here on its own
+VIN_ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"  # what a VIN may hold: no I, O or Q
+
+
+def new_id_number(birth=None):
+    """A fresh valid resident ID number (GB 11643): a random birth date (1960-1999) and sequence, so the
+    suite's many registrations do not collide (with one birth date there are only 1,000 numbers)."""
+    if birth is None:
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=secrets.randbelow(40 * 365))
+        birth = f"{born:%Y%m%d}"
+    body = "110101" + birth + f"{secrets.randbelow(1000):03d}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+
+
+def new_phone():
+    return f"139{secrets.randbelow(10 ** 8):08d}"
+
+
+def new_vin(prefix="LSVAM418"):
+    """A fresh valid 17-character VIN: `prefix` (the maker's code and the vehicle descriptor), its check digit
+    and eight random characters (33^8 of them, so a whole suite's vehicles never collide, where six random
+    digits, a million VINs, collided now and then when a few hundred vehicles were registered)."""
+    body = prefix + "?" + "".join(secrets.choice(VIN_ALPHABET) for _ in range(16 - len(prefix)))
+    return body.replace("?", vin_check_digit(body.replace("?", "0")))
 
 
 def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):

@@ -13,27 +13,12 @@ from decimal import Decimal
 import requests
 
 from services.common import clock
+from tests.helpers import new_id_number, new_vin
 
 # Who does what in a loan's life: role of each member of the branch's staff (close of business: admin).
 STAFF_ROLES = {"officer": "loan_officer", "appraiser_a": "appraiser", "appraiser_b": "appraiser",
                "reviewer_1": "risk_reviewer", "reviewer_2": "risk_reviewer", "clerk": "finance_clerk",
                "checker": "finance_reviewer"}
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9))),
-              **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10)))}
-VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-
-
-def new_id_number():
-    born = dt.date(1960, 1, 1) + dt.timedelta(days=uuid.uuid4().int % (40 * 365))
-    body = f"110101{born:%Y%m%d}{uuid.uuid4().int % 1000:03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
-
-
-def new_vin():
-    body = "LSVAM4180C2" + f"{uuid.uuid4().int % 10 ** 6:06d}"
-    check = sum(VIN_VALUES[c] * w for c, w in zip(body, VIN_WEIGHTS)) % 11
-    return body[:8] + ("X" if check == 10 else str(check)) + body[9:]
 
 
 def prepare(base_url, admin_password):

@@ -11,14 +11,9 @@ from services.collateral.domain import vin_check_digit
 from services.common import clock
 from tests.e2e.test_customers import register
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.helpers import publish_event, wait_until
+from tests.helpers import new_vin, publish_event, wait_until
 
 IMEI = "490154203237518"  # valid Luhn check digit
-
-
-def new_vin():
-    body = "LSVAM418?C2" + f"{uuid.uuid4().int % 10 ** 6:06d}"
-    return body.replace("?", vin_check_digit(body.replace("?", "0")))
 
 
 def new_imei():

@@ -7,10 +7,9 @@ import json
 import pytest
 
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.e2e.test_collateral import new_vin
-from tests.e2e.test_customers import new_id_number, new_phone, register
+from tests.e2e.test_customers import register
 from tests.e2e.test_loans import apply, valued_car
-from tests.helpers import wait_until
+from tests.helpers import new_id_number, new_phone, new_vin, wait_until
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

@@ -8,24 +8,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.helpers import as_service
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def new_id_number(birth=None):
-    """A fresh valid resident ID number (GB 11643): a random birth date (1960-1999) and sequence, so the
-    suite's many registrations do not collide (with one birth date there are only 1,000 numbers)."""
-    if birth is None:
-        born = dt.date(1960, 1, 1) + dt.timedelta(days=uuid.uuid4().int % (40 * 365))
-        birth = f"{born:%Y%m%d}"
-    body = "110101" + birth + f"{uuid.uuid4().int % 1000:03d}"
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
-
-
-def new_phone():
-    return f"139{uuid.uuid4().int % 10 ** 8:08d}"
-
+from tests.helpers import as_service, new_id_number, new_phone
 
 @pytest.fixture(scope="module")
 def officer(platform, admin):

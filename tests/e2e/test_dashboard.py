@@ -9,10 +9,9 @@ import pytest
 
 from services.common import clock
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
 from tests.e2e.test_servicing import disbursed_loan
-from tests.helpers import wait_until
+from tests.helpers import new_vin, wait_until
 from tests.platform import running_platform
 
 TODAY = clock.today()

@@ -20,9 +20,7 @@ import requests
 
 from services.common import clock
 from tests.e2e.conftest import _management, free_port
-from tests.e2e.test_collateral import new_vin
-from tests.e2e.test_customers import new_id_number, new_phone
-from tests.helpers import wait_until
+from tests.helpers import new_id_number, new_phone, new_vin, wait_until
 from tests.platform import descendants, survivors
 
 ROOT = Path(__file__).resolve().parents[2]

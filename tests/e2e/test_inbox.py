@@ -4,9 +4,9 @@ with counts that match the items."""
 import pytest
 
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
 from tests.e2e.test_loans import apply, valued_car
+from tests.helpers import new_vin
 
 
 def inbox(client, **params):

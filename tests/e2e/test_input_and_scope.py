@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 
 from services.common import clock
 from tests.e2e.conftest import assert_problem, create_employee, unique
-from tests.e2e.test_customers import new_id_number, new_phone, register
+from tests.e2e.test_customers import register
 from tests.e2e.test_finance import disbursed, posted  # noqa: F401 (the module's loan, posted to the books)
 from tests.e2e.test_servicing import disbursed_loan
-from tests.helpers import publish_event, wait_until
+from tests.helpers import new_id_number, new_phone, publish_event, wait_until
 
 TODAY = clock.today().isoformat()
 

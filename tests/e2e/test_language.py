@@ -6,8 +6,8 @@ import pytest
 import requests
 
 from tests.e2e.conftest import assert_problem, create_employee, from_address, unique
-from tests.e2e.test_customers import new_id_number
 from tests.e2e.test_loans import valued_car
+from tests.helpers import new_id_number
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EN = {"Accept-Language": "en-US,en;q=0.9"}

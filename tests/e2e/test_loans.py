@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from services.common import clock
 from tests.e2e.conftest import assert_problem, unique
-from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
-from tests.helpers import wait_until
+from tests.helpers import new_vin, wait_until
 
 TODAY = clock.today()
 def valued_car(staff, value="200000.00"):

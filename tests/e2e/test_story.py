@@ -15,9 +15,8 @@ import requests
 
 from services.common import clock
 from tests.e2e.conftest import unique
-from tests.e2e.test_collateral import new_vin
 from tests.e2e.test_customers import register
-from tests.helpers import wait_until
+from tests.helpers import new_vin, wait_until
 
 FEN = Decimal("0.01")
 

@@ -6,8 +6,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common import clock
-from tests.e2e.test_customers import new_id_number, new_phone
-from tests.helpers import as_actor
+from tests.helpers import as_actor, new_id_number, new_phone
 from tests.integration.test_loan_service import platform, setup_customer_and_product, valued_cars  # noqa: F401
 
 PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "loan.view", "loan.apply", "loan.investigate",

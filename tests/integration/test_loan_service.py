@@ -19,9 +19,7 @@ from services.customer.service import CustomerService
 from services.loan import cob
 from services.loan.seed import seed
 from services.loan.service import LoanService
-from tests.e2e.test_collateral import new_vin
-from tests.e2e.test_customers import new_id_number, new_phone
-from tests.helpers import EventTap, as_actor, wait_until
+from tests.helpers import EventTap, as_actor, new_id_number, new_phone, new_vin, wait_until
 
 ROOT = Path(__file__).resolve().parents[2] / "services"
 PERMISSIONS = ["customer.view", "customer.manage", "collateral.view", "collateral.vehicle.manage",

@@ -18,7 +18,7 @@ async function loanPaidOutToday(): Promise<void> {
       code: `COCKPIT-${Date.now()}`, name: '驾驶舱测试产品', repayment_method: 'equal_installment', annual_rate: '0.088800',
       min_term_months: 12, max_term_months: 36, min_amount: '10000.00', max_amount: '500000.00' },
     customer: { name: '钱驾驶', id_number: newIdNumber('110101'), phone: `139${digits(8)}`, monthly_income: '20000.00' },
-    vehicle: { vin: newVin('LSVAM418?C2'), brand: '大众', model: '朗逸' },
+    vehicle: { vin: newVin(), brand: '大众', model: '朗逸' },
     appraised: '200000.00',
     amount: '96000.00', termMonths: 24,
   })

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import {
   api, BASE_URL, DESKTOP, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, openTab, PHONE,
-  screenshot, still,
+  screenshot, still, vinCharacters,
 } from './support'
 import { vinCheckDigit } from '@/utils/vin'
 
 /** A fresh VIN with its check digit; `wrong` gives the same VIN with another 9th character. */
 function newVin(): { vin: string; wrong: string; expected: string } {
-  const body = `LSVAM418?C2${digits(6)}`
+  const body = `LSVAM418?${vinCharacters(8)}`
   const expected = vinCheckDigit(body.replace('?', '0'))
   const wrongDigit = expected === '0' ? '1' : '0'
   return { vin: body.replace('?', expected), wrong: body.replace('?', wrongDigit), expected }

@@ -36,7 +36,7 @@ describe('post-loan: an overdue loan chased, graded, and the next business date 
         grace_days: 3, prepayment_fee_rate: '0.02', upfront_fees: [{ name: 'GPS费', amount: '1500.00' }],
       },
       customer: { name: '钱逾期', id_number: newIdNumber('110101'), phone: `139${digits(8)}`, monthly_income: '15000.00' },
-      vehicle: { vin: newVin('LSVAM418?C2') },
+      vehicle: { vin: newVin() },
       appraised: '300000.00',
       amount: '120000.00', termMonths: 24,
       signedOn: addDays(shanghaiToday(), -45),

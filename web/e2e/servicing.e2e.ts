@@ -26,7 +26,7 @@ describe('servicing: a repayment booked once on a double click, then the loan pa
   beforeAll(async () => {
     const made = await disbursedLoan({
       customer,
-      vehicle: { vin: newVin('LSVAM418?C2') },
+      vehicle: { vin: newVin() },
       appraised: '300000.00',
       product: {
         code: `E2E-SVC-${digits(6)}`, name: '二手车按揭 12期', repayment_method: 'equal_installment',

@@ -137,10 +137,18 @@ export function newIdNumber(region = '330102'): string {
   return body + '10X98765432'[sum % 11]
 }
 
+const VIN_ALPHABET = '0123456789ABCDEFGHJKLMNPRSTUVWXYZ' // no I, O or Q
+
+/** `count` random characters a VIN may hold. */
+export function vinCharacters(count: number): string {
+  return Array.from({ length: count }, () => VIN_ALPHABET[Math.floor(Math.random() * VIN_ALPHABET.length)]).join('')
+}
+
 /** A fresh VIN (ISO 3779) with its check digit: `pattern` has a `?` where the check digit goes, the rest padded
- * with random digits to 17 characters. */
-export function newVin(pattern = 'LSVAM418?C2'): string {
-  const body = pattern + digits(17 - pattern.length)
+ * with random VIN characters to 17 (eight after the default pattern: 33^8 VINs, where six random digits made a
+ * million, few enough for a few hundred vehicles of one suite to collide now and then). */
+export function newVin(pattern = 'LSVAM418?'): string {
+  const body = pattern + vinCharacters(17 - pattern.length)
   return body.replace('?', vinCheckDigit(body.replace('?', '0')))
 }
 
