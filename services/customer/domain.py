@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -113,10 +114,56 @@ def is_newer(as_of, current_as_of):
     return current_as_of is None or as_of >= current_as_of
 
 
+def stamp(business_date, occurred_at):
+    """The `as_of` of an event's figures: its business date, then the time it occurred (compared as text)."""
+    return f"{business_date}|{occurred_at}"
+
+
+def set_dpd(history, dpd, as_of):
+    """Take the days past due of an event stamped `as_of`, unless a newer event's figure was applied."""
+    if is_newer(as_of, history.dpd_as_of):
+        history.dpd, history.dpd_as_of = dpd, as_of
+
+
+def set_outstanding(history, amount, as_of):
+    """Take the outstanding principal of an event stamped `as_of`, unless a newer event's figure was applied."""
+    if is_newer(as_of, history.outstanding_as_of):
+        history.outstanding_principal, history.outstanding_as_of = amount, as_of
+
+
 def worse_classification(current, new):
     if current is None:
         return new
     return max(current, new, key=CLASSIFICATIONS.index)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A customer's credit status from their loan history: booked loans (active or settled), applications waiting,
+    the amount lent, the exposure (outstanding principal of active loans), the worst DPD and classification."""
+    loans_count: int
+    applications_pending: int
+    total_amount: Decimal
+    exposure: Decimal
+    worst_dpd: int
+    worst_classification: str = None
+
+
+def credit(loans):
+    """The `Credit` of a customer's loan history rows (applications that became loans left out)."""
+    booked = [loan for loan in loans if loan.status in BOOKED]
+    worst = None
+    for loan in booked:
+        if loan.classification:
+            worst = worse_classification(worst, loan.classification)
+    return Credit(
+        loans_count=len(booked),
+        applications_pending=sum(1 for loan in loans if loan.status == "applied"),
+        total_amount=sum((Decimal(loan.amount) for loan in booked), Decimal("0")),
+        exposure=sum((Decimal(loan.outstanding_principal) for loan in booked if loan.status == "active"),
+                     Decimal("0")),
+        worst_dpd=max((loan.worst_dpd for loan in booked), default=0),
+        worst_classification=worst)
 
 
 @dataclass(frozen=True)
