@@ -172,6 +172,26 @@ def visible_departments(scope, department_id, parent_of):
     return frozenset(seen)
 
 
+@dataclass(frozen=True)
+class Access:
+    """What an employee's roles give them: their permissions (sorted), the widest of their data scopes, and the
+    departments that scope lets them see (None: every department)."""
+    permissions: tuple
+    data_scope: str
+    department_ids: frozenset | None
+
+
+def held(roles):
+    """(permissions, widest data scope) an employee holds through `roles`."""
+    return ({p for role in roles for p in role.permission_codes}, widest_scope(role.data_scope for role in roles))
+
+
+def access(roles, department_id, parent_of):
+    """The Access of an employee of `department_id` holding `roles`; `parent_of` as visible_departments takes it."""
+    permissions, scope = held(roles)
+    return Access(tuple(sorted(permissions)), scope, visible_departments(scope, department_id, parent_of))
+
+
 def move_problem(department_id, new_parent_id, parent_of):
     """Why a department may not be put under `new_parent_id`, or None: not under itself, nor under one of its own
     descendants (the tree would become a cycle, and no data scope could be computed). `parent_of` maps each
