@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 from openpyxl import Workbook
 
 from gateway.schemas import common as common_schemas
-from gateway.schemas import loans as loans_schemas
+from gateway.schemas import origination as origination_schemas
 from gateway.xlsx import _cell
 from services.collateral import domain as collateral
 from services.collateral.schemas import VehicleIn
@@ -108,9 +108,9 @@ def test_terms_and_years_are_json_integers_in_the_services(value):
 def test_terms_are_json_integers_at_the_gateway(value):
     schedule = {"amount": "100000.00", "annual_rate": "0.12", "repayment_method": "equal_installment",
                 "start_date": "2026-01-31"}
-    assert loans_schemas.ScheduleRequestSchema().load({**schedule, "term_months": 12})["term_months"] == 12
+    assert origination_schemas.ScheduleRequestSchema().load({**schedule, "term_months": 12})["term_months"] == 12
     with pytest.raises(ValidationError) as refused:
-        loans_schemas.ScheduleRequestSchema().load({**schedule, "term_months": value})
+        origination_schemas.ScheduleRequestSchema().load({**schedule, "term_months": value})
     assert list(refused.value.messages) == ["term_months"]
 
 

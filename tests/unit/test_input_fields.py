@@ -8,7 +8,7 @@ from flask import Flask
 from marshmallow import ValidationError, fields
 
 from gateway.schemas import common as common_schemas
-from gateway.schemas import loans as loans_schemas
+from gateway.schemas import origination as origination_schemas
 from gateway.problems import check_json_body
 from services.common.errors import DomainError, ValidationFailed
 from services.common.schemas import IsoDate, Strict, StrictDecimal, business_date, business_timestamp, load
@@ -58,7 +58,7 @@ def test_a_timestamp_is_iso_8601_extended_with_ascii_digits():
             field.deserialize(text)
 
 
-@pytest.mark.parametrize("build", [common_schemas.money, loans_schemas.rate])
+@pytest.mark.parametrize("build", [common_schemas.money, origination_schemas.rate])
 def test_the_gateways_money_and_rates_refuse_other_digits_and_trailing_newlines(build):
     field = build()
     assert field.deserialize("12.5") == "12.5"
@@ -85,7 +85,7 @@ def test_a_fee_needs_an_amount_or_a_rate_at_the_gateway_and_in_the_loan_service(
                "min_term_months": 1, "max_term_months": 12, "min_amount": "1000.00", "max_amount": "2000.00",
                "upfront_fees": [{"name": "GPS费"}]}
     with pytest.raises(ValidationError) as caught:
-        loans_schemas.ProductSchema().load(product)
+        origination_schemas.ProductSchema().load(product)
     assert caught.value.messages == {"upfront_fees": {0: {"amount": ["give either amount or rate"]}}}
     with pytest.raises(ValidationFailed) as refused:
         load(ProductIn(), product)
