@@ -135,6 +135,18 @@ def account_balance(normal_side, debit_total, credit_total):
     return debit_total - credit_total if normal_side == "debit" else credit_total - debit_total
 
 
+# The accounts a repayment ledger row shows: cash received, then where it went.
+REPAYMENT_ACCOUNTS = (BANK, PRINCIPAL, INTEREST_INCOME, PENALTY_INCOME, FEE_INCOME, ADVANCE)
+
+
+def repayment_figures(sums, reversed_=False):
+    """A repayment ledger row's figures from its entry's (debit, credit) per account: the cash debited to 1002 and
+    what each other account was credited. A reversal's row shows the repayment's figures, negative."""
+    cash, other = (1, 0) if reversed_ else (0, 1)
+    figures = {code: sums[code][cash if code == BANK else other] for code in REPAYMENT_ACCOUNTS}
+    return {code: -value if reversed_ and value else value for code, value in figures.items()}
+
+
 def dpd_bucket(dpd):
     if dpd <= 0:
         return "current"

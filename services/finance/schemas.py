@@ -1,10 +1,17 @@
-"""Marshmallow schemas of the finance service's RPC boundary and of the events it posts from."""
+"""Marshmallow schemas of the finance service's RPC boundary and of the events it posts from, and the loaders of
+the query arguments its reports take one by one (dates as ISO text, pages)."""
+import datetime as dt
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common import clock
+from services.common.errors import NotFound, field_error
 from services.common.schemas import IsoDate, Strict, StrictDecimal, ascii_regexp, business_date
 from services.finance.domain import KINDS
 
 OPTIONAL = {"load_default": None, "allow_none": True}
+LEDGER_KINDS = ("disbursements", "repayments", "balances", "overdue")
+MAX_REPORT_PAGE = 10_000
 
 
 class AccountIn(Strict):
@@ -121,3 +128,52 @@ class LoanSettled(_Event):
 class ClassificationChanged(_Event):
     classification = fields.String(required=True, validate=validate.OneOf(
         ("normal", "special_mention", "substandard", "doubtful", "loss")))
+
+
+# -- query arguments ----------------------------------------------------------------------------
+def parse_date(value, field):
+    """A date from its ISO text (a date passes as it is; None stays None), else 422 DATE_INVALID on `field`."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        raise field_error(field, "a date YYYY-MM-DD", code="DATE_INVALID") from None
+
+
+def _report_page(page, page_size):
+    return max(int(page), 1), min(max(int(page_size), 1), MAX_REPORT_PAGE)
+
+
+def entry_query(loan_id, date_from, date_to, page, page_size):
+    """The journal's filters: an empty date is no filter."""
+    return {"loan_id": loan_id, "from": parse_date(date_from, "from") if date_from else None,
+            "to": parse_date(date_to, "to") if date_to else None, "page": page, "page_size": page_size}
+
+
+def as_of_query(as_of):
+    """A report as of a date, today unless given."""
+    return {"as_of": parse_date(as_of, "as_of") or clock.today()}
+
+
+def ledger_query(kind, date_from, date_to, as_of, page, page_size):
+    """A ledger page: 404 LEDGER_NOT_FOUND for a kind there is not, then the dates (as of today unless given)."""
+    if kind not in LEDGER_KINDS:
+        raise NotFound("no such ledger", code="LEDGER_NOT_FOUND")
+    start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
+    as_of = parse_date(as_of, "as_of") or clock.today()
+    page, page_size = _report_page(page, page_size)
+    return {"kind": kind, "from": start, "to": end, "as_of": as_of, "page": page, "page_size": page_size}
+
+
+def cash_journal_query(account, date_from, date_to, page, page_size):
+    """A page of one bank account's cash journal (`account` its code; None: the default account)."""
+    start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
+    page, page_size = _report_page(page, page_size)
+    return {"account": account, "from": start, "to": end, "page": page, "page_size": page_size}
+
+
+def income_query(date_from, date_to):
+    """A period of months: from the first of this year to today unless given."""
+    return {"from": parse_date(date_from, "from") or clock.today().replace(month=1, day=1),
+            "to": parse_date(date_to, "to") or clock.today()}

@@ -417,7 +417,7 @@ def test_every_label_a_service_writes_has_the_same_chinese_and_an_english_one():
 
 
 def test_every_report_column_has_an_english_title():
-    from services.finance import service as finance
+    from services.finance import views as finance
     reports = {**finance.LEDGER_COLUMNS, "cash_journal": finance.CASH_COLUMNS}
     for report, columns in reports.items():
         for key, title in columns:
