@@ -1,6 +1,6 @@
 """Tables of the collateral service: vehicles, valuations, the loans they secure, tasks, GPS devices and alerts."""
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, relationship
 
 from services.common.clock import utcnow
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
@@ -90,6 +90,8 @@ class Task(Base):
     completed_by = Column(String(64))
     completed_at = Column(UtcDateTime())
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    # read only: the car the task is about (its VIN and plate are shown with it)
+    vehicle = relationship(Vehicle, viewonly=True)
     __table_args__ = (
         UniqueConstraint("source_event_id", "kind", name="uq_task_source_event_kind"),
         Index("ix_task_kind_status_due", "kind", "status", "due_on"),
