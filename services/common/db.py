@@ -59,6 +59,7 @@ class Unit:
         self.correlation_id = correlation_id
         self.service_name = provider.service_name
         self.emitted = []
+        self.memo = {}  # what a use case looked up once in this transaction (e.g. the LPR of a day)
         self.audited = False
         self.finished = False
 

@@ -13,7 +13,8 @@ lock that serialises commands on the object (so a concurrent twin waits and then
     ...                                   # the effects
     idempotency.remember(self.uow, key, f"repayment:{loan.id}", data, result)
 
-The same key with another body, or from another person, is 409 `IDEMPOTENCY_KEY_REUSED`.
+A use case says both in one call, `once(uow, key, operation, data, act, dump)`: the stored answer, or `dump(act())`
+remembered. The same key with another body, or from another person, is 409 `IDEMPOTENCY_KEY_REUSED`.
 """
 import json
 
@@ -78,3 +79,12 @@ def remember(unit, key, operation, data, result):
         key=key, operation=operation, request_hash=_hash(unit, data),
         response=jsonutil.dumps(result), created_at=utcnow()))
     return result
+
+
+def once(unit, key, operation, data, act, dump):
+    """The command under `key`, exactly once: the answer stored for it, or `act()`'s result as `dump` words it,
+    remembered with the effects. Call it holding the lock that serialises commands on the object."""
+    stored = replay(unit, key, operation, data)
+    if stored is not None:
+        return stored
+    return remember(unit, key, operation, data, dump(act()))

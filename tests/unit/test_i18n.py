@@ -406,7 +406,7 @@ def _service_vocabularies():
 
 def test_every_label_a_service_writes_has_the_same_chinese_and_an_english_one():
     from services.finance import domain as finance
-    from services.loan import service as loan
+    from services.loan.domain import portfolio as loan
     vocabularies = _service_vocabularies()
     assert finance.GRADE_LABELS == loan.GRADE_LABELS == vocabularies["grade"]
     for vocabulary, labels in vocabularies.items():

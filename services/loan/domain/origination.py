@@ -1,17 +1,20 @@
 """贷前 Origination rules: products and their fees, the checks an application must pass, credit lines,
 approval levels, the interest cap, contract numbers and disbursement. Plain Python, no framework imports."""
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from services.common.refusal import Refused
 from services.loan.contract import APPLICATION_STATUSES, LOAN_STATUSES  # noqa: F401  (re-exported)
-from services.loan.domain.schedule import METHODS, ZERO, fen
+from services.loan.domain.schedule import METHODS, ZERO, build, fen
 
 ALLOCATIONS = {"installment_first": "按期冲账 (oldest installment first)",
                "type_first": "按类型冲账 (penalty, then interest, then principal)"}
 DEFAULT_MAX_LTV = Decimal("0.80")
 DEFAULT_PENALTY_MARKUP = Decimal("0.50")
 DEFAULT_SECOND_APPROVAL_THRESHOLD = Decimal("300000.00")
+LIVE_APPLICATION = ("submitted", "investigated", "pending_second_approval", "approved")  # being decided
+LIVE_LOAN = ("signed", "active")  # the vehicle is pledged to it
 INTEREST_CAP_MULTIPLE = Decimal("4")  # 法释〔2020〕17号 art. 25: 4 × the one-year LPR
 
 
@@ -74,7 +77,34 @@ def locked_terms(changed, applications_using):
     return [field for field in PRODUCT_TERMS if field in changed] if applications_using else []
 
 
+def product_fees(product):
+    """A product's upfront fees as `Fee`, from the JSON it keeps them in."""
+    return [Fee(f["name"], f["amount"] and Decimal(f["amount"]), f["rate"] and Decimal(f["rate"]))
+            for f in json.loads(product.upfront_fees)]
+
+
+def apr_range(product, fees, today):
+    """The lowest and highest APR a product gives: at its amount and term limits, its fees deducted."""
+    corners = [(amount, term) for amount in (product.min_amount, product.max_amount)
+               for term in {product.min_term_months, product.max_term_months}]
+    aprs = [build(amount, product.annual_rate, term, product.repayment_method, today,
+                  upfront_fee=fees_on(fees, amount)[1]).apr for amount, term in corners]
+    return min(aprs), max(aprs)
+
+
+def product_terms(product):
+    """What `check_product_limits` reads of a product."""
+    return {"active": product.active, "min_amount": product.min_amount, "max_amount": product.max_amount,
+            "min_term_months": product.min_term_months, "max_term_months": product.max_term_months}
+
+
 # -- applications ----------------------------------------------------------------------------------
+def application_facts(application):
+    """What the investigator and decider checks read of an application."""
+    return {"status": application.status, "officer_id": application.officer_id,
+            "investigated_by": application.investigated_by, "first_decision_by": application.first_decision_by}
+
+
 def check_product_limits(product, amount, term_months):
     if not product["active"]:
         raise Refused("PRODUCT_INACTIVE", "this product is no longer offered", "product_id")

@@ -13,6 +13,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from services.common.refusal import Refused
 from services.loan.contract import REPAYMENT_STATUSES  # noqa: F401  (re-exported)
+from services.common.clock import add_months
 from services.loan.domain.schedule import ZERO, annuity_payment, fen, plan
 
 PARTS = ("fees", "penalty", "interest", "principal")  # the order within an installment
@@ -198,6 +199,32 @@ def reamortise(balance, annual_rate, method, start_date, periods, anchor_day, fi
         [line] = plan(balance, annual_rate, periods, method, start_date, first_no=first_no, anchor_day=anchor_day)
         return [replace(line, due_date=first_due_date)] if first_due_date else [line]
     return plan(balance, annual_rate, periods, method, start_date, first_due_date, first_no, anchor_day)
+
+
+def untouched(line, after):
+    """An installment due after `after` with nothing paid on it: one a rebuilt schedule may replace."""
+    return line.due_date > after and not (line.paid_principal or line.paid_interest or line.paid_penalty
+                                          or line.paid_fees)
+
+
+def anchor_day(loan):
+    """The day of month the loan's installments fall due on (clamped to short months' ends)."""
+    requested = loan.requested_first_due_date
+    return requested.day if requested is not None and requested > loan.disbursed_on else loan.disbursed_on.day
+
+
+def reamortised(loan, future, balance, mode, extra_months=0):
+    """The loan's `future` installments again, for `balance`: re-amortised from the last due date passed over the
+    months left (+ `extra_months` for an extension), by `mode`, the first still due when it was."""
+    first, anchor = future[0], anchor_day(loan)
+    if loan.repayment_method == "bullet":  # interest from disbursement for the whole (extended) term
+        months = loan.term_months + loan.extended_months + extra_months
+        return reamortise(balance, loan.annual_rate, "bullet", loan.disbursed_on, months, anchor, first.no, mode,
+                          first_due_date=add_months(first.due_date, extra_months, anchor))
+    start = add_months(first.due_date, -1, anchor) if first.no > 1 else loan.disbursed_on
+    return reamortise(balance, loan.annual_rate, loan.repayment_method, start, len(future) + extra_months, anchor,
+                      first.no, mode, installment=first.principal + first.interest, principal_part=first.principal,
+                      first_due_date=first.due_date)
 
 
 def shortened_periods(balance, annual_rate, method, periods, installment, principal_part):
