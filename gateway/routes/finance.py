@@ -1,4 +1,5 @@
 """财务中心 Finance: journal entries, trial balance, ledgers (台账), the cash journal (资金日记账), reports, exports."""
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -42,7 +43,6 @@ def _localised(report, body):
 def _export(filename, title, fetch):
     """Every page of a listing into one workbook (needs `finance.export`); the finance service records the
     export in its audit log before the workbook leaves (an export it cannot record is not sent)."""
-    from flask import g, request
     check_permission(g.actor, "finance.export")
     first = fetch(1)
     columns = first["columns"]
