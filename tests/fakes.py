@@ -58,3 +58,24 @@ class FakeUnitOfWork(Unit):
     def commit(self):
         super().commit()
         self.finished = False  # a test goes on with the next use case on the same unit
+
+
+class FakeService:
+    """Another service's RPC proxy as `services.common.ask` calls it (`proxy.method.call_async(...).result()`):
+    `FakeService("customer", may_borrow=lambda customer_id: {...})`; what it was asked stays in `asked`."""
+
+    def __init__(self, service_name, **methods):
+        self.service_name, self._methods, self.asked = service_name, methods, []
+
+    def __getattr__(self, method):
+        if method.startswith("_") or method not in self._methods:
+            raise AttributeError(method)
+        answer, asked = self._methods[method], self.asked
+
+        class Call:
+            @staticmethod
+            def call_async(*args, **kwargs):
+                asked.append((method, args, kwargs))
+                result = answer(*args, **kwargs)
+                return type("Reply", (), {"result": staticmethod(lambda: result)})
+        return Call

@@ -4,6 +4,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, MetaDa
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.clock import utcnow
+from services.common.makerchecker import Request
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 
@@ -119,7 +120,7 @@ class GradeChange(Base):
     changed_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 
-class GradeAdjustment(Base):
+class GradeAdjustment(Request, Base):
     """A manual grade asked for with a reason and decided by a post-loan manager (maker-checker)."""
     __tablename__ = "grade_adjustment"
     id = Column(String(36), primary_key=True, default=new_id)
@@ -129,8 +130,4 @@ class GradeAdjustment(Base):
     reason = Column(String(500), nullable=False)
     status = Column(String(10), nullable=False)  # pending | approved | rejected
     floor = Column(String(20), nullable=False)
-    requested_by = Column(String(64), nullable=False)
-    decided_by = Column(String(64))
-    decided_at = Column(UtcDateTime())
-    comment = Column(String(500))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

@@ -5,6 +5,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from services.common.clock import utcnow
 from services.common.idempotency import add_idempotency_table
+from services.common.makerchecker import Decision, Request
 from services.common.tables import MONEY, UtcDateTime, add_plumbing_tables, new_id
 
 RATE = Numeric(9, 6)
@@ -50,7 +51,7 @@ class LprRate(Base):
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 
-class CreditLine(Base):
+class CreditLine(Decision, Base):
     """授信: a limit a customer's applications may draw on, approved by maker-checker."""
     __tablename__ = "credit_line"
     id = Column(String(36), primary_key=True, default=new_id)
@@ -61,9 +62,6 @@ class CreditLine(Base):
     status = Column(String(20), nullable=False)  # pending | approved | rejected
     officer_id = Column(String(64), nullable=False)
     department_id = Column(String(36))
-    decided_by = Column(String(64))
-    decided_at = Column(UtcDateTime())
-    comment = Column(String(500))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 
@@ -234,7 +232,7 @@ class Repayment(Base):
     restore = Column(Text)
 
 
-class RepaymentReversal(Base):
+class RepaymentReversal(Request, Base):
     """还款冲正: a mistaken repayment undone on the loan, asked for by one person (with a reason) and approved by
     another who neither asked for it nor recorded the repayment; finance reverses its posting."""
     __tablename__ = "repayment_reversal"
@@ -243,12 +241,8 @@ class RepaymentReversal(Base):
     repayment_id = Column(String(36), ForeignKey("repayment.id"), nullable=False, index=True)
     reason = Column(String(500), nullable=False)
     status = Column(String(20), nullable=False)  # pending | approved | rejected
-    requested_by = Column(String(64), nullable=False)
     officer_id = Column(String(64), nullable=False)
     department_id = Column(String(36))
-    decided_by = Column(String(64))
-    decided_at = Column(UtcDateTime())
-    comment = Column(String(500))
     reversed_on = Column(Date)  # the business date the reversal took effect
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
@@ -302,7 +296,7 @@ class Prepayment(Base):
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 
-class LoanTransfer(Base):
+class LoanTransfer(Request, Base):
     """债务转让 / 债务承担: the borrower changes to another customer, approved by an approver; the approval is the
     contract's supplement (补充协议) and keeps the contract number."""
     __tablename__ = "loan_transfer"
@@ -313,17 +307,13 @@ class LoanTransfer(Base):
     to_customer_name = Column(String(200), nullable=False)
     reason = Column(String(500), nullable=False)
     status = Column(String(20), nullable=False)  # pending | approved | rejected
-    requested_by = Column(String(64), nullable=False)
     officer_id = Column(String(64), nullable=False)
     department_id = Column(String(36))
-    decided_by = Column(String(64))
-    decided_at = Column(UtcDateTime())
-    comment = Column(String(500))
     supplement_no = Column(String(40))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
 
 
-class LoanExtension(Base):
+class LoanExtension(Request, Base):
     """展期: more months for the remaining principal, requested before maturity and decided by an approver."""
     __tablename__ = "loan_extension"
     id = Column(String(36), primary_key=True, default=new_id)
@@ -331,12 +321,8 @@ class LoanExtension(Base):
     months = Column(Integer, nullable=False)
     reason = Column(String(500), nullable=False)
     status = Column(String(20), nullable=False)  # pending | approved | rejected
-    requested_by = Column(String(64), nullable=False)
     officer_id = Column(String(64), nullable=False)
     department_id = Column(String(36))
-    decided_by = Column(String(64))
-    decided_at = Column(UtcDateTime())
-    comment = Column(String(500))
     maturity_before = Column(Date, nullable=False)
     maturity_after = Column(Date)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

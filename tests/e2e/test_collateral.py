@@ -7,7 +7,6 @@ import uuid
 import pytest
 import requests
 
-from services.collateral.domain import vin_check_digit
 from services.common import clock
 from tests.e2e.test_customers import register
 from tests.e2e.conftest import assert_problem, create_employee, unique

@@ -1,6 +1,4 @@
 """Customers through the gateway: registration with checks, masking, scope, blacklist (issue 3)."""
-import datetime as dt
-import uuid
 from pathlib import Path
 
 import psycopg2
@@ -9,6 +7,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.e2e.conftest import assert_problem, create_employee, unique
 from tests.helpers import as_service, new_id_number, new_phone
+
 
 @pytest.fixture(scope="module")
 def officer(platform, admin):

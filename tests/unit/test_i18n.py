@@ -2,7 +2,6 @@
 error code raised anywhere, of every field message people can meet, and of every label and built-in name."""
 import ast
 import datetime as dt
-import inspect
 import re
 import string
 from decimal import Decimal

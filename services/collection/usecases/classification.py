@@ -8,7 +8,6 @@ from services.collection import domain, events
 from services.collection.models import GradeAdjustment, GradeChange, LoanFile
 from services.collection.usecases.lookup import visible_row
 from services.common import clock, config, makerchecker
-from services.common.errors import Conflict
 from services.common.pagination import paginate
 from services.common.scope import scoped
 
@@ -69,11 +68,8 @@ def request_adjustment(uow, loan_id, data):
     loan = visible_row(uow, LoanFile, loan_id, "LOAN_NOT_FOUND")
     least = floor(loan, clock.today())
     domain.check_adjustment(data["grade"], least)
-    pending = uow.session.scalars(select(GradeAdjustment.id).where(
-        GradeAdjustment.loan_id == loan.loan_id, GradeAdjustment.status == "pending")).first()
-    if pending:
-        raise Conflict("an adjustment of this loan is waiting for a decision", code="ADJUSTMENT_PENDING",
-                       extra={"existing_id": pending})
+    makerchecker.one_waiting(uow.session, GradeAdjustment, loan.loan_id,
+                             "an adjustment of this loan is waiting for a decision", "ADJUSTMENT_PENDING")
     adjustment = GradeAdjustment(loan_id=loan.loan_id, department_id=loan.department_id, grade=data["grade"],
                                  reason=data["reason"], status="pending", floor=least,
                                  requested_by=uow.actor.user_id)

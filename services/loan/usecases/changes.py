@@ -127,11 +127,8 @@ def request_transfer(uow, loan_id, data, *, customers):
         raise RuleViolated("the new borrower is on the blacklist: " + "; ".join(verdict["reasons"]),
                            code="CUSTOMER_BLACKLISTED", errors={"to_customer_id": ["blacklisted"]},
                            extra={"blacklist_reasons": verdict["reasons"]})
-    pending = uow.session.scalars(select(LoanTransfer.id).where(
-        LoanTransfer.loan_id == loan.id, LoanTransfer.status == "pending")).first()
-    if pending:
-        raise Conflict("a transfer of this loan is already waiting for a decision", code="TRANSFER_PENDING",
-                       extra={"existing_id": pending})
+    makerchecker.one_waiting(uow.session, LoanTransfer, loan.id,
+                             "a transfer of this loan is already waiting for a decision", "TRANSFER_PENDING")
     transfer = LoanTransfer(loan_id=loan.id, from_customer_id=loan.customer_id, to_customer_id=customer["id"],
                             to_customer_name=customer["name"], reason=data["reason"], status="pending",
                             requested_by=uow.actor.user_id, officer_id=loan.officer_id,
@@ -181,11 +178,8 @@ def request_extension(uow, loan_id, data):
     loan = lookups.visible_loan(uow, loan_id, lock=True)
     _active(loan, "; only an active loan is extended")
     _check_extension(uow, loan, data["extra_months"])
-    pending = uow.session.scalars(select(LoanExtension.id).where(
-        LoanExtension.loan_id == loan.id, LoanExtension.status == "pending")).first()
-    if pending:
-        raise Conflict("an extension of this loan is already waiting for a decision", code="EXTENSION_PENDING",
-                       extra={"existing_id": pending})
+    makerchecker.one_waiting(uow.session, LoanExtension, loan.id,
+                             "an extension of this loan is already waiting for a decision", "EXTENSION_PENDING")
     extension = LoanExtension(loan_id=loan.id, months=data["extra_months"], reason=data["reason"],
                               status="pending", requested_by=uow.actor.user_id, officer_id=loan.officer_id,
                               department_id=loan.department_id, maturity_before=loan.maturity_date)

@@ -134,11 +134,8 @@ def _request(uow, loan, repayment_id, data):
     if repayment is None or repayment.loan_id != loan.id:
         raise NotFound("no such repayment on this loan", code="REPAYMENT_NOT_FOUND")
     _check_reversal(uow, loan, repayment)
-    pending = uow.session.scalars(select(RepaymentReversal.id).where(
-        RepaymentReversal.loan_id == loan.id, RepaymentReversal.status == "pending")).first()
-    if pending:
-        raise Conflict("a reversal on this loan is already waiting for a decision", code="REVERSAL_PENDING",
-                       extra={"existing_id": pending})
+    makerchecker.one_waiting(uow.session, RepaymentReversal, loan.id,
+                             "a reversal on this loan is already waiting for a decision", "REVERSAL_PENDING")
     reversal = RepaymentReversal(loan_id=loan.id, repayment_id=repayment.id, reason=data["reason"],
                                  status="pending", requested_by=uow.actor.user_id, officer_id=loan.officer_id,
                                  department_id=loan.department_id)
