@@ -1,6 +1,6 @@
 """What the loan service's callers may rely on, framework-free: the codes of its repayment methods and statuses, with
-their Chinese labels. The gateway's schemas enumerate these (gateway/schemas/loans.py) and the domain labels with
-them; a code is added here once."""
+their Chinese labels. The gateway's schemas enumerate these (gateway/schemas/origination.py, servicing.py) and the
+domain labels with them; a code is added here once."""
 
 METHODS = {
     "equal_installment": "等额本息",
