@@ -1,5 +1,5 @@
 """Data scope (数据权限) in queries: what an actor may list, by an object's department and owner."""
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, select
 
 from services.common.ask import ask
 from services.common.errors import NotFound
@@ -15,6 +15,17 @@ def scoped(query, actor, department_column, owner_column=None):
         return query.where(mine if mine is not None else false())
     visible = department_column.in_(actor.department_ids)
     return query.where(or_(visible, mine) if mine is not None else visible)
+
+
+def scoped_rows(actor, model, owner, filters, *names):
+    """The query of the `model` rows `actor`'s data scope covers (by department, or as their `owner` column), where
+    each of the columns `names` equals its value in `filters` (a filter left empty is no filter): the listing every
+    service's lists start from."""
+    query = scoped(select(model), actor, model.department_id, getattr(model, owner))
+    for name in names:
+        if filters.get(name):
+            query = query.where(getattr(model, name) == filters[name])
+    return query
 
 
 def visible(session, actor, model, object_id, code, owner="officer_id", lock=False):

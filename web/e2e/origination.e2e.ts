@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import {
   api, BASE_URL, DESKTOP, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber, newVin, openTab,
-  PHONE, screenshot, signedLoan, still,
+  PHONE, registerDisbursement, reviewDisbursement, screenshot, signContract, signedLoan, still,
 } from './support'
 
 describe('origination: an application through investigation, two approvals, signing and a reviewed disbursement', () => {
@@ -109,13 +109,7 @@ describe('origination: an application through investigation, two approvals, sign
   it('the loan officer signs: the loan is created', async () => {
     const { context, page, watch } = await openTab(browser)
     await login(page, 'loan_officer', `/business/applications/${applicationId}`)
-    await page.getByRole('button', { name: '签约' }).click()
-    const dialog = page.getByRole('dialog', { name: '签约' })
-    await dialog.getByRole('button', { name: '签约' }).click()
-    await dialog.waitFor({ state: 'hidden' })
-    const link = page.getByRole('link', { name: '查看贷款' })
-    await link.waitFor()
-    loanId = (await link.getAttribute('href'))!.split('/').pop()!
+    loanId = await signContract(page)
     const loan = await api('loan_officer', 'GET', `/api/v1/loans/${loanId}`)
     expect(loan).toMatchObject({ status: 'signed', principal: '320000.00', application_id: applicationId })
     contractNo = loan.contract_no
@@ -126,16 +120,8 @@ describe('origination: an application through investigation, two approvals, sign
   it('the finance clerk registers the payment and may not review it; a finance reviewer pays it out', async () => {
     let tab = await openTab(browser)
     await login(tab.page, 'finance_clerk', '/business/disbursements')
-    const row = tab.page.getByRole('row', { name: new RegExp(contractNo) })
-    await row.getByText('待登记').waitFor()
-    await row.getByRole('button', { name: '登记放款' }).click()
-    const form = tab.page.getByRole('dialog', { name: '登记放款' })
-    await expect.poll(() => form.getByLabel('收款人').inputValue()).toBe(customer.name)
-    await expect.poll(() => form.getByLabel('放款金额（元）').inputValue()).toBe('320000.00')
-    await form.getByLabel('收款账号').fill('6222020200112233445')
-    await form.getByRole('button', { name: '提交' }).click()
-    await form.waitFor({ state: 'hidden' })
-    await row.getByText('待复核').waitFor()
+    await tab.page.getByRole('row', { name: new RegExp(contractNo) }).getByText('待登记').waitFor()
+    const row = await registerDisbursement(tab.page, contractNo, customer.name, '6222020200112233445')
     await row.getByText('您本人').waitFor()
     // no review for the one who registered it: no button, and the gateway refuses
     expect(await row.getByRole('button', { name: '放款复核' }).count()).toBe(0)
@@ -146,14 +132,8 @@ describe('origination: an application through investigation, two approvals, sign
 
     tab = await openTab(browser)
     await login(tab.page, 'finance_reviewer', '/business/disbursements')
-    const pending = tab.page.getByRole('row', { name: new RegExp(contractNo) })
-    await pending.getByRole('button', { name: '放款复核' }).click()
-    const review = tab.page.getByRole('dialog', { name: '放款复核' })
-    await review.getByText(/\*+3445|3445/).first().waitFor()
-    await review.getByLabel('放款凭证号').fill(`FK${suffix}`)
-    await review.getByRole('button', { name: '通过并放款' }).click()
-    await review.waitFor({ state: 'hidden' })
-    await pending.waitFor({ state: 'detached' })
+    await reviewDisbursement(tab.page, contractNo, `FK${suffix}`, undefined,
+      (review) => review.getByText(/\*+3445|3445/).first().waitFor())
     const loan = await api('finance_reviewer', 'GET', `/api/v1/loans/${loanId}`)
     expect(loan.status).toBe('active')
     expect(loan.disbursement).toMatchObject({ status: 'approved', voucher_no: `FK${suffix}` })

@@ -13,10 +13,11 @@
  * test may see happen under it. The loan is signed and paid out 70 days back, so two installments fall due.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
   addDays, api, BASE_URL, digits, expectClean, expectNoHorizontalScroll, launch, login, newIdNumber,
-  newVin, openTab, PHONE, screenshot, shanghaiToday, still, until,
+  newVin, openTab, PHONE, registerDisbursement, reviewDisbursement, screenshot, shanghaiToday, signContract, still,
+  typeDate, until,
 } from './support'
 import { formatMoney } from '@/utils/money'
 
@@ -36,14 +37,6 @@ function owedOnOverdue(lines: Installment[]): string {
     - fen(line.paid_principal) - fen(line.paid_interest) - fen(line.paid_fees) - fen(line.paid_penalty), 0n)
   const text = owed.toString().padStart(3, '0')
   return `${text.slice(0, -2)}.${text.slice(-2)}`
-}
-
-/** Types a date into an Element Plus date picker and confirms it, as a person typing it would. */
-async function typeDate(page: Page, label: string, date: string): Promise<void> {
-  const field = page.getByLabel(label, { exact: true })
-  await field.fill(date)
-  await field.press('Enter')
-  await expect.poll(() => field.inputValue()).toBe(date)
 }
 
 describe('a car loan from the first visit to its settlement, each step by its own person', () => {
@@ -213,14 +206,7 @@ describe('a car loan from the first visit to its settlement, each step by its ow
   it('5. the loan officer signs the contract (dated 70 days back): the loan is created', async () => {
     const { context, page, watch } = await openTab(browser)
     await login(page, 'loan_officer', `/business/applications/${applicationId}`)
-    await page.getByRole('button', { name: '签约' }).click()
-    const dialog = page.getByRole('dialog', { name: '签约' })
-    await typeDate(page, '签约日期', signedOn)
-    await dialog.getByRole('button', { name: '签约' }).click()
-    await dialog.waitFor({ state: 'hidden' })
-    const link = page.getByRole('link', { name: '查看贷款' })
-    await link.waitFor()
-    loanId = (await link.getAttribute('href'))!.split('/').pop()!
+    loanId = await signContract(page, signedOn)
     const loan = await api('loan_officer', 'GET', `/api/v1/loans/${loanId}`)
     expect(loan).toMatchObject({ status: 'signed', principal: '320000.00', signed_on: signedOn })
     contractNo = loan.contract_no
@@ -231,28 +217,14 @@ describe('a car loan from the first visit to its settlement, each step by its ow
   it('6. a finance clerk registers the payment; a finance reviewer pays it out', async () => {
     let tab = await openTab(browser)
     await login(tab.page, 'finance_clerk', '/business/disbursements')
-    const row = tab.page.getByRole('row', { name: new RegExp(contractNo) })
-    await row.getByRole('button', { name: '登记放款' }).click()
-    const form = tab.page.getByRole('dialog', { name: '登记放款' })
-    await expect.poll(() => form.getByLabel('收款人').inputValue()).toBe(borrower.name)
-    await form.getByLabel('收款账号').fill('6222021202004455667')
-    await form.getByRole('button', { name: '提交' }).click()
-    await form.waitFor({ state: 'hidden' })
-    await row.getByText('待复核').waitFor()
+    const row = await registerDisbursement(tab.page, contractNo, borrower.name, '6222021202004455667')
     expect(await row.getByRole('button', { name: '放款复核' }).count()).toBe(0) // not the one who registered it
     expectClean(tab.watch)
     await tab.context.close()
 
     tab = await openTab(browser)
     await login(tab.page, 'finance_reviewer', '/business/disbursements')
-    const pending = tab.page.getByRole('row', { name: new RegExp(contractNo) })
-    await pending.getByRole('button', { name: '放款复核' }).click()
-    const review = tab.page.getByRole('dialog', { name: '放款复核' })
-    await review.getByLabel('放款凭证号').fill(`FK${suffix}`)
-    await typeDate(tab.page, '放款日期', signedOn)
-    await review.getByRole('button', { name: '通过并放款' }).click()
-    await review.waitFor({ state: 'hidden' })
-    await pending.waitFor({ state: 'detached' })
+    await reviewDisbursement(tab.page, contractNo, `FK${suffix}`, signedOn)
     const loan = await api('finance_reviewer', 'GET', `/api/v1/loans/${loanId}`)
     expect(loan).toMatchObject({ status: 'active', disbursed_on: signedOn })
     expectClean(tab.watch)

@@ -9,7 +9,7 @@ from services.collection.models import GradeAdjustment, GradeChange, LoanFile
 from services.collection.usecases.lookup import visible_row
 from services.common import clock, config, makerchecker
 from services.common.pagination import paginate
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 
 
 def thresholds():
@@ -46,12 +46,7 @@ def regrade(uow, loan, day, source="auto", reason=None):
 def list_classifications(uow, data):
     """Loans within the caller's scope (`data`: loan_id, grade, page, page_size), newest first. Items are
     (loan file, its floor on the day it was graded, its grade history oldest first)."""
-    query = scoped(select(LoanFile), uow.actor, LoanFile.department_id, LoanFile.officer_id)
-    if data.get("loan_id"):
-        query = query.where(LoanFile.loan_id == data["loan_id"])
-    if data.get("grade"):
-        query = query.where(LoanFile.grade == data["grade"])
-    query = query.order_by(LoanFile.created_at.desc(), LoanFile.loan_id)
+    query = scoped_rows(uow.actor, LoanFile, "officer_id", data, "loan_id", "grade").order_by(LoanFile.created_at.desc(), LoanFile.loan_id)
     result = paginate(uow.session, query, data.get("page", 1), data.get("page_size", 20), lambda loan: loan)
     history = {}
     ids = [loan.loan_id for loan in result["items"]]

@@ -14,22 +14,18 @@ from services.collection.usecases.lookup import loan_of, page_with_files, visibl
 from services.common import clock
 from services.common.ask import ask
 from services.common.errors import Conflict, field_error
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 
 ZERO = Decimal(0)
 FOLLOW_UP_DAYS = 3
-FILTERS = (("status", CollectionTask.status), ("assignee_id", CollectionTask.assignee_id),
-           ("loan_id", CollectionTask.loan_id), ("stage", CollectionTask.stage))
+FILTERS = ("status", "assignee_id", "loan_id", "stage")  # what a list may be filtered by
 
 
 # -- what collectors and managers ask for ------------------------------------------------------------------
 def list_tasks(uow, data):
     """A collector's inbox (`data`: status, assignee_id, loan_id, stage, page, page_size): high priority first,
     then what is due soonest. Items are (task, loan file)."""
-    query = scoped(select(CollectionTask), uow.actor, CollectionTask.department_id, CollectionTask.assignee_id)
-    for key, column in FILTERS:
-        if data.get(key):
-            query = query.where(column == data[key])
+    query = scoped_rows(uow.actor, CollectionTask, "assignee_id", data, *FILTERS)
     query = query.order_by(case((CollectionTask.priority == "high", 0), else_=1),
                            case((CollectionTask.due_on.is_(None), 1), else_=0), CollectionTask.due_on,
                            CollectionTask.opened_on, CollectionTask.id)

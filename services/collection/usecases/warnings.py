@@ -12,10 +12,9 @@ from services.common import config
 from services.common.clock import utcnow
 from services.common.errors import Conflict
 from services.common.jsonutil import money
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 
-FILTERS = (("loan_id", RiskWarning.loan_id), ("level", RiskWarning.level), ("status", RiskWarning.status),
-           ("kind", RiskWarning.kind))
+FILTERS = ("loan_id", "level", "status", "kind")  # what a list may be filtered by
 
 
 def raise_warning(uow, loan, kind, detail, day, event_id):
@@ -69,10 +68,7 @@ def warn_high_ltv(uow, data, *, event):
 def list_warnings(uow, data):
     """Warnings within the caller's scope (`data`: loan_id, level, status, kind, page, page_size): open first,
     then by level, newest first. Items are (warning, loan file)."""
-    query = scoped(select(RiskWarning), uow.actor, RiskWarning.department_id, RiskWarning.owner_id)
-    for key, column in FILTERS:
-        if data.get(key):
-            query = query.where(column == data[key])
+    query = scoped_rows(uow.actor, RiskWarning, "owner_id", data, *FILTERS)
     query = query.order_by(case((RiskWarning.status == "open", 0), else_=1),
                            case((RiskWarning.level == "high", 0), (RiskWarning.level == "medium", 1), else_=2),
                            RiskWarning.raised_on.desc(), RiskWarning.id)

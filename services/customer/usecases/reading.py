@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from services.common.errors import Forbidden
 from services.common.pagination import paginate
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 from services.customer import domain
 from services.customer.models import Customer, LoanHistory
 from services.customer.usecases.shared import customer_blacklist_hits, visible_customer
@@ -29,10 +29,8 @@ class CustomerFile:
 def find_customers(uow, data, *, pii):
     """One page (`data`: `type`, `q`, `page`, `page_size`) of the customers the actor may see, newest first: a page
     envelope whose `items` are `Customer` rows."""
-    query = scoped(select(Customer), uow.actor, Customer.department_id, Customer.officer_id) \
-        .order_by(Customer.created_at.desc(), Customer.id)
-    if data.get("type"):
-        query = query.where(Customer.type == data["type"])
+    query = scoped_rows(uow.actor, Customer, "officer_id", data, "type").order_by(Customer.created_at.desc(),
+                                                                                  Customer.id)
     if data.get("q"):
         query = query.where(or_(*_matching(data["q"].strip(), pii)))
     return paginate(uow.session, query, data.get("page", 1), data.get("page_size", 20))

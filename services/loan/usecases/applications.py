@@ -10,7 +10,7 @@ from services.common.ask import ask
 from services.common.errors import Conflict, Forbidden, field_error
 from services.common.pagination import paginate
 from services.common.refusal import Refused
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 from services.loan import events
 from services.loan.domain import lifecycles
 from services.loan.domain import origination as rules
@@ -92,11 +92,8 @@ def get_application(uow, application_id):
 
 
 def list_applications(uow, status=None, customer_id=None, page=1, page_size=20):
-    query = scoped(select(Application), uow.actor, Application.department_id, Application.officer_id)
-    if status:
-        query = query.where(Application.status == status)
-    if customer_id:
-        query = query.where(Application.customer_id == customer_id)
+    query = scoped_rows(uow.actor, Application, "officer_id", {"status": status, "customer_id": customer_id},
+                        "status", "customer_id")
     return paginate(uow.session, query.order_by(Application.submitted_at.desc(), Application.id), page, page_size,
                     lambda application: shown(uow, application))
 

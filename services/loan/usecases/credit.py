@@ -8,7 +8,7 @@ from services.common.clock import utcnow
 from services.common.errors import Conflict, Forbidden, field_error
 from services.common.pagination import paginate
 from services.common.refusal import Refused
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 from services.common.jsonutil import money
 from services.loan.domain import lifecycles
 from services.loan.domain import origination as rules
@@ -64,11 +64,8 @@ def get_credit_line(uow, line_id):
 
 
 def list_credit_lines(uow, customer_id=None, status=None, page=1, page_size=20):
-    query = scoped(select(CreditLine), uow.actor, CreditLine.department_id, CreditLine.officer_id)
-    if customer_id:
-        query = query.where(CreditLine.customer_id == customer_id)
-    if status:
-        query = query.where(CreditLine.status == status)
+    query = scoped_rows(uow.actor, CreditLine, "officer_id", {"customer_id": customer_id, "status": status},
+                        "customer_id", "status")
     return paginate(uow.session, query.order_by(CreditLine.created_at.desc(), CreditLine.id), page, page_size,
                     lambda line: _shown(uow, line))
 

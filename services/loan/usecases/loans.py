@@ -3,10 +3,9 @@ stands; and the five-level grade (五级分类) the collection service gives a l
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 
 from services.common.pagination import paginate
-from services.common.scope import scoped
+from services.common.scope import scoped_rows
 from services.loan import cob
 from services.loan.domain import portfolio, servicing
 from services.loan.domain.schedule import ZERO
@@ -32,17 +31,13 @@ def get_loan(uow, loan_id, *, collection):
 def list_loans(uow, filters, customer_id=None, status=None, page=1, page_size=20):
     """贷款台账 within the caller's data scope, by borrower and status, DPD from `min_dpd` to `max_dpd` (both
     inclusive, either open) and the five-level grade the loan was last given (`classification`)."""
-    query = scoped(select(Loan), uow.actor, Loan.department_id, Loan.officer_id)
-    if customer_id:
-        query = query.where(Loan.customer_id == customer_id)
-    if status:
-        query = query.where(Loan.status == status)
+    query = scoped_rows(uow.actor, Loan, "officer_id", {"customer_id": customer_id, "status": status,
+                                                         "classification": filters["classification"]},
+                        "customer_id", "status", "classification")
     if filters["min_dpd"] is not None:
         query = query.where(Loan.dpd >= filters["min_dpd"])
     if filters["max_dpd"] is not None:
         query = query.where(Loan.dpd <= filters["max_dpd"])
-    if filters["classification"]:
-        query = query.where(Loan.classification == filters["classification"])
     return paginate(uow.session, query.order_by(Loan.created_at.desc(), Loan.id), page, page_size)
 
 
