@@ -249,3 +249,53 @@ export async function disbursedLoan(setUp: LoanSetUp): Promise<LoanMade> {
     approve: true, voucher_no: `FK${digits(10)}`, disbursed_on: signedOn })
   return made
 }
+
+
+// -- steps on pages both the origination test and the story take -----------------------------------------------
+/** Types a date into an Element Plus date picker and confirms it, as a person typing it would. */
+export async function typeDate(page: Page, label: string, date: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true })
+  await field.fill(date)
+  await field.press('Enter')
+  await expect.poll(() => field.inputValue()).toBe(date)
+}
+
+/** 签约 on the application's page open in `page` (dated `signedOn`, else today): the new loan's id. */
+export async function signContract(page: Page, signedOn?: string): Promise<string> {
+  await page.getByRole('button', { name: '签约' }).click()
+  const dialog = page.getByRole('dialog', { name: '签约' })
+  if (signedOn) await typeDate(page, '签约日期', signedOn)
+  await dialog.getByRole('button', { name: '签约' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  const link = page.getByRole('link', { name: '查看贷款' })
+  await link.waitFor()
+  return (await link.getAttribute('href'))!.split('/').pop()!
+}
+
+/** 登记放款 of the loan `contractNo` on 放款管理 open in `page`, the payee shown as `payee`: its row, now 待复核. */
+export async function registerDisbursement(page: Page, contractNo: string, payee: string, account: string) {
+  const row = page.getByRole('row', { name: new RegExp(contractNo) })
+  await row.getByRole('button', { name: '登记放款' }).click()
+  const form = page.getByRole('dialog', { name: '登记放款' })
+  await expect.poll(() => form.getByLabel('收款人').inputValue()).toBe(payee)
+  await form.getByLabel('收款账号').fill(account)
+  await form.getByRole('button', { name: '提交' }).click()
+  await form.waitFor({ state: 'hidden' })
+  await row.getByText('待复核').waitFor()
+  return row
+}
+
+/** 放款复核 of the loan `contractNo` on 放款管理 open in `page`: approved under `voucher` (paid out on `disbursedOn`,
+ * else today); resolves when its row has left the list. `check` looks at the dialog before it is approved. */
+export async function reviewDisbursement(page: Page, contractNo: string, voucher: string, disbursedOn?: string,
+  check?: (dialog: ReturnType<Page['getByRole']>) => Promise<unknown>): Promise<void> {
+  const pending = page.getByRole('row', { name: new RegExp(contractNo) })
+  await pending.getByRole('button', { name: '放款复核' }).click()
+  const review = page.getByRole('dialog', { name: '放款复核' })
+  if (check) await check(review)
+  await review.getByLabel('放款凭证号').fill(voucher)
+  if (disbursedOn) await typeDate(page, '放款日期', disbursedOn)
+  await review.getByRole('button', { name: '通过并放款' }).click()
+  await review.waitFor({ state: 'hidden' })
+  await pending.waitFor({ state: 'detached' })
+}
