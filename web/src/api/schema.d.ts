@@ -1227,31 +1227,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/loans/{loan_id}/contract.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                loan_id: string;
-            };
-            cookie?: never;
-        };
-        /**
-         * 借款合同 (with the mortgage clause, 抵押条款) as PDF, from the product's template (its code's, else the
-         *     default): the parties (the borrower's ID number masked unless the caller holds `customer.unmask`), the car,
-         *     the amount in figures and in capitals, rate, APR, term, method, fees, penalty and prepayment terms, the
-         *     whole schedule and the signature blocks. The same loan gives the same bytes. 404 as for the loan.
-         * @description Permission: `loan.view`
-         */
-        get: operations["getLoanContractPdf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/loans/{loan_id}/disbursement": {
         parameters: {
             query?: never;
@@ -1462,28 +1437,6 @@ export interface paths {
          * @description Permission: `loan.view`
          */
         get: operations["getLoanSchedule"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/loans/{loan_id}/schedule.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                loan_id: string;
-            };
-            cookie?: never;
-        };
-        /**
-         * 还款计划表 as PDF: every installment with what is due, paid and its status. 404 as for the loan.
-         * @description Permission: `loan.view`
-         */
-        get: operations["getLoanSchedulePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6287,33 +6240,6 @@ export interface operations {
             default: components["responses"]["UnexpectedProblem"];
         };
     };
-    getLoanContractPdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                loan_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 借款合同 (application/pdf, shown inline, named after the contract number) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
-            default: components["responses"]["UnexpectedProblem"];
-        };
-    };
     registerDisbursement: {
         parameters: {
             query?: never;
@@ -6714,33 +6640,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoanSchedule"];
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
-            default: components["responses"]["UnexpectedProblem"];
-        };
-    };
-    getLoanSchedulePdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                loan_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 还款计划表 (application/pdf, shown inline, named after the contract number) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
