@@ -53,14 +53,13 @@ def check_not_duplicate(existing_id):
 
 def check_replacement(current, current_id, owner_type, owner_id, category):
     """A new version replaces the current version (`current_id`) of a document of the same record and category."""
-    if current.id != current_id:
-        raise Refused("DOCUMENT_SUPERSEDED", "this version was already replaced: replace the current one",
-                      kind="conflict", current_id=current_id)
     if (current.owner_type, current.owner_id, current.category) != (owner_type, owner_id, category):
         raise Refused("DOCUMENT_REPLACEMENT_MISMATCH",
                       "a new version must be of the same record and category as the document it replaces",
-                      field="replaces", owner_type=current.owner_type, owner_id=current.owner_id,
-                      category=current.category)
+                      field="replaces")  # nothing said of the other record: the caller may not see it
+    if current.id != current_id:
+        raise Refused("DOCUMENT_SUPERSEDED", "this version was already replaced: replace the current one",
+                      kind="conflict", current_id=current_id)
 
 
 def next_version(current):
