@@ -107,6 +107,18 @@ class RepaymentReversed(_Event):
     reason = fields.String(**OPTIONAL)
 
 
+class PenaltyAdjusted(_Event):
+    refunded = StrictDecimal(load_default=0, **MONEY)
+    reallocation = fields.Nested(Allocation, load_default=dict)
+    adjusted_on = IsoDate(**OPTIONAL)
+
+
+class PenaltyAdjustmentReversed(_Event):
+    adjustment_event_id = fields.String(required=True)
+    reversed_on = IsoDate(**OPTIONAL)
+    reason = fields.String(**OPTIONAL)
+
+
 class AdvanceApplied(_Event):
     amount = StrictDecimal(required=True, **MONEY)
     allocation = fields.Nested(Allocation, required=True)

@@ -10,8 +10,12 @@ from decimal import Decimal
 from services.common.jsonutil import iso, money, rate
 
 
+PARTS = ("principal", "interest", "penalty", "fees", "advance")  # what an allocation's figures are
+
+
 def _allocation(summary, leave_out=()):
-    return {part: money(Decimal(value)) for part, value in summary.items() if part not in leave_out}
+    return {part: money(Decimal(value)) for part, value in summary.items() if part in PARTS and
+            part not in leave_out}
 
 
 # -- origination ---------------------------------------------------------------------------------------
@@ -89,6 +93,28 @@ def repayment_reversed(loan, repayment, reversal, allocation):
         "repayment_event_id": repayment.event_id, "reason": reversal.reason,
         "outstanding_principal": money(loan.outstanding_principal),
         "advance_balance": money(loan.advance_balance)}
+
+
+def penalty_adjusted(loan, repayment, adjustment, adjusted_on):
+    """罚息调整: a repayment recorded late (`paid_on` before dates already closed) had the penalty accrued since its
+    date recomputed: `penalty_reduced` off what the loan owed or had paid; `refunded`, penalty already received
+    beyond it, went (`reallocation`) to what the loan owes now, by the product's order, or to the advance."""
+    return "penalty_adjusted", {
+        "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
+        "contract_no": loan.contract_no, "department_id": loan.department_id,
+        "paid_on": repayment.paid_on.isoformat(), "adjusted_on": adjusted_on.isoformat(),
+        "penalty_reduced": money(Decimal(adjustment["penalty_reduced"])),
+        "refunded": money(Decimal(adjustment["refunded"])),
+        "reallocation": _allocation(adjustment),
+        "outstanding_principal": money(loan.outstanding_principal), "advance_balance": money(loan.advance_balance)}
+
+
+def penalty_adjustment_reversed(loan, repayment, reversal, adjustment_event_id):
+    """The late repayment whose recomputation handed penalty back is reversed: so is that adjustment."""
+    return "penalty_adjustment_reversed", {
+        "loan_id": loan.id, "repayment_id": repayment.id, "reversal_id": reversal.id,
+        "contract_no": loan.contract_no, "adjustment_event_id": adjustment_event_id,
+        "reversed_on": reversal.reversed_on.isoformat(), "reason": reversal.reason}
 
 
 def prepaid(loan, record):

@@ -149,7 +149,8 @@ def repayment(row, on_loan, reversal_row=None):
             "channel": row.channel, "payer_name": row.payer_name, "voucher_no": row.voucher_no,
             "status": row.status, "status_label": servicing.REPAYMENT_STATUSES[row.status],
             "reversal": reversal_row and reversal(reversal_row),
-            "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
+            "allocation": {k: money(Decimal(v)) for k, v in allocation.items()
+                           if k in (*servicing.PARTS, "advance")},
             "lines": [{"no": int(no), **{k: money(Decimal(v)) for k, v in paid.items()}}
                       for no, paid in allocation["lines"].items()],
             "recorded_by": row.recorded_by, "created_at": row.created_at.isoformat(),

@@ -98,6 +98,37 @@ def reverse_repayment(uow, data, *, event):
     return reversing
 
 
+def post_penalty_adjustment(uow, data, *, event):
+    """罚息调整 of a repayment recorded late: the penalty income received beyond the recomputed penalty moved to
+    where the loan service put it, as a new entry dated the adjustment's business date; None (nothing posted) when
+    none of the penalty taken off had been received."""
+    book = store.loan_book(uow, data["loan_id"])
+    reallocation = data["reallocation"]
+    entry = domain.penalty_adjustment(data["refunded"], **{part: reallocation.get(part, ZERO) for part in
+                                                           ("principal", "interest", "penalty", "fees", "advance")})
+    if entry is None:
+        return None
+    return _post(uow, entry, event, data["adjusted_on"] or event.business_day, book.loan_id,
+                 summary=f"罚息调整 {_name(book)}")
+
+
+def reverse_penalty_adjustment(uow, data, *, event):
+    """The late repayment reversed: its penalty adjustment's entry reversed too (红字冲销), dated the reversal's
+    business date. LookupError while that entry is not posted yet; None if it was reversed by hand already."""
+    book = store.loan_book(uow, data["loan_id"])
+    original = uow.session.scalars(select(JournalEntry).where(
+        JournalEntry.source_event_id == data["adjustment_event_id"]).with_for_update()).first()
+    if original is None:
+        raise LookupError(f"the penalty adjustment {data['adjustment_event_id']} is not posted yet")
+    if store.reversal_of(uow, original.id):
+        return None
+    posted_on = max(data["reversed_on"] or event.business_day, original.posted_on)
+    reversing = journal.reverse(uow, original, posted_on, f"还款冲正 {_name(book)}: {data['reason'] or ''}",
+                                event.type, event.event_id)
+    POSTINGS.labels(event.type).inc()
+    return reversing
+
+
 def record_dpd(uow, data):
     """The loan's days past due, as the loan service counts them: the overdue ledger's buckets."""
     book = store.loan_book(uow, data["loan_id"])

@@ -64,7 +64,12 @@ def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO
     if amount + held_advance > owed:
         raise Refused("OVERPAYMENT", f"the loan owes {owed - held_advance} in all; {amount} is more than that",
                       field="amount", owed=str(owed - held_advance), amount=str(amount))
-    due_now = sorted((due for due in dues if due.due_date <= paid_on), key=lambda d: (d.due_date, d.no))
+    return reallocate(amount, dues, paid_on, order)
+
+
+def reallocate(amount, dues, on, order="installment_first"):
+    """`amount` over what `dues` owe by `on`, by `order`, the rest held as an advance (no check of the total)."""
+    due_now = sorted((due for due in dues if due.due_date <= on), key=lambda d: (d.due_date, d.no))
     result = Allocation(amount=amount)
     left = amount
     if order == "installment_first":
@@ -353,3 +358,4 @@ def unpaid_again(line, paid, before, closed, grace_days, annual_rate, markup, co
             through, status = closed, "overdue"
     return {**{f"paid_{part}": value for part, value in restored.items()}, "penalty": penalty,
             "penalty_through": through, "status": status}
+
