@@ -149,8 +149,7 @@ def repayment(row, on_loan, reversal_row=None):
             "channel": row.channel, "payer_name": row.payer_name, "voucher_no": row.voucher_no,
             "status": row.status, "status_label": servicing.REPAYMENT_STATUSES[row.status],
             "reversal": reversal_row and reversal(reversal_row),
-            "allocation": {k: money(Decimal(v)) for k, v in allocation.items()
-                           if k in (*servicing.PARTS, "advance")},
+            "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
             "lines": [{"no": int(no), **{k: money(Decimal(v)) for k, v in paid.items()}}
                       for no, paid in allocation["lines"].items()],
             "recorded_by": row.recorded_by, "created_at": row.created_at.isoformat(),
@@ -204,8 +203,7 @@ def transfer(row):
 def extension(row):
     return {"id": row.id, "loan_id": row.loan_id, "extra_months": row.months, "reason": row.reason,
             **_decision(row), "maturity_before": row.maturity_before.isoformat(),
-            "maturity_after": iso(row.maturity_after), "fee": money(row.fee), "fee_voucher_no": row.fee_voucher_no,
-            "created_at": row.created_at.isoformat()}
+            "maturity_after": iso(row.maturity_after), "created_at": row.created_at.isoformat()}
 
 
 def decided_extension(decided):
