@@ -6,4 +6,3 @@ CREATE DATABASE collateral;
 CREATE DATABASE loan;
 CREATE DATABASE finance;
 CREATE DATABASE collection;
-CREATE DATABASE document;

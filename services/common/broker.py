@@ -17,8 +17,7 @@ from services.common import config
 from services.common.consumer import reliable_handlers
 
 SERVICES = {"org": "OrgService", "customer": "CustomerService", "collateral": "CollateralService",
-            "loan": "LoanService", "finance": "FinanceService", "collection": "CollectionService",
-            "document": "DocumentService"}
+            "loan": "LoanService", "finance": "FinanceService", "collection": "CollectionService"}
 GATEWAY = "gateway"
 RPC_EXCHANGE = "nameko-rpc"
 

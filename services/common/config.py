@@ -55,7 +55,6 @@ METRICS_PORTS = {
     "finance": 9104,
     "collateral": 9105,
     "collection": 9106,
-    "document": 9107,
 }
 
 

@@ -108,15 +108,6 @@ def prepayment(amount, principal, interest=ZERO, fee=ZERO, advance_used=ZERO):
                                Line(FEE_INCOME, credit=fen(fee))], cash=(("in", amount),) if amount else ())
 
 
-def extension_fee(fee):
-    """展期手续费, received when the extension is approved: Dr 1002 / Cr 6021 (cash basis, as the prepayment fee).
-    None for an extension without a fee: no money moves, the loan's book alone shows the new maturity."""
-    fee = fen(fee)
-    if fee == 0:
-        return None
-    return balanced("展期手续费", [Line(BANK, debit=fee), Line(FEE_INCOME, credit=fee)], cash=(("in", fee),))
-
-
 def provision_change(booked, required):
     """拨备: the change in required provision; Dr 6701 / Cr 1304 when it grows, the reverse when it falls."""
     change = fen(required) - fen(booked)

@@ -97,8 +97,7 @@ def prepaid(loan, record):
         "prepayment_id": record.id, "full": record.full, "mode": record.mode, "paid_on": record.paid_on.isoformat(),
         "amount": money(record.amount), "principal": money(record.principal), "interest": money(record.interest),
         "fee": money(record.fee), "advance_used": money(record.advance_used),
-        "outstanding_principal": money(loan.outstanding_principal), "payer_name": loan.customer_name,
-        "maturity_date": iso(loan.maturity_date)}
+        "outstanding_principal": money(loan.outstanding_principal), "payer_name": loan.customer_name}
 
 
 def settled(loan, settled_on):
@@ -115,17 +114,13 @@ def transferred(loan, transfer):
         "department_id": loan.department_id, "outstanding_principal": money(loan.outstanding_principal)}
 
 
-def extended(loan, extension, rebuilt, extended_on):
-    """展期 approved: the schedule from `rebuilt` (its lines not yet due), and the fee received `extended_on`, which
-    finance posts (Dr 1002 / Cr 6021) beside the new maturity in its balances ledger."""
+def extended(loan, extension, next_installment):
     return "extended", {
         "loan_id": loan.id, "extension_id": extension.id, "customer_id": loan.customer_id,
         "contract_no": loan.contract_no, "department_id": loan.department_id, "extra_months": extension.months,
         "extended_months": loan.extended_months, "maturity_before": extension.maturity_before.isoformat(),
         "maturity_date": loan.maturity_date.isoformat(), "restructured": True,
-        "outstanding_principal": money(loan.outstanding_principal), "next_installment": money(rebuilt[0].total),
-        "installments_left": len(rebuilt), "extended_on": extended_on.isoformat(), "fee": money(extension.fee),
-        "voucher_no": extension.fee_voucher_no, "payer_name": loan.customer_name}
+        "outstanding_principal": money(loan.outstanding_principal), "next_installment": money(next_installment)}
 
 
 # -- close of business ------------------------------------------------------------------------------------

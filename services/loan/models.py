@@ -325,7 +325,4 @@ class LoanExtension(Request, Base):
     department_id = Column(String(36))
     maturity_before = Column(Date, nullable=False)
     maturity_after = Column(Date)
-    # 展期手续费 agreed with the request, received when the extension is approved (its voucher number then)
-    fee = Column(MONEY, nullable=False, default=0, server_default="0")
-    fee_voucher_no = Column(String(50))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

@@ -1,6 +1,4 @@
 """Marshmallow schemas of the loan service's RPC boundary."""
-from decimal import Decimal
-
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.errors import field_error
@@ -216,15 +214,9 @@ class PrepaymentIn(_Exact):
     channel = fields.String(load_default="bank_transfer", validate=validate.OneOf(CHANNELS))
 
 
-class ExtensionIn(_Exact):
-    MONEY_FIELDS = ("fee",)
+class ExtensionIn(Strict):
     extra_months = StrictInteger(required=True, validate=validate.Range(min=1, max=36))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
-    fee = money(load_default=Decimal("0.00"))  # 展期手续费, received at approval
-
-
-class ExtensionDecisionIn(DecisionIn):
-    voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)  # of the fee received
 
 
 class ReversalIn(Strict):

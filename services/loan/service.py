@@ -13,9 +13,9 @@ from services.common.service import ServiceBase
 from services.loan import views
 from services.loan.models import Base
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn,
-                                   DisbursementIn, DisbursementReviewIn, ExtensionDecisionIn, ExtensionIn,
-                                   InvestigationIn, LoanFilterIn, LprIn, OverrideIn, PrepaymentIn, ProductIn,
-                                   ProductPatch, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
+                                   DisbursementIn, DisbursementReviewIn, ExtensionIn, InvestigationIn, LoanFilterIn,
+                                   LprIn, OverrideIn, PrepaymentIn, ProductIn, ProductPatch, RepaymentIn, ReversalIn,
+                                   ScheduleIn, TransferIn)
 from services.loan.usecases import (applications, changes, closing, credit, dashboard, disbursement, inbox, loans,
                                     products, repayments)
 from services.loan.usecases.lookups import business_today
@@ -229,9 +229,8 @@ class LoanService(ServiceBase):
 
     @rpc
     def decide_extension(self, extension_id, data, idempotency_key=None):
-        """Approval re-amortises the rest over the months left + the extension and receives its fee
-        (`loan.extended`)."""
-        data = load(ExtensionDecisionIn(), data)
+        """Approval re-amortises the rest over the months left + the extension (`loan.extended`)."""
+        data = load(DecisionIn(), data)
         return changes.decide_extension(self.uow, extension_id, data, idempotency_key,
                                         dump=views.decided_extension)
 

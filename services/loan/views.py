@@ -203,8 +203,7 @@ def transfer(row):
 def extension(row):
     return {"id": row.id, "loan_id": row.loan_id, "extra_months": row.months, "reason": row.reason,
             **_decision(row), "maturity_before": row.maturity_before.isoformat(),
-            "maturity_after": iso(row.maturity_after), "fee": money(row.fee), "fee_voucher_no": row.fee_voucher_no,
-            "created_at": row.created_at.isoformat()}
+            "maturity_after": iso(row.maturity_after), "created_at": row.created_at.isoformat()}
 
 
 def decided_extension(decided):

@@ -27,8 +27,8 @@ def post_disbursement(uow, data, *, event):
         uow.session.add(LoanBook(
             loan_id=data["loan_id"], contract_no=data["contract_no"], customer_id=data["customer_id"],
             customer_name=data["customer_name"], department_id=data["department_id"], principal=data["principal"],
-            fees_total=data["fees_total"], disbursed_on=posted_on, maturity_date=data["schedule"].get("maturity_date"),
-            extended_months=0, status="active", dpd=0, classification="normal", provision_booked=ZERO))
+            fees_total=data["fees_total"], disbursed_on=posted_on, status="active", dpd=0,
+            classification="normal", provision_booked=ZERO))
     entry = domain.disbursement(data["principal"], data["net_amount"], data["fees_total"])
     return _post(uow, entry, event, posted_on, data["loan_id"],
                  counterparty=data["payee_name"] or data["customer_name"], voucher_no=data["voucher_no"],
@@ -54,30 +54,12 @@ def post_advance_applied(uow, data, *, event):
 
 
 def post_prepayment(uow, data, *, event):
-    """提前还款: principal prepaid, accrued interest (the interest of the principal prepaid to that day: this
-    prepayment's income, not the next installment's) and the prepayment fee, less the advance it used up. A partial
-    one may shorten the term: the book takes the maturity it leaves."""
+    """提前还款: principal prepaid, accrued interest and the prepayment fee, less the advance it used up."""
     book = store.loan_book(uow, data["loan_id"])
-    if data["maturity_date"]:
-        book.maturity_date = data["maturity_date"]
     entry = domain.prepayment(data["amount"], data["principal"], data["interest"], data["fee"], data["advance_used"])
     return _post(uow, entry, event, data["paid_on"] or event.business_day, book.loan_id,
                  counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
                  summary=f"提前还款 {_name(book)}", bank_code=data["bank_account_code"])
-
-
-def post_extension(uow, data, *, event):
-    """展期: the loan's book takes the new maturity and the months extended (the balances ledger shows both), and
-    the fee received, if any, is posted Dr 1002 / Cr 6021 on the day of the extension. Returns the entry, or None
-    for an extension without a fee."""
-    book = store.loan_book(uow, data["loan_id"])
-    book.maturity_date, book.extended_months = data["maturity_date"], data["extended_months"]
-    entry = domain.extension_fee(data["fee"])
-    if entry is None:
-        return None
-    return _post(uow, entry, event, data["extended_on"] or event.business_day, book.loan_id,
-                 counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
-                 summary=f"展期手续费 {_name(book)}", bank_code=data["bank_account_code"])
 
 
 def reverse_repayment(uow, data, *, event):

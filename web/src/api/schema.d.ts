@@ -681,8 +681,8 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject, by someone other than who requested it. Approval re-amortises the remaining
-         *     principal over the months left + the extension, marks the loan restructured, receives the fee (its
-         *     `voucher_no`) and publishes `loan.extended`: finance posts the fee and shows the new maturity.
+         *     principal over the months left + the extension, marks the loan restructured and publishes
+         *     `loan.extended`.
          * @description Permission: `loan.servicing.approve`
          */
         post: operations["decideExtension"];
@@ -1289,8 +1289,7 @@ export interface paths {
         get: operations["listExtensions"];
         put?: never;
         /**
-         * 展期: ask for `extra_months` more, before maturity and with nothing overdue, with the `fee` agreed (422
-         *     `EXTENSION_FEE_TOO_HIGH` above 10 % of the outstanding principal, with `max_fee`). Cumulative limits of
+         * 展期: ask for `extra_months` more, before maturity and with nothing overdue. Cumulative limits of
          *     《贷款通则》 art. 12 (422 `EXTENSION_LIMIT` with `max_months`); an approver decides.
          * @description Permission: `loan.servicing.request`
          */
@@ -2760,13 +2759,6 @@ export interface components {
             readonly decided_at?: string | null;
             readonly decided_by?: string | null;
             extra_months: number;
-            /**
-             * @description 展期手续费 agreed with the borrower (default 0.00), at most 10 % of the outstanding principal; received when the extension is approved
-             * @example 150000.00
-             */
-            fee?: string;
-            /** @description 凭证号 of the fee received, given with the approval */
-            readonly fee_voucher_no?: string | null;
             readonly id?: string;
             readonly installments?: number;
             readonly loan_id?: string;
@@ -2780,12 +2772,6 @@ export interface components {
             readonly requested_by?: string;
             /** @enum {string} */
             readonly status?: "pending" | "approved" | "rejected";
-        };
-        ExtensionReview: {
-            approve: boolean;
-            comment?: string | null;
-            /** @description 凭证号 of the extension fee received (an extension with a fee is approved once it is paid) */
-            voucher_no?: string | null;
         };
         Fee: {
             /** @example 150000.00 */
@@ -5257,7 +5243,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ExtensionReview"];
+                "application/json": components["schemas"]["Review"];
             };
         };
         responses: {
