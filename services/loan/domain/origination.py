@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.common.refusal import Refused
-from services.common.segregation import refuse_maker
 from services.loan.contract import APPLICATION_STATUSES, LOAN_STATUSES  # noqa: F401  (re-exported)
 from services.loan.domain.schedule import METHODS, ZERO, build, fen
 
@@ -141,11 +140,6 @@ def available_credit(limit, revolving, held, drawn, outstanding_principal):
     return limit - used - held
 
 
-def check_credit_line_decider(requested_by, actor_id):
-    refuse_maker(requested_by, actor_id, "a credit line is approved by someone other than who requested it",
-                 reason="credit_line")
-
-
 def check_credit_line(line, customer_id, amount, today, available):
     if line["customer_id"] != customer_id:
         raise Refused("CREDIT_LINE_INVALID", "this credit line belongs to another customer", "credit_line_id",
@@ -166,9 +160,9 @@ def check_investigator(application, actor_id, must_differ):
     if application["status"] != "submitted":
         raise Refused("APPLICATION_STATE", f"the application is {application['status']}, not submitted",
                       kind="conflict", reason="not_submitted", status=application["status"])
-    if must_differ:
-        refuse_maker(application["officer_id"], actor_id, "the investigation is done by someone other than the "
-                     "officer who submitted the application", reason="investigator")
+    if must_differ and actor_id == application["officer_id"]:
+        raise Refused("SEGREGATION_OF_DUTIES", "the investigation is done by someone other than the officer "
+                      "who submitted the application", kind="forbidden", reason="investigator")
 
 
 def decision_level(status):
@@ -186,11 +180,12 @@ def decision_level(status):
 
 def check_decider(application, actor_id, level):
     """Nobody decides on what they submitted or investigated, and the second decision is another person's."""
-    refuse_maker((application["officer_id"], application["investigated_by"]), actor_id,
-                 "nobody decides on an application they submitted or investigated", reason="decider")
-    if level == 2:
-        refuse_maker(application["first_decision_by"], actor_id, "the second-level decision is made by another "
-                     "person", reason="second_decider")
+    if actor_id in (application["officer_id"], application["investigated_by"]):
+        raise Refused("SEGREGATION_OF_DUTIES", "nobody decides on an application they submitted or investigated",
+                      kind="forbidden", reason="decider")
+    if level == 2 and actor_id == application["first_decision_by"]:
+        raise Refused("SEGREGATION_OF_DUTIES", "the second-level decision is made by another person",
+                      kind="forbidden", reason="second_decider")
 
 
 def status_after_decision(level, approve, amount, threshold):
@@ -233,8 +228,9 @@ def check_disbursement_amount(amount, principal, deducted):
 
 
 def check_disbursement_reviewer(registered_by, reviewer_id):
-    refuse_maker(registered_by, reviewer_id, "the disbursement is reviewed by someone other than who registered it",
-                 reason="disbursement_reviewer")
+    if registered_by == reviewer_id:
+        raise Refused("SEGREGATION_OF_DUTIES", "the disbursement is reviewed by someone other than who "
+                      "registered it", kind="forbidden", reason="disbursement_reviewer")
 
 
 def mask_account(account):

@@ -8,10 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from services.common import idempotency, jsonutil, makerchecker
-from services.common.errors import Conflict, NotFound, field_error
+from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.jsonutil import money
 from services.common.pagination import paginate
-from services.common.segregation import refuse_maker
 from services.loan import cob, events
 from services.loan.domain import lifecycles, servicing
 from services.loan.models import Loan, LoanExtension, Prepayment, Repayment, RepaymentReversal
@@ -161,10 +160,9 @@ def decide_reversal(uow, reversal_id, data, key, *, dump):
 
 def _decide(uow, loan, reversal, data):
     repayment = uow.session.get(Repayment, reversal.repayment_id)
-    if reversal.status == "pending":
-        refuse_maker(repayment.recorded_by, uow.actor.user_id,
-                     "a reversal is approved by someone other than who recorded the repayment",
-                     reason="repayment_recorder")
+    if reversal.status == "pending" and uow.actor.user_id == repayment.recorded_by:
+        raise Forbidden("a reversal is approved by someone other than who recorded the repayment",
+                        code="SEGREGATION_OF_DUTIES", extra={"reason": "repayment_recorder"})
     if not makerchecker.decide(reversal, uow.actor, data, "reversal", "REVERSAL"):
         uow.audit("reject_reversal", "repayment_reversal", reversal.id, {"comment": data["comment"]})
         return reversal, None
