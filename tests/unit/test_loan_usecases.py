@@ -75,27 +75,11 @@ def an_application(uow, amount="120000.00", **stand_ins):
 
 
 def a_signed_loan(uow):
-    application = an_application(uow)
-    applications.investigate(uow.as_(REVIEWER), application.id, load(InvestigationIn(), {
-        "findings": "收入稳定, 车辆在本人名下", "recommendation": "approve"}))
-    applications.decide(uow.as_(actor("e-approver", permissions=("loan.approve.first",))), application.id,
-                        load(DecisionIn(), {"approve": True, "comment": "同意"}))
-    loan = applications.sign_contract(uow.as_(OFFICER), application.id,
-                                      load(ContractIn(), {"signed_on": TODAY.isoformat()}))
-    uow.commit()
-    return loan
+    return a_signed_loan_from(uow, an_application(uow))
 
 
 def an_active_loan(uow):
-    loan = a_signed_loan(uow)
-    dump = lambda row: views.disbursement(row, PII)  # noqa: E731
-    disbursement.register_disbursement(uow.as_(CLERK), loan.id, load(DisbursementIn(), {
-        "payee_name": "赵全程", "payee_account": "6222020200112233445", "amount": str(loan.net_amount)}),
-        "key-register", pii=PII, dump=dump)
-    disbursement.review_disbursement(uow.as_(CHECKER), loan.id, load(DisbursementReviewIn(), {
-        "approve": True, "voucher_no": "FK0001", "disbursed_on": TODAY.isoformat()}), "key-review", dump=dump)
-    uow.commit()
-    return loan
+    return an_active_loan_from(uow, a_signed_loan(uow))
 
 
 def test_a_product_is_stored_with_its_fees_and_a_second_with_its_code_is_refused():
