@@ -26,6 +26,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CARLOAN_DATA_DIR=/tmp/carloan \
     MALLOC_ARENA_MAX=2
 
+# Contracts (套打) are drawn by ReportLab with Debian's TrueType CJK font embedded (CARLOAN_PDF_FONT names another).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 carloan \
  && useradd --system --uid 10001 --gid carloan --no-create-home --home-dir /app --shell /usr/sbin/nologin carloan
 

@@ -13,7 +13,7 @@ from gateway.client_address import ClientAddress
 from gateway.events import start_invalidation_listener
 from gateway.routes import audit as audit_routes
 from gateway.routes import auth as auth_routes
-from gateway.routes import collateral, collection, customers, dashboard, finance, inbox, loans, ops, org
+from gateway.routes import collateral, collection, customers, dashboard, documents, finance, inbox, loans, ops, org
 from gateway.rpc import RpcClient
 from gateway.schemas.common import ProblemSchema
 from gateway.settings import Settings
@@ -83,7 +83,7 @@ def create_app(settings=None, start_listener=True):
     app.register_error_handler(HTTPException, problems.from_http_exception)
 
     for routes in (auth_routes, org, customers, collateral, loans, finance, collection, audit_routes, inbox,
-                   dashboard):
+                   dashboard, documents):
         api.register_blueprint(routes.blp)
     ops.register(app, api)
     metrics.register(app)

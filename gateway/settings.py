@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from services.common import config
 
 # The services `/readyz` asks when CARLOAN_SERVICES is not set.
-DEFAULT_SERVICES = "org,customer,collateral,loan,finance,collection"
+DEFAULT_SERVICES = "org,customer,collateral,loan,finance,collection,document"
 
 
 @dataclass(frozen=True)

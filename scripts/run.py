@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ["org", "customer", "collateral", "loan", "finance", "collection"]
+SERVICES = ["org", "customer", "collateral", "loan", "finance", "collection", "document"]
 PYTHON = sys.executable
 
 

@@ -122,6 +122,12 @@ def add_product(engine_):
             "compound_penalty, upfront_fees, active, created_by, created_at) VALUES (%s, %s, '基准产品', "
             "'equal_installment', 0.0888, 6, 60, 1000, 1000000, 0.8, 0.5, 0, 0.02, 'installment_first', false, "
             "'[]', true, 'bench', now())", (product_id, f"B{product_id[:8]}"))
+        connection.exec_driver_sql(  # its version 1, which the book's applications and loans are priced by
+            "INSERT INTO product_version (product_id, version, repayment_method, annual_rate, penalty_markup, "
+            "grace_days, prepayment_fee_rate, allocation, compound_penalty, upfront_fees, created_by, created_at) "
+            "SELECT id, 1, repayment_method, annual_rate, penalty_markup, grace_days, prepayment_fee_rate, "
+            "allocation, compound_penalty, upfront_fees, created_by, created_at FROM product WHERE id = %s",
+            (product_id,))
     return product_id
 
 

@@ -19,7 +19,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 PROC = Path("/proc")
-SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection")
+SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection", "document")
 PG_ADMIN_URL = os.environ.get("CARLOAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 MANAGEMENT = os.environ.get("CARLOAN_TEST_RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672")
 AMQP_PORT = 5672

@@ -6,3 +6,4 @@ CREATE DATABASE collateral;
 CREATE DATABASE loan;
 CREATE DATABASE finance;
 CREATE DATABASE collection;
+CREATE DATABASE document;

@@ -92,7 +92,8 @@ class JournalEntryReverse(MethodView):
     @blp.response(201, JournalEntrySchema)
     @requires("finance.journal.reverse")
     def post(self, data, entry_id):
-        """红字冲销: a new entry with the sides swapped (entries are never changed); 409 if already reversed."""
+        """红字冲销: a new entry with the sides swapped (entries are never changed); 409 if already reversed; 403
+        `SEGREGATION_OF_DUTIES` for who wrote the entry (the provisions' entry: who ran them)."""
         return call("finance", "reverse_entry", entry_id, data)
 
 

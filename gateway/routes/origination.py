@@ -11,7 +11,8 @@ from gateway.schemas.common import PageArgs, ReviewSchema, page_of
 from gateway.schemas.origination import (ApplicationListArgs, ApplicationSchema, ContractSchema, CreditLineListArgs,
                                          CreditLineSchema, DisbursementReviewSchema, DisbursementSchema,
                                          InvestigationSchema, LoanSchema, LprSchema, OverrideSchema, ProductListArgs,
-                                         ProductPatchSchema, ProductSchema, ScheduleRequestSchema, ScheduleSchema)
+                                         ProductPatchSchema, ProductSchema, ProductVersionSchema,
+                                         ScheduleRequestSchema, ScheduleSchema)
 
 blp = Blueprint("origination", __name__)
 
@@ -58,12 +59,23 @@ class ProductDetail(MethodView):
     @blp.response(200, ProductSchema)
     @requires("loan.product.manage")
     def patch(self, data, product_id):
-        """Correct a product: its name, `active` (no longer offered) and lending limits (amounts, terms, max LTV) at
-        any time; the terms loans are priced by (repayment method, rate, penalty markup, grace days, prepayment fee,
-        allocation, compounding, upfront fees) only while no application other than a rejected one uses it (409
-        `PRODUCT_IN_USE` with `fields`: make a new product instead). The product is checked as on creation (422
-        `PRODUCT_INVALID`). A field given with its present value changes nothing. Audited with before and after."""
+        """Correct a product: its name, `active` (no longer offered) and lending limits (amounts, terms, max LTV) in
+        place; a change of the terms loans are priced by (repayment method, rate, penalty markup, grace days,
+        prepayment fee, allocation, compounding, upfront fees) makes its next `version`, which new applications are
+        priced by: applications made on an earlier version, and their loans, keep theirs. The product is checked as
+        on creation (422 `PRODUCT_INVALID`). A field given with its present value changes nothing. Audited with
+        before and after."""
         return call("loan", "update_product", product_id, data)
+
+
+@blp.route("/products/<product_id>/versions")
+class ProductVersions(MethodView):
+    @blp.response(200, ProductVersionSchema(many=True))
+    @requires("loan.view")
+    def get(self, product_id):
+        """产品版本: every version of the product's pricing terms, oldest first, which one is current and how many
+        applications each prices."""
+        return call("loan", "list_product_versions", product_id)
 
 
 @blp.route("/lpr")

@@ -9,9 +9,9 @@ from gateway.idempotency import idempotency_key, idempotent
 from gateway.rpc import call
 from gateway.schemas.common import PageArgs, ReviewSchema, page_of
 from gateway.schemas.origination import LoanSchema
-from gateway.schemas.servicing import (CobRequestSchema, CobSchema, ExtensionSchema, LoanListArgs, LoanScheduleSchema,
-                                       PrepaymentQuoteSchema, PrepaymentSchema, RepaymentSchema, ReversalRequestSchema,
-                                       ReversalSchema, TransferSchema)
+from gateway.schemas.servicing import (CobRequestSchema, CobSchema, ExtensionReviewSchema, ExtensionSchema,
+                                       LoanListArgs, LoanScheduleSchema, PrepaymentQuoteSchema, PrepaymentSchema,
+                                       RepaymentSchema, ReversalRequestSchema, ReversalSchema, TransferSchema)
 
 blp = Blueprint("servicing", __name__)
 
@@ -121,7 +121,8 @@ class Extensions(MethodView):
     @blp.response(201, ExtensionSchema)
     @requires("loan.servicing.request")
     def post(self, data, loan_id):
-        """展期: ask for `extra_months` more, before maturity and with nothing overdue. Cumulative limits of
+        """展期: ask for `extra_months` more, before maturity and with nothing overdue, with the `fee` agreed (422
+        `EXTENSION_FEE_TOO_HIGH` above 10 % of the outstanding principal, with `max_fee`). Cumulative limits of
         《贷款通则》 art. 12 (422 `EXTENSION_LIMIT` with `max_months`); an approver decides."""
         return call("loan", "request_extension", loan_id, data)
 
@@ -134,14 +135,14 @@ class Extensions(MethodView):
 
 @blp.route("/extensions/<extension_id>/decision")
 class ExtensionDecision(MethodView):
-    @blp.arguments(ReviewSchema)
+    @blp.arguments(ExtensionReviewSchema)
     @blp.response(200, ExtensionSchema)
     @idempotent()
     @requires("loan.servicing.approve")
     def post(self, data, extension_id):
         """Approve or reject, by someone other than who requested it. Approval re-amortises the remaining
-        principal over the months left + the extension, marks the loan restructured and publishes
-        `loan.extended`."""
+        principal over the months left + the extension, marks the loan restructured, receives the fee (its
+        `voucher_no`) and publishes `loan.extended`: finance posts the fee and shows the new maturity."""
         return call("loan", "decide_extension", extension_id, data, idempotency_key=idempotency_key())
 
 

@@ -99,13 +99,35 @@ class ProductSchema(Strict):
                                                                  "term range, fees included"})
     apr_range = fields.Nested(AprRangeSchema, dump_only=True)
     active = fields.Boolean(dump_only=True)
+    version = fields.Integer(dump_only=True, metadata={
+        "description": "产品版本: the version of its pricing terms new applications are priced by (1 at creation, "
+                       "one more at each change of them)"})
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
 
 
+class ProductVersionSchema(Schema):
+    """One version of a product's pricing terms: the applications made on it, and their loans, keep it."""
+    version = fields.Integer()
+    current = fields.Boolean(metadata={"description": "the version new applications are priced by"})
+    repayment_method = fields.String(validate=validate.OneOf(METHODS))
+    repayment_method_label = Label("repayment_method", "repayment_method")
+    annual_rate = fields.String()
+    penalty_markup = fields.String()
+    grace_days = fields.Integer()
+    prepayment_fee_rate = fields.String()
+    prepayment_fee_free_after_months = fields.Integer(allow_none=True)
+    allocation = fields.String()
+    compound_penalty = fields.Boolean()
+    upfront_fees = fields.List(fields.Nested(FeeSchema))
+    applications = fields.Integer(metadata={"description": "how many applications were made on this version"})
+    created_by = fields.String()
+    created_at = fields.String(metadata=TIMESTAMP)
+
+
 class ProductPatchSchema(Strict):
-    """A correction: only the fields given change. Name, `active` and the lending limits at any time; the terms loans
-    are priced by (repayment method, rates, penalty, grace, prepayment fee, allocation, fees) only while no
-    application uses the product (409 PRODUCT_IN_USE)."""
+    """A correction: only the fields given change. Name, `active` and the lending limits in place; a change of the
+    terms loans are priced by (repayment method, rates, penalty, grace, prepayment fee, allocation, fees) makes the
+    product's next version, for new applications: those made on an earlier version, and their loans, keep it."""
     name = fields.String(validate=validate.Length(min=1, max=100))
     active = fields.Boolean(metadata={"description": "false: no longer offered (applications are refused)"})
     repayment_method = fields.String(validate=validate.OneOf(METHODS))
@@ -178,6 +200,10 @@ class ApplicationSchema(Strict):
     customer_id = fields.String(required=True)
     customer_name = fields.String(dump_only=True)
     product_id = fields.String(required=True)
+    product_version = fields.Integer(dump_only=True, metadata={
+        "description": "the version of the product the application was made on: its contract copies its terms"})
+    repayment_method = fields.String(dump_only=True, validate=validate.OneOf(METHODS))
+    annual_rate = fields.String(dump_only=True, metadata={"description": "its product version's rate"})
     vehicle_id = fields.String(required=True)
     amount = money(required=True)
     term_months = StrictInteger(required=True)
@@ -267,6 +293,7 @@ class LoanSchema(Schema):
     customer_id = fields.String()
     customer_name = fields.String()
     product_id = fields.String()
+    product_version = fields.Integer(metadata={"description": "the product version whose terms it copied"})
     vehicle_id = fields.String()
     credit_line_id = fields.String(allow_none=True)
     officer_id = fields.String()
@@ -279,6 +306,10 @@ class LoanSchema(Schema):
     apr = fields.String()
     penalty_markup = fields.String()
     grace_days = fields.Integer()
+    prepayment_fee_rate = fields.String()
+    prepayment_fee_free_after_months = fields.Integer(allow_none=True)
+    allocation = fields.String()
+    compound_penalty = fields.Boolean()
     fees = fields.List(fields.Nested(LoanFeeSchema))
     fees_total = fields.String()
     net_amount = fields.String()

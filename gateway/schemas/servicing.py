@@ -4,7 +4,8 @@ origination's (gateway/schemas/origination.py)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.i18n import Label
-from gateway.schemas.common import DATE, GRADES, GRADES_DESCRIPTION, IsoDate, PageArgs, TIMESTAMP, money
+from gateway.schemas.common import (DATE, GRADES, GRADES_DESCRIPTION, IsoDate, PageArgs, ReviewSchema, TIMESTAMP,
+                                    money)
 from gateway.schemas.origination import LOAN_STATUSES, InstallmentSchema
 from services.common.schemas import QueryInteger, Strict, StrictInteger
 from services.loan import contract as loan_contract
@@ -163,11 +164,20 @@ class ExtensionSchema(Strict):
     decided_by = fields.String(dump_only=True, allow_none=True)
     decided_at = fields.String(dump_only=True, allow_none=True, metadata=TIMESTAMP)
     comment = fields.String(dump_only=True, allow_none=True)
+    fee = money(metadata={"description": "展期手续费 agreed with the borrower (default 0.00), at most 10 % of the "
+                                         "outstanding principal; received when the extension is approved"})
+    fee_voucher_no = fields.String(dump_only=True, allow_none=True,
+                                   metadata={"description": "凭证号 of the fee received, given with the approval"})
     maturity_before = fields.String(dump_only=True, metadata=DATE)
     maturity_after = fields.String(dump_only=True, allow_none=True, metadata=DATE)
     next_installment = fields.String(dump_only=True, metadata={"description": "on approval: the new installment"})
     installments = fields.Integer(dump_only=True)
     created_at = fields.String(dump_only=True, metadata=TIMESTAMP)
+
+
+class ExtensionReviewSchema(ReviewSchema):
+    voucher_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=50), metadata={
+        "description": "凭证号 of the extension fee received (an extension with a fee is approved once it is paid)"})
 
 
 class TransferSchema(Strict):

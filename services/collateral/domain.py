@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from services.collateral.contract import TASK_STATUSES  # noqa: F401  (re-exported)
+from services.common.refusal import Refused
+from services.common.segregation import refuse_maker
 from services.common.states import Lifecycle
 
 # -- VIN (ISO 3779 / GB 16735) -------------------------------------------------------------------
@@ -111,13 +113,14 @@ VALUATION_STATUSES = {"submitted": "待复核", "approved": "已通过", "reject
 METHODS = {"market": "市场法", "replacement_cost": "重置成本法", "income": "收益法", "comprehensive": "综合评估"}
 
 
-def review_problem(valuation_status, submitted_by, reviewer_id):
-    """Maker-checker: (error code, message) if this reviewer may not decide this valuation, else None."""
+def check_reviewer(valuation_status, submitted_by, reviewer_id):
+    """Maker-checker: a valuation is decided once (409 `VALUATION_ALREADY_REVIEWED`), never by the appraiser who
+    submitted it (403 `SELF_REVIEW`); both tell the valuation's `status`."""
     if valuation_status != "submitted":
-        return "VALUATION_ALREADY_REVIEWED", f"this valuation was already {valuation_status}"
-    if submitted_by == reviewer_id:
-        return "SELF_REVIEW", "a valuation is reviewed by someone other than the appraiser who submitted it"
-    return None
+        raise Refused("VALUATION_ALREADY_REVIEWED", f"this valuation was already {valuation_status}",
+                      kind="conflict", status=valuation_status)
+    refuse_maker(submitted_by, reviewer_id, "a valuation is reviewed by someone other than the appraiser who "
+                 "submitted it", code="SELF_REVIEW", status=valuation_status)
 
 
 def valuation_is_current(valued_on, today, max_age_days=VALUATION_MAX_AGE_DAYS):

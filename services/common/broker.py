@@ -17,7 +17,8 @@ from services.common import config
 from services.common.consumer import reliable_handlers
 
 SERVICES = {"org": "OrgService", "customer": "CustomerService", "collateral": "CollateralService",
-            "loan": "LoanService", "finance": "FinanceService", "collection": "CollectionService"}
+            "loan": "LoanService", "finance": "FinanceService", "collection": "CollectionService",
+            "document": "DocumentService"}
 GATEWAY = "gateway"
 RPC_EXCHANGE = "nameko-rpc"
 

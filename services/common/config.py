@@ -55,6 +55,7 @@ METRICS_PORTS = {
     "finance": 9104,
     "collateral": 9105,
     "collection": 9106,
+    "document": 9107,
 }
 
 

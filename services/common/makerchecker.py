@@ -2,11 +2,12 @@
 risk is decided once, by someone other than who made it. The request row has `status` (pending | approved |
 rejected) and the columns of `Request` (`requested_by`, `decided_by`, `decided_at`, `comment`); a row whose maker is
 named otherwise (a credit line's officer) has those of `Decision`. At most one request of a kind waits per loan
-(`one_waiting`)."""
+(`one_waiting`). Who may not decide is said once for every review: `segregation.refuse_maker`."""
 from sqlalchemy import Column, String, select
 
 from services.common.clock import utcnow
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict
+from services.common.segregation import refuse_maker
 from services.common.tables import UtcDateTime
 
 
@@ -36,9 +37,8 @@ def decide(request, actor, data, noun, code):
     if request.status != "pending":
         raise Conflict(f"this {noun} was already {request.status}", code=f"{code}_ALREADY_DECIDED",
                        extra={"status": request.status})
-    if request.requested_by == actor.user_id:
-        raise Forbidden(f"a {noun} is decided by someone other than who asked for it", code="SEGREGATION_OF_DUTIES",
-                        extra={"reason": "requester"})
+    refuse_maker(request.requested_by, actor.user_id, f"a {noun} is decided by someone other than who asked for it",
+                 reason="requester")
     request.decided_by, request.decided_at, request.comment = actor.user_id, utcnow(), data["comment"]
     if not data["approve"]:
         request.status = "rejected"

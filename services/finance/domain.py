@@ -108,6 +108,28 @@ def prepayment(amount, principal, interest=ZERO, fee=ZERO, advance_used=ZERO):
                                Line(FEE_INCOME, credit=fen(fee))], cash=(("in", amount),) if amount else ())
 
 
+def extension_fee(fee):
+    """展期手续费, received when the extension is approved: Dr 1002 / Cr 6021 (cash basis, as the prepayment fee).
+    None for an extension without a fee: no money moves, the loan's book alone shows the new maturity."""
+    fee = fen(fee)
+    if fee == 0:
+        return None
+    return balanced("展期手续费", [Line(BANK, debit=fee), Line(FEE_INCOME, credit=fee)], cash=(("in", fee),))
+
+
+def penalty_adjustment(refunded, principal=ZERO, interest=ZERO, penalty=ZERO, fees=ZERO, advance=ZERO):
+    """罚息调整: a repayment recorded late had its penalty recomputed, and penalty income already received beyond it
+    (`refunded`) now pays what the loan owes (`principal`, `interest`, other `penalty`, `fees`) or is held as an
+    advance: Dr 6012 (less the penalty it pays again) / Cr 1301, 6011, 6021, 2241; no cash moves. None when no
+    penalty received was in excess (cash basis: penalty never received was never income)."""
+    back = fen(refunded) - fen(penalty)
+    if back <= 0:
+        return None
+    return balanced("罚息调整", [Line(PENALTY_INCOME, debit=back), Line(PRINCIPAL, credit=fen(principal)),
+                             Line(INTEREST_INCOME, credit=fen(interest)), Line(FEE_INCOME, credit=fen(fees)),
+                             Line(ADVANCE, credit=fen(advance))])
+
+
 def provision_change(booked, required):
     """拨备: the change in required provision; Dr 6701 / Cr 1304 when it grows, the reverse when it falls."""
     change = fen(required) - fen(booked)

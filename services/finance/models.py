@@ -95,6 +95,9 @@ class LoanBook(Base):
     principal = Column(MONEY, nullable=False)
     fees_total = Column(MONEY, nullable=False)
     disbursed_on = Column(Date, nullable=False)
+    # The schedule as the loan service last changed it (disbursement, 展期, a partial early repayment)
+    maturity_date = Column(Date)
+    extended_months = Column(Integer, nullable=False, default=0, server_default="0")
     status = Column(String(20), nullable=False)  # active | settled
     dpd = Column(Integer, nullable=False, default=0)
     classification = Column(String(20), nullable=False, default="normal")

@@ -58,6 +58,13 @@ class _Event(Schema):
 MONEY = {"places": 2, "validate": validate.Range(min=0)}
 
 
+class ScheduleSummary(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    maturity_date = IsoDate(**OPTIONAL)
+
+
 class LoanDisbursed(_Event):
     customer_id = fields.String(required=True)
     customer_name = fields.String(**OPTIONAL)
@@ -69,6 +76,7 @@ class LoanDisbursed(_Event):
     disbursed_on = IsoDate(**OPTIONAL)
     voucher_no = fields.String(**OPTIONAL)
     payee_name = fields.String(**OPTIONAL)
+    schedule = fields.Nested(ScheduleSummary, load_default=dict)
 
 
 class Allocation(Schema):
@@ -99,6 +107,18 @@ class RepaymentReversed(_Event):
     reason = fields.String(**OPTIONAL)
 
 
+class PenaltyAdjusted(_Event):
+    refunded = StrictDecimal(load_default=0, **MONEY)
+    reallocation = fields.Nested(Allocation, load_default=dict)
+    adjusted_on = IsoDate(**OPTIONAL)
+
+
+class PenaltyAdjustmentReversed(_Event):
+    adjustment_event_id = fields.String(required=True)
+    reversed_on = IsoDate(**OPTIONAL)
+    reason = fields.String(**OPTIONAL)
+
+
 class AdvanceApplied(_Event):
     amount = StrictDecimal(required=True, **MONEY)
     allocation = fields.Nested(Allocation, required=True)
@@ -112,6 +132,17 @@ class LoanPrepaid(_Event):
     fee = StrictDecimal(load_default=0, **MONEY)
     advance_used = StrictDecimal(load_default=0, **MONEY)
     paid_on = IsoDate(**OPTIONAL)
+    voucher_no = fields.String(**OPTIONAL)
+    payer_name = fields.String(**OPTIONAL)
+    bank_account_code = fields.String(**OPTIONAL)
+    maturity_date = IsoDate(**OPTIONAL)  # a partial one may shorten the term
+
+
+class LoanExtended(_Event):
+    extended_on = IsoDate(**OPTIONAL)
+    maturity_date = IsoDate(required=True)
+    extended_months = fields.Integer(required=True, validate=validate.Range(min=1))
+    fee = StrictDecimal(load_default=0, **MONEY)
     voucher_no = fields.String(**OPTIONAL)
     payer_name = fields.String(**OPTIONAL)
     bank_account_code = fields.String(**OPTIONAL)

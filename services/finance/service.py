@@ -9,9 +9,10 @@ from services.common.service import ServiceBase
 from services.finance import views
 from services.finance.models import Base
 from services.finance.schemas import (AccountIn, AdvanceApplied, BankAccountIn, ClassificationChanged, DpdChanged,
-                                      ExportIn, LoanDisbursed, LoanPrepaid, LoanSettled, ProvisionRunIn,
+                                      ExportIn, LoanDisbursed, LoanExtended, LoanPrepaid, LoanSettled, ProvisionRunIn,
                                       RepaymentReceived, RepaymentReversed, ReverseIn, as_of_query, cash_journal_query,
                                       entry_query, income_query, ledger_query)
+from services.finance.schemas import PenaltyAdjusted, PenaltyAdjustmentReversed
 from services.finance.usecases import accounts, books, journal, postings, reports
 
 
@@ -35,6 +36,20 @@ class FinanceService(ServiceBase):
     @subscribe("loan.prepaid")
     def on_prepaid(self, event):
         postings.post_prepayment(self.uow, load(LoanPrepaid(), event.payload), event=event)
+
+    @subscribe("loan.extended")
+    def on_extended(self, event):
+        """展期: the new maturity in the balances ledger, and the fee received posted Dr 1002 / Cr 6021."""
+        postings.post_extension(self.uow, load(LoanExtended(), event.payload), event=event)
+
+    @subscribe("loan.penalty_adjusted")
+    def on_penalty_adjusted(self, event):
+        """罚息调整 (a repayment recorded late): penalty income received in excess moved where the loan put it."""
+        postings.post_penalty_adjustment(self.uow, load(PenaltyAdjusted(), event.payload), event=event)
+
+    @subscribe("loan.penalty_adjustment_reversed")
+    def on_penalty_adjustment_reversed(self, event):
+        postings.reverse_penalty_adjustment(self.uow, load(PenaltyAdjustmentReversed(), event.payload), event=event)
 
     @subscribe("loan.dpd_changed")
     def on_dpd_changed(self, event):

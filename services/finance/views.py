@@ -12,8 +12,8 @@ LEDGER_COLUMNS = {
                    ("amount", "实收金额"), ("principal", "本金"), ("interest", "利息"), ("penalty", "罚息"),
                    ("fees", "费用"), ("advance", "预收"), ("source", "类型"), ("entry_id", "记账凭证")],
     "balances": [("contract_no", "合同编号"), ("customer_name", "客户名称"), ("disbursed_on", "放款日期"),
-                 ("principal", "放款本金"), ("outstanding_principal", "贷款余额"), ("classification", "五级分类"),
-                 ("dpd", "逾期天数")],
+                 ("maturity_date", "到期日期"), ("extended_months", "展期月数"), ("principal", "放款本金"),
+                 ("outstanding_principal", "贷款余额"), ("classification", "五级分类"), ("dpd", "逾期天数")],
     "overdue": [("bucket", "逾期区间"), ("contract_no", "合同编号"), ("customer_name", "客户名称"), ("dpd", "逾期天数"),
                 ("outstanding_principal", "贷款余额"), ("classification", "五级分类")],
 }
@@ -22,7 +22,7 @@ CASH_COLUMNS = [("occurred_on", "日期"), ("bank_account", "账户"), ("summary
 INCOME_COLUMNS = [["month", "月份"], ["interest_income", "利息收入"], ["penalty_income", "罚息收入"],
                   ["fee_income", "手续费收入"], ["total_income", "收入合计"], ["provision_expense", "拨备支出"],
                   ["net", "净收入"]]
-REPAYMENT_SOURCES = {"loan.prepaid": "提前还款", "loan.repayment_reversed": "还款冲正"}
+REPAYMENT_SOURCES = {"loan.prepaid": "提前还款", "loan.repayment_reversed": "还款冲正", "loan.extended": "展期手续费"}
 
 
 def money(value):
@@ -91,7 +91,8 @@ def _repayment_row(e, book, figures):
 
 def _balance_row(b, outstanding):
     return {"contract_no": b.contract_no, "customer_name": b.customer_name,
-            "disbursed_on": b.disbursed_on.isoformat(), "principal": money(b.principal),
+            "disbursed_on": b.disbursed_on.isoformat(), "maturity_date": jsonutil.iso(b.maturity_date),
+            "extended_months": b.extended_months, "principal": money(b.principal),
             "outstanding_principal": money(outstanding), "classification": b.classification,
             "dpd": b.dpd, "loan_id": b.loan_id}
 

@@ -10,8 +10,12 @@ from decimal import Decimal
 from services.common.jsonutil import iso, money, rate
 
 
+PARTS = ("principal", "interest", "penalty", "fees", "advance")  # what an allocation's figures are
+
+
 def _allocation(summary, leave_out=()):
-    return {part: money(Decimal(value)) for part, value in summary.items() if part not in leave_out}
+    return {part: money(Decimal(value)) for part, value in summary.items() if part in PARTS and
+            part not in leave_out}
 
 
 # -- origination ---------------------------------------------------------------------------------------
@@ -91,13 +95,36 @@ def repayment_reversed(loan, repayment, reversal, allocation):
         "advance_balance": money(loan.advance_balance)}
 
 
+def penalty_adjusted(loan, repayment, adjustment, adjusted_on):
+    """罚息调整: a repayment recorded late (`paid_on` before dates already closed) had the penalty accrued since its
+    date recomputed: `penalty_reduced` off what the loan owed or had paid; `refunded`, penalty already received
+    beyond it, went (`reallocation`) to what the loan owes now, by the product's order, or to the advance."""
+    return "penalty_adjusted", {
+        "loan_id": loan.id, "repayment_id": repayment.id, "customer_id": loan.customer_id,
+        "contract_no": loan.contract_no, "department_id": loan.department_id,
+        "paid_on": repayment.paid_on.isoformat(), "adjusted_on": adjusted_on.isoformat(),
+        "penalty_reduced": money(Decimal(adjustment["penalty_reduced"])),
+        "refunded": money(Decimal(adjustment["refunded"])),
+        "reallocation": _allocation(adjustment),
+        "outstanding_principal": money(loan.outstanding_principal), "advance_balance": money(loan.advance_balance)}
+
+
+def penalty_adjustment_reversed(loan, repayment, reversal, adjustment_event_id):
+    """The late repayment whose recomputation handed penalty back is reversed: so is that adjustment."""
+    return "penalty_adjustment_reversed", {
+        "loan_id": loan.id, "repayment_id": repayment.id, "reversal_id": reversal.id,
+        "contract_no": loan.contract_no, "adjustment_event_id": adjustment_event_id,
+        "reversed_on": reversal.reversed_on.isoformat(), "reason": reversal.reason}
+
+
 def prepaid(loan, record):
     return "prepaid", {
         "loan_id": loan.id, "customer_id": loan.customer_id, "contract_no": loan.contract_no,
         "prepayment_id": record.id, "full": record.full, "mode": record.mode, "paid_on": record.paid_on.isoformat(),
         "amount": money(record.amount), "principal": money(record.principal), "interest": money(record.interest),
         "fee": money(record.fee), "advance_used": money(record.advance_used),
-        "outstanding_principal": money(loan.outstanding_principal), "payer_name": loan.customer_name}
+        "outstanding_principal": money(loan.outstanding_principal), "payer_name": loan.customer_name,
+        "maturity_date": iso(loan.maturity_date)}
 
 
 def settled(loan, settled_on):
@@ -114,13 +141,17 @@ def transferred(loan, transfer):
         "department_id": loan.department_id, "outstanding_principal": money(loan.outstanding_principal)}
 
 
-def extended(loan, extension, next_installment):
+def extended(loan, extension, rebuilt, extended_on):
+    """展期 approved: the schedule from `rebuilt` (its lines not yet due), and the fee received `extended_on`, which
+    finance posts (Dr 1002 / Cr 6021) beside the new maturity in its balances ledger."""
     return "extended", {
         "loan_id": loan.id, "extension_id": extension.id, "customer_id": loan.customer_id,
         "contract_no": loan.contract_no, "department_id": loan.department_id, "extra_months": extension.months,
         "extended_months": loan.extended_months, "maturity_before": extension.maturity_before.isoformat(),
         "maturity_date": loan.maturity_date.isoformat(), "restructured": True,
-        "outstanding_principal": money(loan.outstanding_principal), "next_installment": money(next_installment)}
+        "outstanding_principal": money(loan.outstanding_principal), "next_installment": money(rebuilt[0].total),
+        "installments_left": len(rebuilt), "extended_on": extended_on.isoformat(), "fee": money(extension.fee),
+        "voucher_no": extension.fee_voucher_no, "payer_name": loan.customer_name}
 
 
 # -- close of business ------------------------------------------------------------------------------------

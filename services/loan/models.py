@@ -1,7 +1,7 @@
 """Tables of the loan service: products, LPR, credit lines, applications, loans, schedules, disbursements."""
-from sqlalchemy import (Boolean, Column, Date, ForeignKey, Integer, MetaData, Numeric, PrimaryKeyConstraint, String,
-                        Text, false, true)
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, ForeignKeyConstraint, Integer, MetaData, Numeric,
+                        PrimaryKeyConstraint, String, Text, false, true)
+from sqlalchemy.orm import DeclarativeBase, relationship
 
 from services.common.clock import utcnow
 from services.common.idempotency import add_idempotency_table
@@ -17,7 +17,7 @@ class Base(DeclarativeBase):
 
 
 class Product(Base):
-    """贷款产品: the terms every loan made under it copies at signing."""
+    """贷款产品: its lending limits, and its pricing terms as of its current `version` (`ProductVersion`)."""
     __tablename__ = "product"
     id = Column(String(36), primary_key=True, default=new_id)
     code = Column(String(50), nullable=False, unique=True)
@@ -37,8 +37,35 @@ class Product(Base):
     compound_penalty = Column(Boolean, nullable=False, default=False)
     upfront_fees = Column(Text, nullable=False, default="[]")  # JSON [{name, amount?, rate?}]
     active = Column(Boolean, nullable=False, default=True)
+    version = Column(Integer, nullable=False, default=1, server_default="1")
     created_by = Column(String(64), nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class ProductVersion(Base):
+    """产品版本: a product's pricing terms from one change of them to the next. An application keeps the version it
+    was made on, and its loan copies that version's terms at signing."""
+    __tablename__ = "product_version"
+    product_id = Column(String(36), ForeignKey("product.id"), primary_key=True)
+    version = Column(Integer, primary_key=True)
+    repayment_method = Column(String(30), nullable=False)
+    annual_rate = Column(RATE, nullable=False)
+    penalty_markup = Column(RATE, nullable=False)
+    grace_days = Column(Integer, nullable=False)
+    prepayment_fee_rate = Column(RATE, nullable=False)
+    prepayment_fee_free_after_months = Column(Integer)
+    allocation = Column(String(30), nullable=False)
+    compound_penalty = Column(Boolean, nullable=False, default=False)
+    upfront_fees = Column(Text, nullable=False, default="[]")  # JSON [{name, amount?, rate?}]
+    created_by = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+def _priced_by(table):
+    """The (product, version) a row was priced by, as a foreign key to `product_version`."""
+    return ForeignKeyConstraint(("product_id", "product_version"),
+                                ("product_version.product_id", "product_version.version"),
+                                name=f"fk_{table}_product_version")
 
 
 class LprRate(Base):
@@ -77,12 +104,15 @@ class CreditDraw(Base):
 
 
 class Application(Base):
-    """贷款申请, from submission through investigation and decisions to the contract."""
+    """贷款申请, from submission through investigation and decisions to the contract, priced by the version of its
+    product it was made on (`terms`)."""
     __tablename__ = "application"
+    __table_args__ = (_priced_by("application"),)
     id = Column(String(36), primary_key=True, default=new_id)
     customer_id = Column(String(36), nullable=False, index=True)
     customer_name = Column(String(200), nullable=False)
     product_id = Column(String(36), ForeignKey("product.id"), nullable=False)
+    product_version = Column(Integer, nullable=False, server_default="1")
     vehicle_id = Column(String(36), nullable=False, index=True)
     amount = Column(MONEY, nullable=False)
     term_months = Column(Integer, nullable=False)
@@ -106,6 +136,7 @@ class Application(Base):
     loan_id = Column(String(36))
     submitted_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+    terms = relationship(ProductVersion, viewonly=True)
 
 
 class ApplicationStep(Base):
@@ -129,14 +160,17 @@ class ContractSequence(Base):
 
 
 class Loan(Base):
-    """贷款: made at signing with a copy of the product's terms; active once the money is out."""
+    """贷款: made at signing with a copy of the terms of its application's product version; active once the money
+    is out."""
     __tablename__ = "loan"
+    __table_args__ = (_priced_by("loan"),)
     id = Column(String(36), primary_key=True, default=new_id)
     contract_no = Column(String(30), nullable=False, unique=True)
     application_id = Column(String(36), ForeignKey("application.id"), nullable=False, unique=True)
     customer_id = Column(String(36), nullable=False, index=True)
     customer_name = Column(String(200), nullable=False)
     product_id = Column(String(36), ForeignKey("product.id"), nullable=False)
+    product_version = Column(Integer, nullable=False, server_default="1")
     vehicle_id = Column(String(36), nullable=False)
     credit_line_id = Column(String(36))
     officer_id = Column(String(64), nullable=False)
@@ -325,4 +359,7 @@ class LoanExtension(Request, Base):
     department_id = Column(String(36))
     maturity_before = Column(Date, nullable=False)
     maturity_after = Column(Date)
+    # 展期手续费 agreed with the request, received when the extension is approved (its voucher number then)
+    fee = Column(MONEY, nullable=False, default=0, server_default="0")
+    fee_voucher_no = Column(String(50))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

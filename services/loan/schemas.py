@@ -1,4 +1,6 @@
 """Marshmallow schemas of the loan service's RPC boundary."""
+from decimal import Decimal
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.errors import field_error
@@ -87,8 +89,8 @@ class ProductIn(_Exact):
 
 
 class ProductPatch(_Exact):
-    """A correction: only the fields given change (origination.PRODUCT_LIMITS at any time, PRODUCT_TERMS while
-    no application uses the product)."""
+    """A correction: only the fields given change (origination.PRODUCT_LIMITS in place, PRODUCT_TERMS as the
+    product's next version)."""
     MONEY_FIELDS = ProductIn.MONEY_FIELDS
     RATE_FIELDS = ProductIn.RATE_FIELDS
     name = fields.String(validate=validate.Length(min=1, max=100))
@@ -214,9 +216,15 @@ class PrepaymentIn(_Exact):
     channel = fields.String(load_default="bank_transfer", validate=validate.OneOf(CHANNELS))
 
 
-class ExtensionIn(Strict):
+class ExtensionIn(_Exact):
+    MONEY_FIELDS = ("fee",)
     extra_months = StrictInteger(required=True, validate=validate.Range(min=1, max=36))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    fee = money(load_default=Decimal("0.00"))  # 展期手续费, received at approval
+
+
+class ExtensionDecisionIn(DecisionIn):
+    voucher_no = fields.String(validate=validate.Length(min=1, max=50), **OPTIONAL)  # of the fee received
 
 
 class ReversalIn(Strict):

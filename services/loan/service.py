@@ -13,9 +13,9 @@ from services.common.service import ServiceBase
 from services.loan import views
 from services.loan.models import Base
 from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineIn, DecisionIn,
-                                   DisbursementIn, DisbursementReviewIn, ExtensionIn, InvestigationIn, LoanFilterIn,
-                                   LprIn, OverrideIn, PrepaymentIn, ProductIn, ProductPatch, RepaymentIn, ReversalIn,
-                                   ScheduleIn, TransferIn)
+                                   DisbursementIn, DisbursementReviewIn, ExtensionDecisionIn, ExtensionIn,
+                                   InvestigationIn, LoanFilterIn, LprIn, OverrideIn, PrepaymentIn, ProductIn,
+                                   ProductPatch, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
 from services.loan.usecases import (applications, changes, closing, credit, dashboard, disbursement, inbox, loans,
                                     products, repayments)
 from services.loan.usecases.lookups import business_today
@@ -63,8 +63,12 @@ class LoanService(ServiceBase):
 
     @rpc
     def update_product(self, product_id, data):
-        """Correct a product (the terms loans are priced by only while no application uses it)."""
+        """Correct a product (a change of the terms loans are priced by makes its next version)."""
         return views.product(products.update_product(self.uow, product_id, load(ProductPatch(), data)))
+
+    @rpc
+    def list_product_versions(self, product_id):
+        return views.product_versions(*products.list_versions(self.uow, product_id))
 
     @rpc(services=("collateral",))
     def vehicle_dependents(self, vehicle_id):
@@ -229,8 +233,9 @@ class LoanService(ServiceBase):
 
     @rpc
     def decide_extension(self, extension_id, data, idempotency_key=None):
-        """Approval re-amortises the rest over the months left + the extension (`loan.extended`)."""
-        data = load(DecisionIn(), data)
+        """Approval re-amortises the rest over the months left + the extension and receives its fee
+        (`loan.extended`)."""
+        data = load(ExtensionDecisionIn(), data)
         return changes.decide_extension(self.uow, extension_id, data, idempotency_key,
                                         dump=views.decided_extension)
 

@@ -52,7 +52,19 @@ def product(row):
             "prepayment_fee_free_after_months": row.prepayment_fee_free_after_months,
             "allocation": row.allocation, "compound_penalty": row.compound_penalty, "upfront_fees": fees(fee_list),
             "apr": rate(high, "0.0001"), "apr_range": {"min": rate(low, "0.0001"), "max": rate(high, "0.0001")},
-            "active": row.active, "created_at": row.created_at.isoformat()}
+            "active": row.active, "version": row.version, "created_at": row.created_at.isoformat()}
+
+
+def product_versions(product, versions):
+    """产品版本: each version's pricing terms, which one is current, and how many applications it prices."""
+    return [{"version": row.version, "current": row.version == product.version,
+             "repayment_method": row.repayment_method, "repayment_method_label": engine.METHODS[row.repayment_method],
+             "annual_rate": rate(row.annual_rate), "penalty_markup": rate(row.penalty_markup),
+             "grace_days": row.grace_days, "prepayment_fee_rate": rate(row.prepayment_fee_rate),
+             "prepayment_fee_free_after_months": row.prepayment_fee_free_after_months, "allocation": row.allocation,
+             "compound_penalty": row.compound_penalty, "upfront_fees": fees(rules.product_fees(row)),
+             "applications": applications, "created_by": row.created_by, "created_at": row.created_at.isoformat()}
+            for row, applications in versions]
 
 
 def lpr(row):
@@ -74,7 +86,9 @@ def application(row, lpr_today, steps=None):
     cap = rules.interest_cap(lpr_today) if lpr_today is not None else None
     result = {
         "id": row.id, "customer_id": row.customer_id, "customer_name": row.customer_name,
-        "product_id": row.product_id, "vehicle_id": row.vehicle_id, "amount": money(row.amount),
+        "product_id": row.product_id, "product_version": row.product_version,
+        "repayment_method": row.terms.repayment_method, "annual_rate": rate(row.terms.annual_rate),
+        "vehicle_id": row.vehicle_id, "amount": money(row.amount),
         "term_months": row.term_months, "credit_line_id": row.credit_line_id, "status": row.status,
         "status_label": rules.APPLICATION_STATUSES[row.status], "officer_id": row.officer_id,
         "department_id": row.department_id, "valuation_id": row.valuation_id,
@@ -94,11 +108,15 @@ def application(row, lpr_today, steps=None):
 def loan(row):
     return {"id": row.id, "contract_no": row.contract_no, "application_id": row.application_id,
             "customer_id": row.customer_id, "customer_name": row.customer_name, "product_id": row.product_id,
+            "product_version": row.product_version,
             "vehicle_id": row.vehicle_id, "credit_line_id": row.credit_line_id, "officer_id": row.officer_id,
             "department_id": row.department_id, "principal": money(row.principal), "term_months": row.term_months,
             "repayment_method": row.repayment_method,
             "repayment_method_label": engine.METHODS[row.repayment_method], "annual_rate": rate(row.annual_rate),
             "apr": rate(row.apr, "0.0001"), "penalty_markup": rate(row.penalty_markup), "grace_days": row.grace_days,
+            "prepayment_fee_rate": rate(row.prepayment_fee_rate),
+            "prepayment_fee_free_after_months": row.prepayment_fee_free_after_months, "allocation": row.allocation,
+            "compound_penalty": row.compound_penalty,
             "fees": [{"name": f["name"], "amount": money(Decimal(f["amount"]))} for f in json.loads(row.fees)],
             "fees_total": money(row.fees_total), "net_amount": money(row.net_amount),
             "signed_on": iso(row.signed_on), "disbursed_on": iso(row.disbursed_on),
@@ -149,7 +167,8 @@ def repayment(row, on_loan, reversal_row=None):
             "channel": row.channel, "payer_name": row.payer_name, "voucher_no": row.voucher_no,
             "status": row.status, "status_label": servicing.REPAYMENT_STATUSES[row.status],
             "reversal": reversal_row and reversal(reversal_row),
-            "allocation": {k: money(Decimal(v)) for k, v in allocation.items() if k != "lines"},
+            "allocation": {k: money(Decimal(v)) for k, v in allocation.items()
+                           if k in (*servicing.PARTS, "advance")},
             "lines": [{"no": int(no), **{k: money(Decimal(v)) for k, v in paid.items()}}
                       for no, paid in allocation["lines"].items()],
             "recorded_by": row.recorded_by, "created_at": row.created_at.isoformat(),
@@ -203,7 +222,8 @@ def transfer(row):
 def extension(row):
     return {"id": row.id, "loan_id": row.loan_id, "extra_months": row.months, "reason": row.reason,
             **_decision(row), "maturity_before": row.maturity_before.isoformat(),
-            "maturity_after": iso(row.maturity_after), "created_at": row.created_at.isoformat()}
+            "maturity_after": iso(row.maturity_after), "fee": money(row.fee), "fee_voucher_no": row.fee_voucher_no,
+            "created_at": row.created_at.isoformat()}
 
 
 def decided_extension(decided):

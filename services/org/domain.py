@@ -61,6 +61,9 @@ PERMISSIONS = {
     "collection.warning.resolve": "预警处理",
     "collection.classification.adjust": "五级分类调整申请",
     "collection.classification.approve": "五级分类调整审批",
+    "document.view": "查看影像资料",
+    "document.upload": "上传影像资料",
+    "document.delete": "删除影像资料",
     "audit.view": "查看审计记录",
 }
 
@@ -83,35 +86,44 @@ BUILTIN_ROLES = (
     BuiltinRole("loan_officer", "客户经理", "own", (
         "customer.view", "customer.manage", "blacklist.view", "loan.calculate", "loan.view",
         "loan.apply", "loan.contract.sign", "loan.credit_line.manage", "loan.servicing.request",
-        "collateral.view", "collateral.vehicle.manage", "org.departments.view")),
+        "collateral.view", "collateral.vehicle.manage", "org.departments.view",
+        "document.view", "document.upload", "document.delete")),
     BuiltinRole("risk_reviewer", "风控审核", "department_tree", (
         "customer.view", "blacklist.view", "blacklist.manage", "loan.calculate", "loan.view",
         "loan.investigate", "loan.approve.first", "loan.credit_line.approve", "collateral.view",
-        "org.departments.view")),
+        "org.departments.view",
+        "document.view", "document.upload")),
     BuiltinRole("approver", "审批人", "department_tree", (
         "customer.view", "blacklist.view", "loan.calculate", "loan.view", "loan.approve.second",
         "loan.credit_line.approve", "loan.servicing.approve", "collateral.view",
-        "org.departments.view")),
+        "org.departments.view",
+        "document.view")),
     BuiltinRole("appraiser", "评估师", "department_tree", (
         "customer.view", "collateral.view", "collateral.vehicle.manage",
-        "collateral.valuation.submit", "collateral.valuation.review", "org.departments.view")),
+        "collateral.valuation.submit", "collateral.valuation.review", "org.departments.view",
+        "document.view", "document.upload")),
     BuiltinRole("finance_clerk", "财务", "all", (
         "customer.view", "loan.view", "loan.disbursement.register", "loan.repayment.record", "loan.repayment.reverse",
-        "finance.view", "finance.export", "org.departments.view")),
+        "finance.view", "finance.export", "org.departments.view",
+        "document.view", "document.upload")),
     BuiltinRole("finance_reviewer", "财务复核", "all", (
         "customer.view", "loan.view", "loan.disbursement.review", "finance.view", "finance.export",
         "finance.manage", "finance.journal.reverse", "loan.repayment.reverse.approve",
-        "org.departments.view")),
+        "org.departments.view",
+        "document.view")),
     BuiltinRole("collateral_clerk", "抵押/GPS", "department_tree", (
         "customer.view", "loan.view", "collateral.view", "collateral.task.complete", "collateral.gps.alert",
-        "org.departments.view")),
+        "org.departments.view",
+        "document.view", "document.upload", "document.delete")),
     BuiltinRole("collector", "催收员", "own", (
         "customer.view", "loan.view", "collection.view", "collection.task.work",
-        "org.departments.view")),
+        "org.departments.view",
+        "document.view")),
     BuiltinRole("post_loan_manager", "贷后主管", "department_tree", (
         "customer.view", "loan.view", "collateral.view", "collection.view", "collection.task.work",
         "collection.task.assign", "collection.warning.resolve", "collection.classification.adjust",
-        "collection.classification.approve", "org.departments.view", "org.employees.view")),
+        "collection.classification.approve", "org.departments.view", "org.employees.view",
+        "document.view", "document.upload")),
     BuiltinRole("auditor", "只读审计", "all", _all_view()),
     # For the GPS platform's service account: it reports alerts and nothing else.
     BuiltinRole("gps_platform", "GPS平台接口", "all", ("collateral.gps.alert",)),

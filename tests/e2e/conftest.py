@@ -13,6 +13,12 @@ from tests.platform import (MANAGEMENT, ROOT, SERVICES, Platform, free_port, man
 TRUSTED_PROXY = "127.14.0.5"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked `closes_business` run after every other test of the shared platform: once close of business has
+    closed today, a repayment or prepayment dated today is recorded late and other tests' dates no longer hold."""
+    items.sort(key=lambda item: item.get_closest_marker("closes_business") is not None)
+
+
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory):
     # logs stay in the data dir for a failed run

@@ -1,11 +1,13 @@
 """Correcting records through the gateway: departments (renamed, recoded, moved, never into a cycle), positions,
 customers (contact data; the identity number only with its own permission), vehicles (the VIN and owner only
-while nothing depends on the car) and products (the terms only while no application uses them); each change
-audited with what it was before."""
+while nothing depends on the car) and products (a change of their pricing terms is their next version: applications
+made before, and their loans, keep theirs); each change audited with what it was before."""
 import json
+from decimal import Decimal
 
 import pytest
 
+from services.common import clock
 from tests.e2e.conftest import assert_problem, create_employee, unique
 from tests.e2e.test_customers import register
 from tests.e2e.test_loans import apply, valued_car
@@ -261,7 +263,17 @@ def test_a_vehicle_an_application_depends_on_keeps_its_vin_and_owner(staff, prod
 
 
 # -- products ---------------------------------------------------------------------------------------------------
-def test_a_product_keeps_the_terms_its_applications_are_priced_by(admin, staff):
+def signed(staff, application):
+    path = f"/api/v1/loan-applications/{application['id']}"
+    assert staff["reviewer_1"].post(f"{path}/investigation", json={"findings": "ok", "recommendation": "approve"}) \
+        .status_code == 200
+    assert staff["reviewer_2"].post(f"{path}/decision", json={"approve": True}).status_code == 200
+    loan = staff["officer"].post(f"{path}/contract", json={"signed_on": clock.today().isoformat()})
+    assert loan.status_code == 201, loan.text
+    return loan.json()
+
+
+def test_a_repriced_product_prices_new_applications_and_those_made_before_keep_their_version(admin, staff):
     created = admin.post("/api/v1/products", json={
         "code": unique("FIX-"), "name": "新车按揭 24期", "repayment_method": "equal_installment",
         "annual_rate": "0.096000", "min_term_months": 12, "max_term_months": 24, "min_amount": "20000.00",
@@ -269,24 +281,50 @@ def test_a_product_keeps_the_terms_its_applications_are_priced_by(admin, staff):
     assert created.status_code == 201, created.text
     product = created.json()
     path = f"/api/v1/products/{product['id']}"
+    assert product["version"] == 1
 
     repriced = admin.patch(path, json={"annual_rate": "0.0888", "name": "新车按揭 24期(优惠)", "max_amount": "400000.00"})
     assert repriced.status_code == 200, repriced.text
     assert repriced.json()["annual_rate"] == "0.088800" and repriced.json()["apr"] != product["apr"]
+    assert repriced.json()["version"] == 2
     body = assert_problem(admin.patch(path, json={"min_amount": "500000.00"}), 422, "PRODUCT_INVALID")
     assert "min_amount" in body["errors"]
     assert_problem(admin.patch(path, json={"code": "X"}), 422)
     assert_problem(staff["officer"].patch(path, json={"name": "x"}), 403, "PERMISSION_DENIED")
 
+    # An application made on version 2, then the product repriced while it waits: the product's next version.
     customer, car = valued_car(staff)
-    assert apply(staff, product, customer, car, amount="100000.00", term=24).status_code == 201
-    locked = assert_problem(admin.patch(path, json={"annual_rate": "0.070000", "grace_days": 5}), 409,
-                            "PRODUCT_IN_USE")
-    assert locked["fields"] == ["annual_rate", "grace_days"]
-    assert admin.get(path).json()["annual_rate"] == "0.088800"
-    assert admin.patch(path, json={"annual_rate": "0.088800"}).status_code == 200  # as it is: no change
+    earlier = apply(staff, product, customer, car, amount="100000.00", term=24)
+    assert earlier.status_code == 201, earlier.text
+    earlier = earlier.json()
+    assert (earlier["product_version"], earlier["annual_rate"]) == (2, "0.088800")
+    cheaper = admin.patch(path, json={"annual_rate": "0.070000", "grace_days": 5})
+    assert cheaper.status_code == 200, cheaper.text
+    assert (cheaper.json()["version"], cheaper.json()["annual_rate"], cheaper.json()["grace_days"]) == (
+        3, "0.070000", 5)
+    assert admin.patch(path, json={"annual_rate": "0.070000"}).json()["version"] == 3  # as it is: no change
+    versions = staff["officer"].get(f"{path}/versions")
+    assert versions.status_code == 200, versions.text
+    assert [(v["version"], v["annual_rate"], v["grace_days"], v["current"], v["applications"])
+            for v in versions.json()] == [(1, "0.096000", 0, False, 0), (2, "0.088800", 0, False, 1),
+                                          (3, "0.070000", 5, True, 0)]
+    assert_problem(staff["officer"].get("/api/v1/products/00000000-0000-0000-0000-000000000000/versions"), 404,
+                   "PRODUCT_NOT_FOUND")
+
+    # The earlier application keeps the old rate, a new one gets the new, and each loan signs on its own.
+    customer, car = valued_car(staff)
+    later = apply(staff, product, customer, car, amount="100000.00", term=24).json()
+    assert (later["product_version"], later["annual_rate"]) == (3, "0.070000")
+    shown = staff["officer"].get(f"/api/v1/loan-applications/{earlier['id']}").json()
+    assert (shown["product_version"], shown["annual_rate"]) == (2, "0.088800")
+    old_loan, new_loan = signed(staff, earlier), signed(staff, later)
+    assert (old_loan["annual_rate"], old_loan["grace_days"], old_loan["product_version"]) == ("0.088800", 0, 2)
+    assert (new_loan["annual_rate"], new_loan["grace_days"], new_loan["product_version"]) == ("0.070000", 5, 3)
+    assert Decimal(new_loan["apr"]) < Decimal(old_loan["apr"])
+
     limits = admin.patch(path, json={"max_ltv": "0.70", "max_term_months": 36})
     assert limits.status_code == 200 and limits.json()["max_ltv"] == "0.700000"
+    assert limits.json()["version"] == 3  # the lending limits change in place
 
     withdrawn = admin.patch(path, json={"active": False})
     assert withdrawn.status_code == 200 and withdrawn.json()["active"] is False
@@ -295,4 +333,5 @@ def test_a_product_keeps_the_terms_its_applications_are_priced_by(admin, staff):
     records = audit_of(admin, product["id"], "update_product")  # newest first
     assert records[0]["changes"] == {"active": {"from": True, "to": False}}
     assert records[-1]["changes"]["annual_rate"] == {"from": "0.096000", "to": "0.088800"}
-    assert len(records) == 3  # the unchanged rate was no change
+    assert records[-1]["changes"]["version"] == {"from": 1, "to": 2}
+    assert len(records) == 4  # the unchanged rate was no change

@@ -47,8 +47,10 @@ def generated_client(served, tmp_path_factory):
     """A Python client generated from the served document, importable as `carloan_client`."""
     work = tmp_path_factory.mktemp("client")
     (work / "openapi.json").write_text(json.dumps(served, ensure_ascii=False), encoding="utf-8")
+    # The contract PDFs are bytes, which the generator knows by the name application/octet-stream only.
     (work / "config.yaml").write_text("project_name_override: carloan-client\npackage_name_override: carloan_client\n"
-                                      "post_hooks: []\n")
+                                      "post_hooks: []\ncontent_type_overrides:\n"
+                                      "  application/pdf: application/octet-stream\n")
     result = subprocess.run([sys.executable, "-m", "openapi_python_client", "generate", "--path", "openapi.json",
                              "--config", "config.yaml", "--meta", "none"], cwd=work, capture_output=True,
                             text=True, timeout=180)

@@ -12,12 +12,14 @@ from services.common.migrations import alembic_config, upgrade
 from services.collateral.models import Base as CollateralBase
 from services.collection.models import Base as CollectionBase
 from services.customer.models import Base as CustomerBase
+from services.document.models import Base as DocumentBase
 from services.finance.models import Base as FinanceBase
 from services.loan.models import Base as LoanBase
 from services.org.models import Base as OrgBase
 
 SERVICES = {"org": OrgBase.metadata, "customer": CustomerBase.metadata, "collateral": CollateralBase.metadata,
-            "loan": LoanBase.metadata, "finance": FinanceBase.metadata, "collection": CollectionBase.metadata}
+            "loan": LoanBase.metadata, "finance": FinanceBase.metadata, "collection": CollectionBase.metadata,
+            "document": DocumentBase.metadata}
 ROOT = Path(__file__).resolve().parents[2] / "services"
 
 

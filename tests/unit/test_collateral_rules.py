@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from services.collateral import domain
+from services.common.refusal import Refused
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -58,9 +59,13 @@ def test_imei_luhn_check():
 
 
 def test_an_appraiser_cannot_review_their_own_valuation():
-    assert domain.review_problem("submitted", "u-1", "u-1")[0] == "SELF_REVIEW"
-    assert domain.review_problem("submitted", "u-1", "u-2") is None
-    assert domain.review_problem("approved", "u-1", "u-2")[0] == "VALUATION_ALREADY_REVIEWED"
+    with pytest.raises(Refused) as own:
+        domain.check_reviewer("submitted", "u-1", "u-1")
+    assert (own.value.code, own.value.kind, own.value.extra) == ("SELF_REVIEW", "forbidden", {"status": "submitted"})
+    domain.check_reviewer("submitted", "u-1", "u-2")
+    with pytest.raises(Refused) as decided:
+        domain.check_reviewer("approved", "u-1", "u-2")
+    assert (decided.value.code, decided.value.kind) == ("VALUATION_ALREADY_REVIEWED", "conflict")
 
 
 def test_a_valuation_counts_for_90_days():

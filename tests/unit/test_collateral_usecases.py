@@ -12,7 +12,8 @@ from services.collateral import views
 from services.collateral.models import Base, GpsAlert, GpsDevice, OwnerChange, Pledge, Task, Valuation, Vehicle
 from services.collateral.usecases import gps, pledges, tasks, valuations, vehicles
 from services.common import clock
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.refusal import Refused
 from tests.fakes import FakeUnitOfWork, actor
 from tests.helpers import new_vin
 
@@ -176,9 +177,9 @@ def test_a_valuation_counts_for_lending_only_once_another_user_approved_it(uow):
     uow.commit()
     assert valuations.lending_value(uow, car.id) == (car, None)
 
-    with pytest.raises(Forbidden) as own:
+    with pytest.raises(Refused) as own:
         valuations.review_valuation(uow, valuation.id, {"approve": True, "comment": None})
-    assert own.value.code == "SELF_REVIEW"
+    assert (own.value.code, own.value.kind) == ("SELF_REVIEW", "forbidden")
     uow.rollback()
     assert uow.session.get(Valuation, valuation.id).status == "submitted"
     assert outbox(uow) == ["vehicle_registered"] and uow.audits("approve_valuation") == []
@@ -189,9 +190,9 @@ def test_a_valuation_counts_for_lending_only_once_another_user_approved_it(uow):
     assert views.valuation(current)["appraised_value"] == "168000.00" and current.reviewed_by == "e-reviewer"
     [approved] = uow.events("collateral.valuation_approved")
     assert (approved["valuation_id"], approved["approved_by"]) == (valuation.id, "e-reviewer")
-    with pytest.raises(Conflict) as again:
+    with pytest.raises(Refused) as again:
         valuations.review_valuation(uow, valuation.id, {"approve": False, "comment": None})
-    assert again.value.code == "VALUATION_ALREADY_REVIEWED"
+    assert (again.value.code, again.value.kind) == ("VALUATION_ALREADY_REVIEWED", "conflict")
 
 
 def test_a_valuation_dated_in_the_future_is_refused(uow):

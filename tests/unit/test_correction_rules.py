@@ -6,7 +6,7 @@ from decimal import Decimal
 from services.collateral.domain import pledged_change_problem
 from services.common.audit import changes
 from services.customer.domain import foreign_fields, permissions_for
-from services.loan.domain.origination import PRODUCT_LIMITS, PRODUCT_TERMS, locked_terms
+from services.loan.domain.origination import PRODUCT_LIMITS, PRODUCT_TERMS, next_version, repriced_terms
 from services.org.domain import PERMISSIONS, move_problem
 
 # HQ ── south ── shenzhen ── futian
@@ -62,13 +62,14 @@ def test_a_vehicle_keeps_its_vin_and_owner_while_anything_depends_on_it():
     assert problem.startswith("owner_customer_id cannot change") and "2 open mortgage/GPS task(s)" in problem
 
 
-def test_a_product_in_use_keeps_the_terms_loans_are_priced_by():
-    assert locked_terms({"annual_rate": Decimal("0.1"), "name": "新名"}, 0) == []
-    assert locked_terms({"annual_rate": Decimal("0.1"), "name": "新名", "upfront_fees": []}, 3) == [
+def test_a_change_of_a_products_pricing_terms_makes_its_next_version_and_its_limits_change_in_place():
+    assert repriced_terms({"annual_rate": Decimal("0.1"), "name": "新名", "upfront_fees": []}) == [
         "annual_rate", "upfront_fees"]
+    assert next_version(3, {"annual_rate": Decimal("0.1"), "name": "新名"}) == 4
     limits = {field: 1 for field in PRODUCT_LIMITS}
-    assert locked_terms(limits, 5) == []  # name, offer and lending limits change at any time
-    assert set(locked_terms({field: 1 for field in PRODUCT_TERMS}, 1)) == set(PRODUCT_TERMS)
+    assert repriced_terms(limits) == [] and next_version(3, limits) == 3  # name, offer and lending limits
+    assert next_version(1, {}) == 1
+    assert repriced_terms({field: 1 for field in PRODUCT_TERMS}) == list(PRODUCT_TERMS)
 
 
 def test_the_audit_shows_each_changed_field_before_and_after_masked_as_the_log_masks():

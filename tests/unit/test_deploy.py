@@ -24,7 +24,7 @@ IMAGE = "carloan:0.1.0"
 NAMESPACE = "carloan"
 SECRET_NAME = "carloan-secrets"
 # compose service -> (k8s kind, k8s name): the application components both deployments run
-SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection")
+SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection", "document")
 DEPLOYMENTS = SERVICES + ("gateway",)
 COMPONENTS = {
     **{f"{service}-migrate": ("Job", f"{service}-migrate") for service in SERVICES},
@@ -333,7 +333,8 @@ def wsgi_status(app, path):
 
 
 @pytest.mark.parametrize("service, default_port", [("org", 9101), ("customer", 9102), ("collateral", 9105),
-                                                       ("loan", 9103), ("finance", 9104), ("collection", 9106)])
+                                                       ("loan", 9103), ("finance", 9104), ("collection", 9106),
+                                                       ("document", 9107)])
 def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, service, default_port):
     from services.common import config
     from services.common.metrics import metrics_app
@@ -355,7 +356,8 @@ def test_service_probes_hit_the_metrics_port_the_service_serves(monkeypatch, ser
 
 
 @pytest.mark.parametrize("name,port", [("org", 9101), ("customer", 9102), ("collateral", 9105), ("loan", 9103),
-                                       ("finance", 9104), ("collection", 9106), ("gateway", 8000)])
+                                       ("finance", 9104), ("collection", 9106), ("document", 9107),
+                                       ("gateway", 8000)])
 def test_scrape_annotations_point_at_the_metrics_port(name, port):
     annotations = k8s_object("Deployment", name)["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
@@ -452,7 +454,7 @@ def test_prometheus_scrapes_the_gateway_and_the_org_service():
     targets = {target for job in config["scrape_configs"] for static in job.get("static_configs", [])
                for target in static["targets"]}
     assert {"gateway:8000", "org:9101", "customer:9102", "collateral:9105", "loan:9103", "finance:9104",
-            "collection:9106"} <= targets
+            "collection:9106", "document:9107"} <= targets
     assert all(job.get("metrics_path", "/metrics") == "/metrics" for job in config["scrape_configs"])
 
 
@@ -514,3 +516,34 @@ def test_broker_users_are_created_before_any_migration_by_the_same_command_in_bo
     for service in SERVICES:
         depends = compose_service(f"{service}-migrate")["depends_on"]
         assert depends["broker-setup"]["condition"] == "service_completed_successfully", service
+
+
+# ---------------------------------------------------------------- (g) the documents' object store
+
+def test_documents_bytes_go_to_one_s3_store_created_by_the_same_command_in_both():
+    setup = compose_service("storage-setup")
+    job = only_container(k8s_object("Job", "storage-setup"))
+    assert setup["command"] == job["command"] == ["python", "-m", "services.common.storage", "setup"]
+    assert setup["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert compose_service("gateway")["depends_on"]["storage-setup"]["condition"] == "service_completed_successfully"
+    config_map = k8s_object("ConfigMap", "carloan-config")["data"]
+    for env in (config_map, compose_environment(compose_service("gateway"))):
+        assert env["CARLOAN_S3_ENDPOINT"] == "http://minio:9000" and env["CARLOAN_S3_BUCKET"]
+    minio = k8s_object("StatefulSet", "minio")
+    assert k8s_object("Service", "minio")["spec"]["ports"][0]["port"] == 9000
+    assert k8s_object("Service", "minio")["spec"]["selector"].items() <= \
+        minio["spec"]["template"]["metadata"]["labels"].items()
+    # the store's root keys are the gateway's keys, from the Secret (never committed)
+    keys = {"CARLOAN_S3_ACCESS_KEY", "CARLOAN_S3_SECRET_KEY"}
+    for container in (only_container(k8s_object("Deployment", "gateway")), job):
+        refs = {var["name"]: var["valueFrom"]["secretKeyRef"]["key"] for var in container["env"]
+                if "valueFrom" in var}
+        assert keys <= set(refs) and all(refs[key] == key for key in keys)
+    minio_refs = {var["name"]: var["valueFrom"]["secretKeyRef"]["key"] for var in only_container(minio)["env"]}
+    assert minio_refs == {"MINIO_ROOT_USER": "CARLOAN_S3_ACCESS_KEY", "MINIO_ROOT_PASSWORD": "CARLOAN_S3_SECRET_KEY"}
+    text = (K8S_DIR / "config.yaml").read_text(encoding="utf-8")
+    assert all(f"--from-literal={key}=" in text for key in keys)
+    for service in ("gateway", "storage-setup", "minio"):
+        for key, value in compose_environment(compose_service(service)).items():
+            if key.startswith(("CARLOAN_S3_", "MINIO_ROOT_")) and key not in ("CARLOAN_S3_ENDPOINT", "CARLOAN_S3_BUCKET"):
+                assert SUBSTITUTION_RE.match(value) and ":?" in value, f"{service}: {key}"

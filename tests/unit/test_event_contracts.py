@@ -84,7 +84,8 @@ def built():
                              advance_used=Decimal("0.00"))
     transfer = SimpleNamespace(supplement_no="CL20261203-0001-BC01", to_customer_id="c-2", to_customer_name="钱承接",
                                from_customer_id=loan.customer_id)
-    extension = SimpleNamespace(id="x1", months=6, maturity_before=dt.date(2028, 9, 24))
+    extension = SimpleNamespace(id="x1", months=6, maturity_before=dt.date(2028, 9, 24), fee=Decimal("3075.64"),
+                                fee_voucher_no="ZQ0001")
     pairs = [events.application_submitted(application),
              events.application_decided(application, "e-approver", 2, "同意"),
              events.application_decided(SimpleNamespace(**{**vars(application), "status": "rejected"}),
@@ -94,10 +95,14 @@ def built():
              events.repayment_received(loan, repayment, summary),
              events.advance_applied(loan, repayment, summary, DAY),
              events.repayment_reversed(loan, repayment, reversal, {**summary, "lines": {"1": {}}}),
+             events.penalty_adjusted(loan, repayment, {**summary, "penalty_reduced": Decimal("58.33"),
+                                                       "refunded": Decimal("23.68"), "advance": Decimal("23.68")},
+                                     DAY),
+             events.penalty_adjustment_reversed(loan, repayment, reversal, "ev-2"),
              events.prepaid(loan, record),
              events.settled(loan, DAY),
              events.transferred(loan, transfer),
-             events.extended(loan, extension, Decimal("9876.54")),
+             events.extended(loan, extension, [SimpleNamespace(total=Decimal("9876.54"))] * 30, DAY),
              *events.dpd_events(events.loan_facts(loan), 0, 9, DAY),
              *events.dpd_events(events.loan_facts(loan), 9, 0, DAY)]
     produced = {f"loan.{kind}": payload for kind, payload in pairs}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from services.common import clock
 from services.common.consumer import Envelope
 from services.common.errors import DomainError
+from services.common.refusal import Refused
 from services.common.schemas import load
 from services.finance import domain, views
 from services.finance.models import (Account, BankAccount, Base, CashMovement, JournalEntry, JournalLine, LoanBook,
@@ -126,6 +127,7 @@ def test_a_reversed_repayment_is_posted_back_once_and_the_ledger_shows_it_negati
 
 def test_an_entry_is_reversed_by_hand_once_never_before_its_date_and_the_reversal_is_audited(uow):
     _, entry = disburse(uow)
+    uow.as_(actor("u-reviewer", permissions=("finance.journal.reverse",)))  # not who wrote the entry
     with pytest.raises(DomainError) as early:
         journal.reverse_entry(uow, {**load(ReverseIn(), {"reason": "录错了", "posted_on": (
             DISBURSED_ON - dt.timedelta(days=1)).isoformat()}), "entry_id": entry.id})
@@ -182,6 +184,24 @@ def test_a_provisioning_run_books_the_change_in_required_provision_once_per_date
     assert again.value.code == "PROVISIONS_ALREADY_RUN"
     uow.rollback()
     assert count(uow, ProvisionRun) == 1 and count(uow, JournalEntry) == 2
+
+
+def test_the_provisions_entry_is_reversed_by_someone_other_than_who_ran_them(uow):
+    disburse(uow)
+    runner = actor("u-runner", permissions=("finance.manage", "finance.journal.reverse"))
+    run = reports.run_provisions(uow.as_(runner), load(ProvisionRunIn(), {"as_of": TODAY.isoformat()}))
+    uow.commit()
+    reverse = {**load(ReverseIn(), {"reason": "计提有误"}), "entry_id": run.entry_id}
+    with pytest.raises(Refused) as own:
+        journal.reverse_entry(uow, reverse)
+    assert (own.value.code, own.value.kind, own.value.extra) == (
+        "SEGREGATION_OF_DUTIES", "forbidden", {"reason": "entry_maker"})
+    uow.rollback()
+    assert count(uow, JournalEntry) == 2 and uow.audits("reverse_entry") == []
+
+    reversing, _ = journal.reverse_entry(uow.as_(actor("u-other", permissions=("finance.journal.reverse",))), reverse)
+    uow.commit()
+    assert reversing.reverses_id == run.entry_id and reversing.created_by == "u-other"
 
 
 def test_an_account_is_added_once_with_its_kinds_normal_side_and_audited(uow):

@@ -389,8 +389,11 @@ def _service_vocabularies():
     from services.collateral import domain as collateral
     from services.collection import domain as collection
     from services.finance import domain as finance
+    from services.document import contract as document
     from services.loan.domain import origination, schedule, servicing
     return {
+        "document_owner_type": document.OWNER_TYPES, "media_type": {k: v[0] for k, v in document.MEDIA_TYPES.items()},
+        "document_category": {code: label for code, (label, _) in document.CATEGORIES.items()},
         "application_status": origination.APPLICATION_STATUSES, "loan_status": origination.LOAN_STATUSES,
         "repayment_status": servicing.REPAYMENT_STATUSES, "repayment_method": schedule.METHODS,
         "valuation_status": collateral.VALUATION_STATUSES, "valuation_method": collateral.METHODS,

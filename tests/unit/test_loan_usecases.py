@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.common import clock
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict
 from services.common.pii import PiiCipher
 from services.common.refusal import Refused
 from services.common.schemas import load
@@ -201,10 +201,10 @@ def test_one_extension_waits_per_loan_and_its_requester_does_not_decide_it(uow):
         changes.request_extension(uow.as_(OFFICER), loan.id, request)
     assert (refused.value.code, refused.value.extra["existing_id"]) == ("EXTENSION_PENDING", extension.id)
     uow.rollback()
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(Refused) as refused:
         changes.decide_extension(uow.as_(OFFICER), extension.id, load(DecisionIn(), {"approve": True}), "x1",
                                  dump=views.decided_extension)
-    assert refused.value.code == "SEGREGATION_OF_DUTIES"
+    assert (refused.value.code, refused.value.extra["reason"]) == ("SEGREGATION_OF_DUTIES", "requester")
     uow.rollback()
     assert count(uow, LoanExtension) == 1 and uow.events("loan.extended") == []
 

@@ -5,7 +5,7 @@ import pytest
 from services.common.metrics import serve_metrics
 from tests.unit.test_deploy import compose_environment, compose_service, container_env, k8s_object, only_container
 
-SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection")
+SERVICES = ("org", "customer", "collateral", "loan", "finance", "collection", "document")
 
 
 def _bound_host(monkeypatch, value):

@@ -177,6 +177,28 @@ def test_partial_prepayment_uses_the_advance_held_up_to_what_is_paid():
     assert everything.advance_used == D("20498.67") and everything.amount == ZERO
 
 
+def test_an_early_repayment_is_dated_no_earlier_than_the_last_installment_paid():
+    # Installment 1 (due 15 Feb) paid: its interest ran on the whole balance to 15 Feb, so a prepayment dated
+    # before it would earn the prepaid principal's interest a second time.
+    closed = dt.date(2026, 2, 10)
+    assert servicing.prepayment_earliest(DISBURSED, None, []) == (DISBURSED, "disbursement")
+    assert servicing.prepayment_earliest(DISBURSED, closed, []) == (closed, "closed")
+    assert servicing.prepayment_earliest(DISBURSED, closed, [dt.date(2026, 2, 15)]) == (
+        dt.date(2026, 2, 15), "installment_paid")
+    assert servicing.prepayment_earliest(DISBURSED, dt.date(2026, 2, 20), [dt.date(2026, 2, 15)]) == (
+        dt.date(2026, 2, 20), "closed")
+    assert servicing.prepayment_earliest(DISBURSED, None, [dt.date(2026, 3, 15), dt.date(2026, 2, 15)])[0] == \
+        dt.date(2026, 3, 15)
+
+
+def test_an_extension_fee_is_at_most_ten_percent_of_the_principal_extended():
+    servicing.check_extension_fee(ZERO, D("116543.21"))
+    servicing.check_extension_fee(D("11654.32"), D("116543.21"))  # 10 % = 11,654.321 -> 11,654.32
+    refused = refusal(servicing.check_extension_fee, D("11654.33"), D("116543.21"))
+    assert (refused.code, refused.field, refused.extra["max_fee"]) == ("EXTENSION_FEE_TOO_HIGH", "fee", "11654.32")
+    assert refusal(servicing.check_extension_fee, D("-0.01"), D("1000.00")).code == "AMOUNT_INVALID"
+
+
 @pytest.mark.parametrize("part", [D("0"), D("-0.01")])
 def test_partial_prepayment_of_nothing_is_invalid(part):
     refused = refusal(servicing.partial_prepayment, dt.date(2026, 3, 7), PART_DUES, D("50000.00"), part, RATE,

@@ -11,7 +11,7 @@ from services.collateral.usecases.lookups import (can_see_vehicle, scoped_vehicl
                                                   visible_vehicle)
 from services.common import clock
 from services.common.clock import utcnow
-from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.errors import NotFound, field_error
 from services.common.jsonutil import money
 from services.common.pagination import paginate
 
@@ -39,9 +39,7 @@ def review_valuation(uow, valuation_id, data):
     """Approve or reject a submitted valuation: never by its appraiser (403 `SELF_REVIEW`), once (409
     `VALUATION_ALREADY_REVIEWED`). An approval publishes `collateral.valuation_approved`."""
     valuation = _visible_valuation(uow, valuation_id, lock=True)
-    refused = domain.review_problem(valuation.status, valuation.submitted_by, uow.actor.user_id)
-    if refused:
-        _refuse_review(*refused, status=valuation.status)
+    domain.check_reviewer(valuation.status, valuation.submitted_by, uow.actor.user_id)
     domain.VALUATION.move(valuation, "approved" if data["approve"] else "rejected")
     valuation.reviewed_by, valuation.reviewed_at = uow.actor.user_id, utcnow()
     valuation.review_comment = data["comment"]
@@ -82,9 +80,3 @@ def _visible_valuation(uow, valuation_id, lock=False):
     if valuation is None or not can_see_vehicle(uow, uow.session.get(Vehicle, valuation.vehicle_id)):
         raise NotFound("no such valuation", code="VALUATION_NOT_FOUND")
     return valuation
-
-
-def _refuse_review(code, message, status):
-    """The maker-checker refusal of `domain.review_problem`: 403 for the appraiser, 409 for a decided valuation."""
-    error = Forbidden if code == "SELF_REVIEW" else Conflict
-    raise error(message, code=code, extra={"status": status})

@@ -103,9 +103,10 @@ def _disbursements(uow, start, end, _as_of):
 
 
 def _repayments(uow, start, end, _as_of):
-    """(entry, book, {account: figure}) of each repayment, prepayment and repayment reversal posted."""
-    pairs = _entries_with_books(uow, ("loan.repayment_received", "loan.prepaid", "loan.repayment_reversed"),
-                                start, end)
+    """(entry, book, {account: figure}) of each repayment, prepayment, repayment reversal and extension fee posted:
+    the money received from borrowers."""
+    pairs = _entries_with_books(uow, ("loan.repayment_received", "loan.prepaid", "loan.repayment_reversed",
+                                      "loan.extended"), start, end)
     sums = store.sums_of(uow, [entry.id for entry, _ in pairs])
     return [(entry, book, domain.repayment_figures(
         {code: sums[entry.id, code] for code in domain.REPAYMENT_ACCOUNTS},

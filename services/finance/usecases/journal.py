@@ -5,6 +5,7 @@ from sqlalchemy import select
 from services.common import clock
 from services.common.errors import Conflict, NotFound, field_error
 from services.common.pagination import paginate
+from services.common.segregation import refuse_maker
 from services.finance import domain
 from services.finance.models import CashMovement, JournalEntry
 from services.finance.usecases import store
@@ -35,12 +36,16 @@ def get_entry(uow, data):
 
 def reverse_entry(uow, data):
     """红字冲销 of `data["entry_id"]`, dated `posted_on` (default today, never before the entry), for `reason`:
-    (reversing entry, its lines). A reversal is not reversed again, nor an entry twice (409)."""
+    (reversing entry, its lines). A reversal is not reversed again, nor an entry twice (409), nor by who wrote the
+    entry (403 `SEGREGATION_OF_DUTIES`: the provisions' entry by who ran them; a posting from an event is the
+    service's own)."""
     original = _visible(uow, data["entry_id"], lock=True)
     if original.reverses_id is not None:
         raise Conflict("a reversing entry is not reversed again; post a new entry", code="ENTRY_IS_REVERSAL")
     if store.reversal_of(uow, original.id):
         raise Conflict("this entry was already reversed", code="ENTRY_ALREADY_REVERSED")
+    refuse_maker(original.created_by, uow.actor.user_id, "an entry is reversed by someone other than who wrote it",
+                 reason="entry_maker")
     posted_on = data["posted_on"] or clock.today()
     if posted_on < original.posted_on:
         raise field_error("posted_on", "a reversal cannot be dated before the entry it reverses",

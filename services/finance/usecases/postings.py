@@ -27,8 +27,8 @@ def post_disbursement(uow, data, *, event):
         uow.session.add(LoanBook(
             loan_id=data["loan_id"], contract_no=data["contract_no"], customer_id=data["customer_id"],
             customer_name=data["customer_name"], department_id=data["department_id"], principal=data["principal"],
-            fees_total=data["fees_total"], disbursed_on=posted_on, status="active", dpd=0,
-            classification="normal", provision_booked=ZERO))
+            fees_total=data["fees_total"], disbursed_on=posted_on, maturity_date=data["schedule"].get("maturity_date"),
+            extended_months=0, status="active", dpd=0, classification="normal", provision_booked=ZERO))
     entry = domain.disbursement(data["principal"], data["net_amount"], data["fees_total"])
     return _post(uow, entry, event, posted_on, data["loan_id"],
                  counterparty=data["payee_name"] or data["customer_name"], voucher_no=data["voucher_no"],
@@ -54,12 +54,30 @@ def post_advance_applied(uow, data, *, event):
 
 
 def post_prepayment(uow, data, *, event):
-    """提前还款: principal prepaid, accrued interest and the prepayment fee, less the advance it used up."""
+    """提前还款: principal prepaid, accrued interest (the interest of the principal prepaid to that day: this
+    prepayment's income, not the next installment's) and the prepayment fee, less the advance it used up. A partial
+    one may shorten the term: the book takes the maturity it leaves."""
     book = store.loan_book(uow, data["loan_id"])
+    if data["maturity_date"]:
+        book.maturity_date = data["maturity_date"]
     entry = domain.prepayment(data["amount"], data["principal"], data["interest"], data["fee"], data["advance_used"])
     return _post(uow, entry, event, data["paid_on"] or event.business_day, book.loan_id,
                  counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
                  summary=f"提前还款 {_name(book)}", bank_code=data["bank_account_code"])
+
+
+def post_extension(uow, data, *, event):
+    """展期: the loan's book takes the new maturity and the months extended (the balances ledger shows both), and
+    the fee received, if any, is posted Dr 1002 / Cr 6021 on the day of the extension. Returns the entry, or None
+    for an extension without a fee."""
+    book = store.loan_book(uow, data["loan_id"])
+    book.maturity_date, book.extended_months = data["maturity_date"], data["extended_months"]
+    entry = domain.extension_fee(data["fee"])
+    if entry is None:
+        return None
+    return _post(uow, entry, event, data["extended_on"] or event.business_day, book.loan_id,
+                 counterparty=data["payer_name"] or book.customer_name, voucher_no=data["voucher_no"],
+                 summary=f"展期手续费 {_name(book)}", bank_code=data["bank_account_code"])
 
 
 def reverse_repayment(uow, data, *, event):
@@ -71,6 +89,37 @@ def reverse_repayment(uow, data, *, event):
         JournalEntry.source_event_id == data["repayment_event_id"]).with_for_update()).first()
     if original is None:
         raise LookupError(f"the posting of repayment {data['repayment_id']} is not made yet")
+    if store.reversal_of(uow, original.id):
+        return None
+    posted_on = max(data["reversed_on"] or event.business_day, original.posted_on)
+    reversing = journal.reverse(uow, original, posted_on, f"还款冲正 {_name(book)}: {data['reason'] or ''}",
+                                event.type, event.event_id)
+    POSTINGS.labels(event.type).inc()
+    return reversing
+
+
+def post_penalty_adjustment(uow, data, *, event):
+    """罚息调整 of a repayment recorded late: the penalty income received beyond the recomputed penalty moved to
+    where the loan service put it, as a new entry dated the adjustment's business date; None (nothing posted) when
+    none of the penalty taken off had been received."""
+    book = store.loan_book(uow, data["loan_id"])
+    reallocation = data["reallocation"]
+    entry = domain.penalty_adjustment(data["refunded"], **{part: reallocation.get(part, ZERO) for part in
+                                                           ("principal", "interest", "penalty", "fees", "advance")})
+    if entry is None:
+        return None
+    return _post(uow, entry, event, data["adjusted_on"] or event.business_day, book.loan_id,
+                 summary=f"罚息调整 {_name(book)}")
+
+
+def reverse_penalty_adjustment(uow, data, *, event):
+    """The late repayment reversed: its penalty adjustment's entry reversed too (红字冲销), dated the reversal's
+    business date. LookupError while that entry is not posted yet; None if it was reversed by hand already."""
+    book = store.loan_book(uow, data["loan_id"])
+    original = uow.session.scalars(select(JournalEntry).where(
+        JournalEntry.source_event_id == data["adjustment_event_id"]).with_for_update()).first()
+    if original is None:
+        raise LookupError(f"the penalty adjustment {data['adjustment_event_id']} is not posted yet")
     if store.reversal_of(uow, original.id):
         return None
     posted_on = max(data["reversed_on"] or event.business_day, original.posted_on)

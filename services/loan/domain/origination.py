@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.common.refusal import Refused
+from services.common.segregation import refuse_maker
 from services.loan.contract import APPLICATION_STATUSES, LOAN_STATUSES  # noqa: F401  (re-exported)
 from services.loan.domain.schedule import METHODS, ZERO, build, fen
 
@@ -62,19 +63,23 @@ def product_problems(p):
     return problems
 
 
-# The product fields a loan is priced by. An application is priced by its product until its contract copies them
-# at signing, and every loan made under a product carries them: once an application (other than a rejected one)
-# uses the product, they stay as they are, and different terms make a new product. Its name, whether it is still
-# offered and its lending limits (checked at submission only) change at any time.
+# The product fields a loan is priced by (产品版本, docs/rules.md "Products change by versions"). Changing any of them
+# makes the product's next version, which new applications are priced by; an application keeps the version it was
+# made on and its contract copies that version's terms at signing, so no application or loan is repriced. Its name,
+# whether it is still offered and its lending limits (checked at submission only) change in place at any time.
 PRODUCT_LIMITS = ("name", "active", "min_term_months", "max_term_months", "min_amount", "max_amount", "max_ltv")
 PRODUCT_TERMS = ("repayment_method", "annual_rate", "penalty_markup", "grace_days", "prepayment_fee_rate",
                  "prepayment_fee_free_after_months", "allocation", "compound_penalty", "upfront_fees")
 
 
-def locked_terms(changed, applications_using):
-    """The changed fields a product may not change because `applications_using` applications (or their loans)
-    depend on it."""
-    return [field for field in PRODUCT_TERMS if field in changed] if applications_using else []
+def repriced_terms(changed):
+    """The changed fields that make a new version of the product (its pricing terms), in PRODUCT_TERMS order."""
+    return [field for field in PRODUCT_TERMS if field in changed]
+
+
+def next_version(version, changed):
+    """The version a product is at after a correction changing `changed`: the next one if it reprices it."""
+    return version + 1 if repriced_terms(changed) else version
 
 
 def product_fees(product):
@@ -140,6 +145,11 @@ def available_credit(limit, revolving, held, drawn, outstanding_principal):
     return limit - used - held
 
 
+def check_credit_line_decider(requested_by, actor_id):
+    refuse_maker(requested_by, actor_id, "a credit line is approved by someone other than who requested it",
+                 reason="credit_line")
+
+
 def check_credit_line(line, customer_id, amount, today, available):
     if line["customer_id"] != customer_id:
         raise Refused("CREDIT_LINE_INVALID", "this credit line belongs to another customer", "credit_line_id",
@@ -160,9 +170,9 @@ def check_investigator(application, actor_id, must_differ):
     if application["status"] != "submitted":
         raise Refused("APPLICATION_STATE", f"the application is {application['status']}, not submitted",
                       kind="conflict", reason="not_submitted", status=application["status"])
-    if must_differ and actor_id == application["officer_id"]:
-        raise Refused("SEGREGATION_OF_DUTIES", "the investigation is done by someone other than the officer "
-                      "who submitted the application", kind="forbidden", reason="investigator")
+    if must_differ:
+        refuse_maker(application["officer_id"], actor_id, "the investigation is done by someone other than the "
+                     "officer who submitted the application", reason="investigator")
 
 
 def decision_level(status):
@@ -180,12 +190,11 @@ def decision_level(status):
 
 def check_decider(application, actor_id, level):
     """Nobody decides on what they submitted or investigated, and the second decision is another person's."""
-    if actor_id in (application["officer_id"], application["investigated_by"]):
-        raise Refused("SEGREGATION_OF_DUTIES", "nobody decides on an application they submitted or investigated",
-                      kind="forbidden", reason="decider")
-    if level == 2 and actor_id == application["first_decision_by"]:
-        raise Refused("SEGREGATION_OF_DUTIES", "the second-level decision is made by another person",
-                      kind="forbidden", reason="second_decider")
+    refuse_maker((application["officer_id"], application["investigated_by"]), actor_id,
+                 "nobody decides on an application they submitted or investigated", reason="decider")
+    if level == 2:
+        refuse_maker(application["first_decision_by"], actor_id, "the second-level decision is made by another "
+                     "person", reason="second_decider")
 
 
 def status_after_decision(level, approve, amount, threshold):
@@ -228,9 +237,8 @@ def check_disbursement_amount(amount, principal, deducted):
 
 
 def check_disbursement_reviewer(registered_by, reviewer_id):
-    if registered_by == reviewer_id:
-        raise Refused("SEGREGATION_OF_DUTIES", "the disbursement is reviewed by someone other than who "
-                      "registered it", kind="forbidden", reason="disbursement_reviewer")
+    refuse_maker(registered_by, reviewer_id, "the disbursement is reviewed by someone other than who registered it",
+                 reason="disbursement_reviewer")
 
 
 def mask_account(account):

@@ -64,7 +64,12 @@ def allocate(amount, dues, paid_on, order="installment_first", held_advance=ZERO
     if amount + held_advance > owed:
         raise Refused("OVERPAYMENT", f"the loan owes {owed - held_advance} in all; {amount} is more than that",
                       field="amount", owed=str(owed - held_advance), amount=str(amount))
-    due_now = sorted((due for due in dues if due.due_date <= paid_on), key=lambda d: (d.due_date, d.no))
+    return reallocate(amount, dues, paid_on, order)
+
+
+def reallocate(amount, dues, on, order="installment_first"):
+    """`amount` over what `dues` owe by `on`, by `order`, the rest held as an advance (no check of the total)."""
+    due_now = sorted((due for due in dues if due.due_date <= on), key=lambda d: (d.due_date, d.no))
     result = Allocation(amount=amount)
     left = amount
     if order == "installment_first":
@@ -144,6 +149,20 @@ class PrepaymentQuote:
         return self.principal + self.interest + self.fee - self.advance_used
 
 
+def prepayment_earliest(disbursed_on, last_closed, paid_due_dates):
+    """The earliest `paid_on` of an early repayment: not before disbursement, nor the last business date closed
+    (penalty is accrued to it), nor the due date of an installment something was paid on. That installment's
+    interest ran on the whole balance to its due date, the principal prepaid included: dated before it, the
+    prepayment would charge the prepaid principal's interest a second time (once in that installment, once as
+    its own accrued interest). (date, why: "disbursement" | "closed" | "installment_paid")."""
+    candidates = [(disbursed_on, "disbursement")]
+    if last_closed is not None:
+        candidates.append((last_closed, "closed"))
+    if paid_due_dates:
+        candidates.append((max(paid_due_dates), "installment_paid"))
+    return max(candidates, key=lambda candidate: candidate[0])
+
+
 def full_prepayment(paid_on, dues, outstanding_principal, annual_rate, disbursed_on, fee_rate,
                     fee_free_after_months, held_advance=ZERO, business_date=None):
     """docs/rules.md (Servicing): outstanding principal + interest accrued since the last due date (actual days ×
@@ -201,10 +220,13 @@ def reamortise(balance, annual_rate, method, start_date, periods, anchor_day, fi
     return plan(balance, annual_rate, periods, method, start_date, first_due_date, first_no, anchor_day)
 
 
+def anything_paid(line):
+    return bool(line.paid_principal or line.paid_interest or line.paid_penalty or line.paid_fees)
+
+
 def untouched(line, after):
     """An installment due after `after` with nothing paid on it: one a rebuilt schedule may replace."""
-    return line.due_date > after and not (line.paid_principal or line.paid_interest or line.paid_penalty
-                                          or line.paid_fees)
+    return line.due_date > after and not anything_paid(line)
 
 
 def anchor_day(loan):
@@ -250,6 +272,20 @@ def extension_limit(original_term_months):
     if original_term_months <= 60:
         return original_term_months // 2
     return 36
+
+
+EXTENSION_FEE_CAP = Decimal("0.10")  # of the outstanding principal, as a product's prepayment fee rate at most
+
+
+def check_extension_fee(fee, outstanding_principal):
+    """展期手续费, agreed with the borrower and asked with the request: 0 (none) up to 10 % of the principal extended
+    (the outstanding principal); more is refused rather than cut."""
+    if fee < 0:
+        raise Refused("AMOUNT_INVALID", "an extension fee is zero or a positive amount", field="fee")
+    cap = fen(outstanding_principal * EXTENSION_FEE_CAP)
+    if fee > cap:
+        raise Refused("EXTENSION_FEE_TOO_HIGH", f"an extension fee is at most 10 % of the principal extended "
+                      f"({outstanding_principal}): {cap}", field="fee", max_fee=str(cap), fee=str(fee))
 
 
 def check_extension(months, original_term_months, extended_so_far, today, maturity_date, dues):
@@ -322,3 +358,4 @@ def unpaid_again(line, paid, before, closed, grace_days, annual_rate, markup, co
             through, status = closed, "overdue"
     return {**{f"paid_{part}": value for part, value in restored.items()}, "penalty": penalty,
             "penalty_through": through, "status": status}
+

@@ -58,7 +58,7 @@ def submit_application(uow, data, *, customers, collateral):
                       "blacklist: " + "; ".join(verdict["reasons"]), "customer_id",
                       blacklist_reasons=verdict["reasons"])
     lending = lookups.lending_value(collateral, data["vehicle_id"], today)
-    # shared: a product's terms cannot change while an application is made on them (update_product)
+    # shared: a product is not repriced while an application is made on its current version (update_product)
     product = lookups.product(uow, data["product_id"], field="product_id", share=True)
     rules.check_product_limits(rules.product_terms(product), data["amount"], data["term_months"])
     rules.check_collateral(data["amount"], customer["id"], lending, product.max_ltv)
@@ -70,7 +70,8 @@ def submit_application(uow, data, *, customers, collateral):
                             today, upfront_fee=fees_total)
     application = Application(
         customer_id=customer["id"], customer_name=customer["name"], product_id=product.id,
-        vehicle_id=data["vehicle_id"], amount=data["amount"], term_months=data["term_months"],
+        product_version=product.version, vehicle_id=data["vehicle_id"], amount=data["amount"],
+        term_months=data["term_months"],
         credit_line_id=data["credit_line_id"], status="submitted", officer_id=uow.actor.user_id,
         department_id=uow.actor.department_id, valuation_id=lending["valuation"]["id"],
         appraised_value=Decimal(lending["valuation"]["appraised_value"]), apr=estimate.apr)
@@ -164,8 +165,9 @@ def _next_sequence(uow, day):
 
 
 def sign_contract(uow, application_id, data):
-    """签约: an approved application becomes a signed loan, its schedule previewed from the signing date and held
-    to the interest cap; `loan.signed`."""
+    """签约: an approved application becomes a signed loan on the terms of the product version it was made on (a
+    later version of the product does not reprice it), its schedule previewed from the signing date and held to
+    the interest cap; `loan.signed`."""
     application = _application(uow, application_id, lock=True)
     if application.status != "approved":
         raise Conflict(f"only an approved application is signed; this one is {application.status}",
@@ -176,24 +178,25 @@ def sign_contract(uow, application_id, data):
     if first_due is not None and not signed_on < first_due <= engine.add_months(signed_on, 2):
         raise field_error("first_due_date", "must fall within two months after signing",
                           code="FIRST_DUE_DATE_INVALID", extra={"reason": "signing"})
-    product = lookups.product(uow, application.product_id)
-    fees, fees_total = rules.fees_on(rules.product_fees(product), application.amount)
-    preview = engine.build(application.amount, product.annual_rate, application.term_months,
-                           product.repayment_method, signed_on, first_due, fees_total)
+    terms = application.terms  # the version of its product the application was made on
+    fees, fees_total = rules.fees_on(rules.product_fees(terms), application.amount)
+    preview = engine.build(application.amount, terms.annual_rate, application.term_months,
+                           terms.repayment_method, signed_on, first_due, fees_total)
     exempt = config.env("CARLOAN_INTEREST_CAP_EXEMPT", "false").lower() == "true"
     rules.check_interest_cap(preview.apr, lookups.lpr_on(uow, signed_on), exempt,
                              application.cap_override_by is not None)
     loan = Loan(contract_no=rules.contract_no(signed_on, _next_sequence(uow, signed_on)),
                 application_id=application.id, customer_id=application.customer_id,
-                customer_name=application.customer_name, product_id=product.id,
-                vehicle_id=application.vehicle_id, credit_line_id=application.credit_line_id,
+                customer_name=application.customer_name, product_id=application.product_id,
+                product_version=application.product_version, vehicle_id=application.vehicle_id,
+                credit_line_id=application.credit_line_id,
                 officer_id=application.officer_id, department_id=application.department_id,
                 principal=application.amount, term_months=application.term_months,
-                repayment_method=product.repayment_method, annual_rate=product.annual_rate,
-                penalty_markup=product.penalty_markup, grace_days=product.grace_days,
-                prepayment_fee_rate=product.prepayment_fee_rate,
-                prepayment_fee_free_after_months=product.prepayment_fee_free_after_months,
-                allocation=product.allocation, compound_penalty=product.compound_penalty,
+                repayment_method=terms.repayment_method, annual_rate=terms.annual_rate,
+                penalty_markup=terms.penalty_markup, grace_days=terms.grace_days,
+                prepayment_fee_rate=terms.prepayment_fee_rate,
+                prepayment_fee_free_after_months=terms.prepayment_fee_free_after_months,
+                allocation=terms.allocation, compound_penalty=terms.compound_penalty,
                 fees=jsonutil.dumps([{"name": name, "amount": amount} for name, amount in fees]),
                 fees_total=fees_total, net_amount=application.amount - fees_total, apr=preview.apr,
                 signed_on=signed_on, requested_first_due_date=first_due, status="signed",

@@ -31,6 +31,12 @@ def _active(loan, reason_text=""):
 
 
 # -- 提前还款 ---------------------------------------------------------------------------------------------------
+EARLIEST_BECAUSE = {"disbursement": "the disbursement",
+                    "closed": "the last business date closed: penalty is accrued to it",
+                    "installment_paid": "the due date of the last installment paid: its interest ran to that date "
+                                        "on the principal prepaid too"}
+
+
 def _prepayment(uow, loan, data):
     """The quote, the loan's installment rows and (in part) the schedule rebuilt for what is left."""
     if not data["full"] and data["amount"] is None:
@@ -38,14 +44,14 @@ def _prepayment(uow, loan, data):
                           code="AMOUNT_REQUIRED")
     _active(loan)
     business_today = lookups.business_today(uow)
-    closed = lookups.last_closed(uow)
-    earliest = max(loan.disbursed_on, closed or loan.disbursed_on)
-    if not earliest <= data["paid_on"] <= business_today:
-        raise field_error("paid_on", f"must be between {earliest} (disbursement, or the last business date "
-                          f"closed: penalty is accrued to it) and the business date ({business_today})",
-                          code="PAID_ON_INVALID", extra={"reason": "prepayment", "earliest": str(earliest),
-                                                         "business_date": str(business_today)})
     lines = lookups.installments(uow, loan)
+    earliest, why = servicing.prepayment_earliest(loan.disbursed_on, lookups.last_closed(uow), [
+        line.due_date for line in lines if servicing.anything_paid(line)])
+    if not earliest <= data["paid_on"] <= business_today:
+        raise field_error("paid_on", f"must be between {earliest} ({EARLIEST_BECAUSE[why]}) and the business date "
+                          f"({business_today})", code="PAID_ON_INVALID",
+                          extra={"reason": "prepayment", "earliest": str(earliest), "earliest_because": why,
+                                 "business_date": str(business_today)})
     dues = [cob.open_due(line) for line in lines]
     terms = (loan.annual_rate, loan.disbursed_on, loan.prepayment_fee_rate, loan.prepayment_fee_free_after_months,
              loan.advance_balance, business_today)
@@ -173,25 +179,30 @@ def _check_extension(uow, loan, months):
 
 
 def request_extension(uow, loan_id, data):
-    """展期 request: before maturity, nothing overdue, within the 贷款通则 cumulative limit (checked again at
-    approval); an approver decides."""
+    """展期 request: before maturity, nothing overdue, within the 贷款通则 cumulative limit, with the fee agreed (at
+    most 10 % of the principal extended; both checked again at approval); an approver decides."""
     loan = lookups.visible_loan(uow, loan_id, lock=True)
     _active(loan, "; only an active loan is extended")
     _check_extension(uow, loan, data["extra_months"])
+    servicing.check_extension_fee(data["fee"], loan.outstanding_principal)
     makerchecker.one_waiting(uow.session, LoanExtension, loan.id,
                              "an extension of this loan is already waiting for a decision", "EXTENSION_PENDING")
     extension = LoanExtension(loan_id=loan.id, months=data["extra_months"], reason=data["reason"],
                               status="pending", requested_by=uow.actor.user_id, officer_id=loan.officer_id,
-                              department_id=loan.department_id, maturity_before=loan.maturity_date)
+                              department_id=loan.department_id, maturity_before=loan.maturity_date,
+                              fee=data["fee"])
     uow.session.add(extension)
     uow.session.flush()
-    uow.audit("request_extension", "loan_extension", extension.id, {"months": extension.months})
+    uow.audit("request_extension", "loan_extension", extension.id, {"months": extension.months,
+                                                                     "fee": money(extension.fee)})
     return extension
 
 
 def decide_extension(uow, extension_id, data, key, *, dump):
     """Approval re-amortises the remaining principal over the months left + the extension (same method), marks
-    the loan restructured (重组) and publishes `loan.extended`. Answered by `dump((extension, rebuilt or None))`."""
+    the loan restructured (重组), receives the extension's fee, if any, that day (`voucher_no` its receipt) and
+    publishes `loan.extended`, which finance posts (the fee) and shows (the new maturity) in the balances ledger.
+    Answered by `dump((extension, rebuilt or None))`."""
     extension = lookups.visible_row(uow, LoanExtension, extension_id, "EXTENSION_NOT_FOUND", lock=True)
     return idempotency.once(uow, key, f"extension_decision:{extension.id}", data,
                             lambda: _decide_extension(uow, extension, data), dump)
@@ -205,15 +216,18 @@ def _decide_extension(uow, extension, data):
     if loan.status != "active":
         raise Conflict(f"the loan is {loan.status}", code="LOAN_STATE", extra={"status": loan.status})
     lines = _check_extension(uow, loan, extension.months)
+    servicing.check_extension_fee(extension.fee, loan.outstanding_principal)
     today = lookups.business_today(uow)
     future = [line for line in lines if servicing.untouched(line, today - dt.timedelta(days=1))]
     rebuilt = servicing.reamortised(loan, future, loan.outstanding_principal, "reduce_installment", extension.months)
     _replace_future(uow, loan, future, rebuilt)
     loan.extended_months += extension.months
     loan.restructured = True
-    lifecycles.EXTENSION.move(extension, "approved", maturity_after=loan.maturity_date)
-    uow.audit("approve_extension", "loan_extension", extension.id, {"maturity": iso(loan.maturity_date)})
-    uow.emit(*events.extended(loan, extension, rebuilt[0].total), business_date=today)
+    lifecycles.EXTENSION.move(extension, "approved", maturity_after=loan.maturity_date,
+                              fee_voucher_no=data.get("voucher_no") if extension.fee else None)
+    uow.audit("approve_extension", "loan_extension", extension.id, {"maturity": iso(loan.maturity_date),
+                                                                     "fee": money(extension.fee)})
+    uow.emit(*events.extended(loan, extension, rebuilt, today), business_date=today)
     return extension, rebuilt
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from services.common import clock
 from services.common.clock import utcnow
-from services.common.errors import Conflict, Forbidden, field_error
+from services.common.errors import Conflict, field_error
 from services.common.pagination import paginate
 from services.common.refusal import Refused
 from services.common.scope import scoped_rows
@@ -50,9 +50,7 @@ def decide_credit_line(uow, line_id, data):
     if line.status != "pending":
         raise Conflict(f"this credit line was already {line.status}", code="CREDIT_LINE_ALREADY_DECIDED",
                        extra={"status": line.status})
-    if line.officer_id == uow.actor.user_id:
-        raise Forbidden("a credit line is approved by someone other than who requested it",
-                        code="SEGREGATION_OF_DUTIES", extra={"reason": "credit_line"})
+    rules.check_credit_line_decider(line.officer_id, uow.actor.user_id)
     lifecycles.CREDIT_LINE.move(line, "approved" if data["approve"] else "rejected")
     line.decided_by, line.decided_at, line.comment = uow.actor.user_id, utcnow(), data["comment"]
     uow.audit(f"credit_line_{line.status}", "credit_line", line.id, {"comment": data["comment"]})

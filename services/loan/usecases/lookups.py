@@ -1,5 +1,6 @@
 """What the loan service's use cases share: rows found within the caller's data scope, the business date, the
 LPR of a day, a loan's installments, and the answers of the customer and collateral services."""
+import datetime as dt
 
 from sqlalchemy import func, select
 
@@ -9,7 +10,7 @@ from services.common.errors import NotFound, RuleViolated
 from services.common.refusal import Refused
 from services.common.scope import granted_by_task, visible
 from services.loan.domain.schedule import ZERO
-from services.loan.models import CobRun, Disbursement, Installment, Loan, LprRate, Product
+from services.loan.models import CobPartition, CobRun, Disbursement, Installment, Loan, LprRate, Product
 
 
 def visible_row(uow, model, object_id, code, lock=False):
@@ -54,6 +55,23 @@ def latest_disbursement(uow, loan_id):
 def last_closed(uow):
     """The last business date close of business finished, or None."""
     return uow.session.scalar(select(func.max(CobRun.business_date)).where(CobRun.status == "done"))
+
+
+def closed_for(uow, loan):
+    """The last business date closed for `loan`: the last date done, or the next one when the loan's range of it
+    is done already (the date itself may still be closing). Read under the loan's lock, this is exact."""
+    last = last_closed(uow)
+    query = select(CobPartition.business_date).where(CobPartition.status == "done", CobPartition.low_id <= loan.id,
+                                                     CobPartition.high_id > loan.id)
+    if last is not None:
+        query = query.where(CobPartition.business_date == last + dt.timedelta(days=1))
+    return uow.session.scalar(query.order_by(CobPartition.business_date.desc()).limit(1)) or last
+
+
+def first_closed(uow):
+    """The first business date close of business ever closed (or is closing), or None: it accrued every day since
+    each due date at once."""
+    return uow.session.scalar(select(func.min(CobRun.business_date)).where(CobRun.status != "queued"))
 
 
 def business_today(uow):

@@ -6,7 +6,7 @@ from services.common.errors import Conflict, ValidationFailed, field_error
 from services.common.pagination import paginate
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
-from services.loan.models import Application, Loan, LprRate, Product
+from services.loan.models import Application, Loan, LprRate, Product, ProductVersion
 from services.loan.usecases import lookups
 
 
@@ -47,11 +47,18 @@ def create_product(uow, data):
     product = Product(**{k: v for k, v in data.items() if k != "upfront_fees"},
                       upfront_fees=jsonutil.dumps([{"name": f.name, "amount": f.amount, "rate": f.rate}
                                                    for f in fees]),
-                      active=True, created_by=uow.actor.user_id)
+                      active=True, version=1, created_by=uow.actor.user_id)
     uow.session.add(product)
     uow.session.flush()
+    _add_version(uow, product)
     uow.audit("create_product", "product", product.id, data)
     return product
+
+
+def _add_version(uow, product):
+    """The product's pricing terms as they are now, kept as its version `product.version`."""
+    uow.session.add(ProductVersion(product_id=product.id, version=product.version, created_by=uow.actor.user_id,
+                                   **{key: getattr(product, key) for key in rules.PRODUCT_TERMS}))
 
 
 def list_products(uow, active=None, page=1, page_size=20):
@@ -66,9 +73,10 @@ def get_product(uow, product_id):
 
 
 def update_product(uow, product_id, data):
-    """Correct a product: its name, whether it is offered and its lending limits at any time; the terms loans are
-    priced by (origination.PRODUCT_TERMS) only while no application uses it (409 `PRODUCT_IN_USE`). The whole
-    product is checked again (422 `PRODUCT_INVALID`); audited with before and after."""
+    """Correct a product: its name, whether it is offered and its lending limits in place; a change of the terms
+    loans are priced by (origination.PRODUCT_TERMS) makes its next version, which new applications are priced by,
+    while every application and loan keeps the version it was made on. The whole product is checked again (422
+    `PRODUCT_INVALID`); audited with before and after (and the version when it moves)."""
     product = lookups.product(uow, product_id, lock=True)  # submissions read it FOR SHARE: they wait, or we do
     before = {**{key: getattr(product, key) for key in (*rules.PRODUCT_LIMITS, *rules.PRODUCT_TERMS)
                  if key != "upfront_fees"}, "upfront_fees": rules.product_fees(product)}
@@ -76,22 +84,31 @@ def update_product(uow, product_id, data):
     if "upfront_fees" in data:
         wanted["upfront_fees"] = [rules.Fee(f["name"], f["amount"], f["rate"]) for f in data["upfront_fees"]]
     changed = {key: value for key, value in wanted.items() if _shown(key, value) != _shown(key, before[key])}
-    using = uow.session.scalar(select(func.count()).select_from(Application).where(
-        Application.product_id == product.id, Application.status != "rejected"))
-    locked = rules.locked_terms(changed, using)
-    if locked:
-        raise Conflict(f"{', '.join(locked)} cannot change: {using} application(s) or loan(s) use this product; "
-                       "make a new product with the new terms", code="PRODUCT_IN_USE",
-                       extra={"fields": locked, "applications": using})
     _refuse_problems(rules.product_problems({**before, **changed}))
     for key, value in changed.items():
         setattr(product, key, jsonutil.dumps(_fees_json(value)) if key == "upfront_fees" else value)
+    version = rules.next_version(product.version, changed)
     if changed:
+        old = {key: _shown(key, before[key]) for key in changed}
+        new = {key: _shown(key, value) for key, value in changed.items()}
+        if version != product.version:
+            old["version"], new["version"] = product.version, version
+            product.version = version
+            _add_version(uow, product)
         uow.session.flush()
-        uow.audit("update_product", "product", product.id, audit.changes(
-            {key: _shown(key, before[key]) for key in changed},
-            {key: _shown(key, value) for key, value in changed.items()}))
+        uow.audit("update_product", "product", product.id, audit.changes(old, new))
     return product
+
+
+def list_versions(uow, product_id):
+    """产品版本: (product, its versions oldest first with how many applications each prices)."""
+    product = lookups.product(uow, product_id)
+    versions = uow.session.scalars(select(ProductVersion).where(ProductVersion.product_id == product.id)
+                                   .order_by(ProductVersion.version)).all()
+    using = dict(uow.session.execute(
+        select(Application.product_version, func.count()).where(Application.product_id == product.id)
+        .group_by(Application.product_version)).all())
+    return product, [(version, using.get(version.version, 0)) for version in versions]
 
 
 def vehicle_dependents(uow, vehicle_id):

@@ -8,11 +8,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from services.common import idempotency, jsonutil, makerchecker
-from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.errors import Conflict, NotFound, field_error
 from services.common.jsonutil import money
 from services.common.pagination import paginate
+from services.common.segregation import refuse_maker
 from services.loan import cob, events
-from services.loan.domain import lifecycles, servicing
+from services.loan.domain import late, lifecycles, servicing
+from services.loan.domain.schedule import ZERO
 from services.loan.models import Loan, LoanExtension, Prepayment, Repayment, RepaymentReversal
 from services.loan.usecases import lookups
 
@@ -62,27 +64,107 @@ def _record(uow, loan, data):
                           extra={"earliest": str(loan.disbursed_on), "business_date": str(business_today)})
     lines = _lines_by_no(uow, loan)
     dues = [due for due in map(cob.open_due, lines.values()) if due.total > 0]
-    # what is due now (at the business date) is paid first, even by money dated earlier
-    allocation = servicing.allocate(data["amount"], dues, business_today, loan.allocation,
-                                    held_advance=loan.advance_balance)
-    restore = {no: {"penalty": lines[no].penalty, "penalty_through": lines[no].penalty_through,
-                    "status": lines[no].status} for no in allocation.lines}  # what a reversal puts back
+    before = {no: {"penalty": line.penalty, "penalty_through": line.penalty_through, "status": line.status}
+              for no, line in lines.items()}  # what a reversal puts back
+    closed = lookups.closed_for(uow, loan)
+    accrued = _accrued_since(uow, loan, lines, data["paid_on"]) if closed and data["paid_on"] < closed else []
+    if accrued:  # recorded late: allocated as on its date, the penalty accrued since on what it paid recomputed
+        recomputed = late.allocate_late(
+            data["amount"], dues, accrued, data["paid_on"], business_today, loan.allocation, loan.advance_balance,
+            loan.grace_days, loan.annual_rate, loan.penalty_markup, loan.compound_penalty, lookups.first_closed(uow))
+        allocation = recomputed.allocation
+    else:  # what is due now (at the business date) is paid first, even by money dated earlier
+        allocation = servicing.allocate(data["amount"], dues, business_today, loan.allocation,
+                                        held_advance=loan.advance_balance)
+    adjustment = _recompute(lines, recomputed) if accrued else None
     cob.apply_allocation(lines, allocation)
     summary = allocation.summary()
     loan.outstanding_principal -= summary["principal"]
     loan.advance_balance += allocation.advance
+    if adjustment:
+        _hand_back(loan, lines, adjustment, business_today, closed)
+    touched = set(allocation.lines) | {int(no) for no in (adjustment or {}).get("lines", {})}
+    stored = {**summary, "lines": allocation.lines, "counted_from": min(data["paid_on"], closed or data["paid_on"])}
     repayment = Repayment(loan_id=loan.id, amount=data["amount"], paid_on=data["paid_on"], channel=data["channel"],
-                          recorded_by=uow.actor.user_id,
-                          allocation=jsonutil.dumps({**summary, "lines": allocation.lines}),
+                          recorded_by=uow.actor.user_id, allocation=jsonutil.dumps(stored),
                           payer_name=data["payer_name"] or loan.customer_name, voucher_no=data["voucher_no"],
-                          status="recorded", restore=jsonutil.dumps(restore))
+                          status="recorded", restore=jsonutil.dumps({no: before[no] for no in touched}))
     uow.session.add(repayment)
     uow.session.flush()
     uow.audit("record_repayment", "repayment", repayment.id, {"amount": money(data["amount"])})
     repayment.event_id = uow.emit(*events.repayment_received(loan, repayment, summary),
                                   business_date=data["paid_on"])["event_id"]
+    if adjustment and (adjustment["penalty_reduced"] or adjustment["refunded"]):
+        uow.audit("recompute_penalty", "repayment", repayment.id,
+                  {part: money(adjustment[part]) for part in ("penalty_reduced", "refunded")})
+        adjustment["event_id"] = uow.emit(*events.penalty_adjusted(loan, repayment, adjustment, business_today),
+                                          business_date=business_today)["event_id"]
+        repayment.allocation = jsonutil.dumps({**stored, "adjustment": adjustment})
     after_payment(uow, loan, lines.values(), data["paid_on"], business_today)
     return repayment
+
+
+def _accrued_since(uow, loan, lines, paid_on):
+    """late.Accrued of each installment still owing whose penalty was accrued by dates closed after `paid_on`, with
+    what the loan's other live repayments paid on it after that date (none: the repayment is not late)."""
+    candidates = [line for line in lines.values() if line.penalty_through and line.penalty_through > paid_on
+                  and cob.open_due(line).total > 0]
+    if not candidates:
+        return []
+    penalty_after, taken = {}, {}
+    for other in uow.session.scalars(select(Repayment).where(Repayment.loan_id == loan.id,
+                                                             Repayment.status != "reversed")):
+        for since, paid_lines in _counted(other):
+            for no, paid in paid_lines.items() if since > paid_on else ():
+                part = {name: Decimal(value) for name, value in paid.items()}
+                cut = part.get("principal", ZERO) + (part.get("interest", ZERO) if loan.compound_penalty else ZERO)
+                penalty_after.setdefault(int(no), []).append((since, part.get("penalty", ZERO)))
+                taken.setdefault(int(no), []).append((since, cut))
+    accrued = []
+    for line in candidates:
+        due, paid_after = cob.open_due(line), tuple(penalty_after.get(line.no, ()))
+        accrued.append(late.Accrued(
+            line.no, line.due_date, due.principal + (due.interest if loan.compound_penalty else ZERO), line.penalty,
+            line.penalty_through, line.paid_penalty - sum((value for _, value in paid_after), ZERO), paid_after,
+            tuple(taken.get(line.no, ()))))
+    return accrued
+
+
+def _counted(repayment):
+    """(counted_from, {no: {part: amount}}) of what a repayment paid, and of what its adjustment handed back: the
+    dates closed after `counted_from` saw it (a repayment stored without it: its paid_on)."""
+    stored = json.loads(repayment.allocation)
+    yield dt.date.fromisoformat(stored.get("counted_from") or repayment.paid_on.isoformat()), stored["lines"]
+    if stored.get("adjustment"):
+        yield dt.date.fromisoformat(stored["adjustment"]["counted_from"]), stored["adjustment"]["lines"]
+
+
+def _recompute(lines, recomputed):
+    """Each recomputed installment gets its penalty anew, and gives back the penalty paid beyond it: the
+    adjustment, to be handed back (`_hand_back`)."""
+    reduced = sum((servicing.fen(lines[no].penalty) - servicing.fen(value)
+                   for no, value in recomputed.penalty.items()), ZERO)
+    for no, value in recomputed.penalty.items():
+        lines[no].penalty = value
+        lines[no].paid_penalty -= recomputed.refund[no]
+    refunds = {no: {"penalty": -value} for no, value in recomputed.refund.items() if value}
+    return {"penalty_reduced": reduced, "refunded": sum(recomputed.refund.values(), ZERO), "lines": refunds}
+
+
+def _hand_back(loan, lines, adjustment, business_today, closed):
+    """Penalty received beyond what would have accrued goes to what the loan owes now, by the product's order, the
+    rest to the advance (预收款); the adjustment records where (for finance, and for a reversal)."""
+    dues = [due for due in map(cob.open_due, lines.values()) if due.total > 0]
+    handed = servicing.reallocate(adjustment["refunded"], dues, business_today, loan.allocation)
+    cob.apply_allocation(lines, handed)
+    loan.outstanding_principal -= handed.total("principal")
+    loan.advance_balance += handed.advance
+    for no, paid in handed.lines.items():
+        for part, value in paid.items():
+            adjustment["lines"].setdefault(no, {})[part] = adjustment["lines"].get(no, {}).get(part, ZERO) + value
+    for no in adjustment["lines"]:
+        lines[no].status = "paid" if cob.open_due(lines[no]).total == 0 else "partial"
+    adjustment.update(handed.summary(), counted_from=closed)
 
 
 def apply_advance(uow, loan, on):
@@ -160,9 +242,10 @@ def decide_reversal(uow, reversal_id, data, key, *, dump):
 
 def _decide(uow, loan, reversal, data):
     repayment = uow.session.get(Repayment, reversal.repayment_id)
-    if reversal.status == "pending" and uow.actor.user_id == repayment.recorded_by:
-        raise Forbidden("a reversal is approved by someone other than who recorded the repayment",
-                        code="SEGREGATION_OF_DUTIES", extra={"reason": "repayment_recorder"})
+    if reversal.status == "pending":
+        refuse_maker(repayment.recorded_by, uow.actor.user_id,
+                     "a reversal is approved by someone other than who recorded the repayment",
+                     reason="repayment_recorder")
     if not makerchecker.decide(reversal, uow.actor, data, "reversal", "REVERSAL"):
         uow.audit("reject_reversal", "repayment_reversal", reversal.id, {"comment": data["comment"]})
         return reversal, None
@@ -196,28 +279,40 @@ def _check_reversal(uow, loan, repayment):
     servicing.check_reversal(repayment.channel, repayment.status, repayment.restore is not None, loan.status, later)
 
 
+def _undone(*paid_lines):
+    """{no: {part: amount}}: what a repayment paid on each installment, with what its adjustment moved (a penalty
+    handed back is negative)."""
+    paid = {}
+    for lines in paid_lines:
+        for no, parts in lines.items():
+            for part, value in parts.items():
+                paid.setdefault(no, {})[part] = paid.get(no, {}).get(part, ZERO) + Decimal(value)
+    return paid
+
+
 def _reverse(uow, loan, repayment, reversal):
     """Undo `repayment` on `loan` (checked reversible, both locked)."""
     allocation = json.loads(repayment.allocation)
+    adjustment = allocation.get("adjustment") or {"lines": {}}  # a late repayment's penalty handed back
     before = json.loads(repayment.restore)
     closed = lookups.last_closed(uow)
     lines = _lines_by_no(uow, loan)
-    for no, paid in allocation["lines"].items():
+    for no, paid in _undone(allocation["lines"], adjustment["lines"]).items():
         line, was = lines[int(no)], before[no]
         values = servicing.unpaid_again(
             {"no": line.no, "due_date": line.due_date, "principal": line.principal, "interest": line.interest,
              **{f"paid_{part}": getattr(line, f"paid_{part}") for part in servicing.PARTS}},
-            {part: Decimal(amount) for part, amount in paid.items()},
+            paid,
             {"penalty": Decimal(was["penalty"]), "status": was["status"],
              "penalty_through": was["penalty_through"] and dt.date.fromisoformat(was["penalty_through"])},
             closed, loan.grace_days, loan.annual_rate, loan.penalty_markup, loan.compound_penalty)
         for name, value in values.items():
             setattr(line, name, value)
-    advance = Decimal(allocation["advance"])
+    advance = Decimal(allocation["advance"]) + Decimal(adjustment.get("advance", 0))
     if advance > loan.advance_balance:  # the latest-first rule keeps this from happening
         raise Conflict("the advance this repayment left has been used", code="REVERSAL_NOT_LATEST",
                        extra={"reason": "advance_used"})
-    loan.outstanding_principal += Decimal(allocation["principal"])
+    loan.outstanding_principal += Decimal(allocation["principal"]) + Decimal(adjustment.get("principal", 0))
     loan.advance_balance -= advance
     dues = [cob.open_due(line) for line in lines.values()]
     loan.next_due_date = servicing.oldest_unpaid_due(dues)
@@ -227,5 +322,8 @@ def _reverse(uow, loan, repayment, reversal):
     uow.audit("reverse_repayment", "repayment", repayment.id,
               {"reversal_id": reversal.id, "amount": money(repayment.amount)})
     uow.emit(*events.repayment_reversed(loan, repayment, reversal, allocation), business_date=business_today)
+    if Decimal(adjustment.get("refunded", 0)):  # finance booked the penalty handed back: that entry goes too
+        uow.emit(*events.penalty_adjustment_reversed(loan, repayment, reversal, adjustment["event_id"]),
+                 business_date=business_today)
     if closed is not None:  # DPD as close of business would have left it: from the last date closed
         set_dpd(uow, loan, servicing.days_past_due(closed, dues), closed)

@@ -570,6 +570,105 @@ export interface paths {
         patch: operations["updateDepartment"];
         trace?: never;
     };
+    "/api/v1/document-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 资料类别: each category with its label and the records it is kept on; the owner types; the file types.
+         * @description Permission: `document.view`
+         */
+        get: operations["listDocumentCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A record's documents, newest first (current versions; `all_versions=true` adds the ones replaced). 404 as
+         *     for the record itself when it is outside the caller's data scope. Audited.
+         * @description Permission: `document.view`
+         */
+        get: operations["listDocuments"];
+        put?: never;
+        /**
+         * Upload a document (multipart/form-data: `owner_type`, `owner_id`, `category`, `file`, and `replaces` for a
+         *     new version of a document). The file is JPEG, PNG or PDF by its content, whatever its name (422
+         *     `DOCUMENT_TYPE_NOT_ALLOWED`), not empty (422 `DOCUMENT_EMPTY`), at most 10 MB (413 `DOCUMENT_TOO_LARGE`);
+         *     the same content twice on one record is 409 `DOCUMENT_DUPLICATE` with `existing_id`; a record outside the
+         *     caller's data scope is 404 as for the record. A refused upload leaves nothing in storage. Audited.
+         * @description Permission: `document.upload`
+         */
+        post: operations["createDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A document (any version) with all its versions. 404 outside the caller's data scope. Audited.
+         * @description Permission: `document.view`
+         */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a document through its current version (409 `DOCUMENT_SUPERSEDED` with `current_id` otherwise):
+         *     it and its history are no longer listed nor read, but kept, with who deleted it and when. Audited.
+         * @description Permission: `document.delete`
+         */
+        delete: operations["deleteDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The file, streamed from storage: inline (shown by the browser), or `download=true` to save it. A replaced
+         *     version stays readable (history). 404 outside the caller's data scope. Audited as a download.
+         * @description Permission: `document.view`
+         */
+        get: operations["getDocumentContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/employees": {
         parameters: {
             query?: never;
@@ -681,8 +780,8 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject, by someone other than who requested it. Approval re-amortises the remaining
-         *     principal over the months left + the extension, marks the loan restructured and publishes
-         *     `loan.extended`.
+         *     principal over the months left + the extension, marks the loan restructured, receives the fee (its
+         *     `voucher_no`) and publishes `loan.extended`: finance posts the fee and shows the new maturity.
          * @description Permission: `loan.servicing.approve`
          */
         post: operations["decideExtension"];
@@ -814,7 +913,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 红字冲销: a new entry with the sides swapped (entries are never changed); 409 if already reversed.
+         * 红字冲销: a new entry with the sides swapped (entries are never changed); 409 if already reversed; 403
+         *     `SEGREGATION_OF_DUTIES` for who wrote the entry (the provisions' entry: who ran them).
          * @description Permission: `finance.journal.reverse`
          */
         post: operations["reverseJournalEntry"];
@@ -1227,6 +1327,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/loans/{loan_id}/contract.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 借款合同 (with the mortgage clause, 抵押条款) as PDF, from the product's template (its code's, else the
+         *     default): the parties (the borrower's ID number masked unless the caller holds `customer.unmask`), the car,
+         *     the amount in figures and in capitals, rate, APR, term, method, fees, penalty and prepayment terms, the
+         *     whole schedule and the signature blocks. The same loan gives the same bytes. 404 as for the loan.
+         * @description Permission: `loan.view`
+         */
+        get: operations["getLoanContractPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/loans/{loan_id}/disbursement": {
         parameters: {
             query?: never;
@@ -1289,7 +1414,8 @@ export interface paths {
         get: operations["listExtensions"];
         put?: never;
         /**
-         * 展期: ask for `extra_months` more, before maturity and with nothing overdue. Cumulative limits of
+         * 展期: ask for `extra_months` more, before maturity and with nothing overdue, with the `fee` agreed (422
+         *     `EXTENSION_FEE_TOO_HIGH` above 10 % of the outstanding principal, with `max_fee`). Cumulative limits of
          *     《贷款通则》 art. 12 (422 `EXTENSION_LIMIT` with `max_months`); an approver decides.
          * @description Permission: `loan.servicing.request`
          */
@@ -1437,6 +1563,28 @@ export interface paths {
          * @description Permission: `loan.view`
          */
         get: operations["getLoanSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loans/{loan_id}/schedule.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 还款计划表 as PDF: every installment with what is due, paid and its status. 404 as for the loan.
+         * @description Permission: `loan.view`
+         */
+        get: operations["getLoanSchedulePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1684,14 +1832,38 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Correct a product: its name, `active` (no longer offered) and lending limits (amounts, terms, max LTV) at
-         *     any time; the terms loans are priced by (repayment method, rate, penalty markup, grace days, prepayment fee,
-         *     allocation, compounding, upfront fees) only while no application other than a rejected one uses it (409
-         *     `PRODUCT_IN_USE` with `fields`: make a new product instead). The product is checked as on creation (422
-         *     `PRODUCT_INVALID`). A field given with its present value changes nothing. Audited with before and after.
+         * Correct a product: its name, `active` (no longer offered) and lending limits (amounts, terms, max LTV) in
+         *     place; a change of the terms loans are priced by (repayment method, rate, penalty markup, grace days,
+         *     prepayment fee, allocation, compounding, upfront fees) makes its next `version`, which new applications are
+         *     priced by: applications made on an earlier version, and their loans, keep theirs. The product is checked as
+         *     on creation (422 `PRODUCT_INVALID`). A field given with its present value changes nothing. Audited with
+         *     before and after.
          * @description Permission: `loan.product.manage`
          */
         patch: operations["updateProduct"];
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 产品版本: every version of the product's pricing terms, oldest first, which one is current and how many
+         *     applications each prices.
+         * @description Permission: `loan.view`
+         */
+        get: operations["listProductVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/releases": {
@@ -2130,6 +2302,8 @@ export interface components {
         Application: {
             /** @example 150000.00 */
             amount: string;
+            /** @description its product version's rate */
+            readonly annual_rate?: string;
             readonly appraised_value?: string | null;
             readonly apr?: string | null;
             credit_line_id?: string | null;
@@ -2146,7 +2320,11 @@ export interface components {
             readonly loan_id?: string | null;
             readonly officer_id?: string;
             product_id: string;
+            /** @description the version of the product the application was made on: its contract copies its terms */
+            readonly product_version?: number;
             readonly recommendation?: string | null;
+            /** @enum {string} */
+            readonly repayment_method?: "equal_installment" | "equal_principal" | "interest_first" | "bullet" | "flat";
             readonly second_decision_by?: string | null;
             /** @enum {string} */
             readonly status?: "submitted" | "investigated" | "pending_second_approval" | "approved" | "rejected" | "contracted";
@@ -2244,6 +2422,16 @@ export interface components {
             page?: number;
             page_size?: number;
             total?: number;
+        };
+        Catalogue: {
+            categories?: components["schemas"]["Category"][];
+            media_types?: components["schemas"]["MediaType"][];
+            owner_types?: components["schemas"]["OwnerType"][];
+        };
+        Category: {
+            code: string;
+            label?: string;
+            owner_types?: ("customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task")[];
         };
         Classification: {
             contract_no?: string | null;
@@ -2698,6 +2886,106 @@ export interface components {
             /** @description required to approve */
             voucher_no?: string | null;
         };
+        Document: {
+            /** @enum {string} */
+            category: "id_card_front" | "id_card_back" | "driving_licence" | "income_proof" | "bank_statement" | "business_licence" | "vehicle_registration_certificate" | "vehicle_licence" | "vehicle_photo" | "investigation_photo" | "signed_contract" | "disbursement_voucher" | "mortgage_certificate" | "gps_installation_photo" | "other";
+            category_label?: string;
+            /** @description false once a newer version replaced it */
+            current?: boolean;
+            /** @description as uploaded, its extension that of its type */
+            file_name: string;
+            id: string;
+            /**
+             * @description told by the content: image/jpeg, image/png, application/pdf
+             * @enum {string}
+             */
+            media_type: "image/jpeg" | "image/png" | "application/pdf";
+            owner_id: string;
+            /** @enum {string} */
+            owner_type: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+            owner_type_label?: string;
+            /** @description the first version's id, shared by every version */
+            series_id?: string;
+            /** @description of the content, in hex */
+            sha256: string;
+            /** @description bytes */
+            size: number;
+            /** Format: date-time */
+            superseded_at?: string | null;
+            /** @description the id of the version that replaced it */
+            superseded_by?: string | null;
+            /** Format: date-time */
+            uploaded_at?: string;
+            uploaded_by?: string;
+            uploaded_by_name?: string;
+            version: number;
+        };
+        DocumentFile: {
+            /** @enum {string} */
+            category: "id_card_front" | "id_card_back" | "driving_licence" | "income_proof" | "bank_statement" | "business_licence" | "vehicle_registration_certificate" | "vehicle_licence" | "vehicle_photo" | "investigation_photo" | "signed_contract" | "disbursement_voucher" | "mortgage_certificate" | "gps_installation_photo" | "other";
+            category_label?: string;
+            /** @description false once a newer version replaced it */
+            current?: boolean;
+            /** @description as uploaded, its extension that of its type */
+            file_name: string;
+            id: string;
+            /**
+             * @description told by the content: image/jpeg, image/png, application/pdf
+             * @enum {string}
+             */
+            media_type: "image/jpeg" | "image/png" | "application/pdf";
+            owner_id: string;
+            /** @enum {string} */
+            owner_type: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+            owner_type_label?: string;
+            /** @description the first version's id, shared by every version */
+            series_id?: string;
+            /** @description of the content, in hex */
+            sha256: string;
+            /** @description bytes */
+            size: number;
+            /** Format: date-time */
+            superseded_at?: string | null;
+            /** @description the id of the version that replaced it */
+            superseded_by?: string | null;
+            /** Format: date-time */
+            uploaded_at?: string;
+            uploaded_by?: string;
+            uploaded_by_name?: string;
+            version: number;
+            /** @description every version, oldest first */
+            versions?: components["schemas"]["Document"][];
+        };
+        DocumentPage: {
+            items: components["schemas"]["Document"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        DocumentUpload: {
+            /**
+             * @description one of the owner type's categories (GET /document-categories)
+             * @enum {string}
+             */
+            category: "id_card_front" | "id_card_back" | "driving_licence" | "income_proof" | "bank_statement" | "business_licence" | "vehicle_registration_certificate" | "vehicle_licence" | "vehicle_photo" | "investigation_photo" | "signed_contract" | "disbursement_voucher" | "mortgage_certificate" | "gps_installation_photo" | "other";
+            /**
+             * Format: binary
+             * @description JPEG, PNG or PDF, told by its content (not its name), not empty, at most CARLOAN_DOCUMENT_MAX_BYTES (10 MB)
+             */
+            file: string;
+            /** @description the id of the customer, application, vehicle, loan or task */
+            owner_id: string;
+            /**
+             * @description customer 客户, application 贷款申请, vehicle 车辆, loan 贷款, gps_task GPS任务, mortgage_task 抵押任务
+             * @enum {string}
+             */
+            owner_type: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+            /**
+             * @description the current version of a document this file is the next version of (same record and category)
+             * @default null
+             */
+            replaces: string | null;
+        };
         Employee: {
             /** Format: date-time */
             readonly created_at?: string;
@@ -2759,6 +3047,13 @@ export interface components {
             readonly decided_at?: string | null;
             readonly decided_by?: string | null;
             extra_months: number;
+            /**
+             * @description 展期手续费 agreed with the borrower (default 0.00), at most 10 % of the outstanding principal; received when the extension is approved
+             * @example 150000.00
+             */
+            fee?: string;
+            /** @description 凭证号 of the fee received, given with the approval */
+            readonly fee_voucher_no?: string | null;
             readonly id?: string;
             readonly installments?: number;
             readonly loan_id?: string;
@@ -2772,6 +3067,12 @@ export interface components {
             readonly requested_by?: string;
             /** @enum {string} */
             readonly status?: "pending" | "approved" | "rejected";
+        };
+        ExtensionReview: {
+            approve: boolean;
+            comment?: string | null;
+            /** @description 凭证号 of the extension fee received (an extension with a fee is approved once it is paid) */
+            voucher_no?: string | null;
         };
         Fee: {
             /** @example 150000.00 */
@@ -2951,12 +3252,14 @@ export interface components {
             accrued_penalty?: string;
             /** @description 预收款 held for the next due date */
             advance_balance?: string;
+            allocation?: string;
             annual_rate?: string;
             application_id?: string;
             apr?: string;
             /** @description 五级分类, as post-loan graded it */
             classification?: string | null;
             classification_label?: string | null;
+            compound_penalty?: boolean;
             contract_no?: string;
             /** Format: date-time */
             created_at?: string;
@@ -2982,8 +3285,12 @@ export interface components {
             officer_id?: string;
             outstanding_principal?: string;
             penalty_markup?: string;
+            prepayment_fee_free_after_months?: number | null;
+            prepayment_fee_rate?: string;
             principal?: string;
             product_id?: string;
+            /** @description the product version whose terms it copied */
+            product_version?: number;
             repayment_method?: string;
             repayment_method_label?: string;
             /** @description 重组: extended (展期) */
@@ -3055,6 +3362,10 @@ export interface components {
             roles: string[];
             username: string;
         };
+        MediaType: {
+            code: string;
+            label?: string;
+        };
         MonthlyIncome: {
             columns?: string[][];
             /** Format: date */
@@ -3088,6 +3399,10 @@ export interface components {
             from_customer_id?: string;
             loan_id?: string | null;
             to_customer_id?: string;
+        };
+        OwnerType: {
+            code: string;
+            label?: string;
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -3246,6 +3561,8 @@ export interface components {
             repayment_method: "equal_installment" | "equal_principal" | "interest_first" | "bullet" | "flat";
             readonly repayment_method_label?: string;
             upfront_fees?: components["schemas"]["Fee"][];
+            /** @description 产品版本: the version of its pricing terms new applications are priced by (1 at creation, one more at each change of them) */
+            readonly version?: number;
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
@@ -3279,6 +3596,27 @@ export interface components {
             /** @enum {string} */
             repayment_method?: "equal_installment" | "equal_principal" | "interest_first" | "bullet" | "flat";
             upfront_fees?: components["schemas"]["Fee"][];
+        };
+        ProductVersion: {
+            allocation?: string;
+            annual_rate?: string;
+            /** @description how many applications were made on this version */
+            applications?: number;
+            compound_penalty?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            created_by?: string;
+            /** @description the version new applications are priced by */
+            current?: boolean;
+            grace_days?: number;
+            penalty_markup?: string;
+            prepayment_fee_free_after_months?: number | null;
+            prepayment_fee_rate?: string;
+            /** @enum {string} */
+            repayment_method?: "equal_installment" | "equal_principal" | "interest_first" | "bullet" | "flat";
+            repayment_method_label?: string;
+            upfront_fees?: components["schemas"]["Fee"][];
+            version?: number;
         };
         Promise: {
             /** @description 承诺还款金额 */
@@ -4957,6 +5295,195 @@ export interface operations {
             default: components["responses"]["UnexpectedProblem"];
         };
     };
+    listDocumentCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    listDocuments: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                /** @description customer 客户, application 贷款申请, vehicle 车辆, loan 贷款, gps_task GPS任务, mortgage_task 抵押任务 */
+                owner_type: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+                /** @description the id of the customer, application, vehicle, loan or task */
+                owner_id: string;
+                /** @description also the versions a newer one replaced */
+                all_versions?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    createDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DocumentUpload"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            /** @description `DOCUMENT_TOO_LARGE`: the file is over `max_bytes` (CARLOAN_DOCUMENT_MAX_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentFile"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    deleteDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getDocumentContent: {
+        parameters: {
+            query?: {
+                /** @description `Content-Disposition: attachment` (save) rather than `inline` (shown in the browser) */
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes as stored, with the stored media type and `Content-Disposition` naming the file (`filename*` in UTF-8, RFC 5987) */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    /** @description the SHA-256, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
     listEmployees: {
         parameters: {
             query?: {
@@ -5243,7 +5770,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Review"];
+                "application/json": components["schemas"]["ExtensionReview"];
             };
         };
         responses: {
@@ -6240,6 +6767,33 @@ export interface operations {
             default: components["responses"]["UnexpectedProblem"];
         };
     };
+    getLoanContractPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 借款合同 (application/pdf, shown inline, named after the contract number) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
     registerDisbursement: {
         parameters: {
             query?: never;
@@ -6640,6 +7194,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoanSchedule"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getLoanSchedulePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 还款计划表 (application/pdf, shown inline, named after the contract number) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -7092,6 +7673,33 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    listProductVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductVersion"][];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["UnexpectedProblem"];
         };

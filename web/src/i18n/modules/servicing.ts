@@ -23,6 +23,8 @@ export default {
     nextDueValue: '第 {no} 期 · {date} · {amount}', noNextDue: '无', disbursementVoucher: '放款凭证号',
     settledNotice: '该贷款已于 {date} 结清。抵押解除（解押）和 GPS 拆除任务已生成。',
     openRelease: '前往解押任务', releaseHint: '解押由抵押/GPS 岗办理。',
+    // 套打: the contract and the schedule as PDF
+    printContract: '打印合同', printSchedule: '打印还款计划', printed: '已生成 {name}',
     // tabs
     scheduleTab: '还款计划', repaymentsTab: '还款记录', servicingTab: '展期/债务转让', timelineTab: '贷款动态',
     schedulePreview: '放款前的还款计划为预览，放款后按放款日期固定。', downloadCsv: '下载 CSV', scheduleEmpty: '暂无还款计划',
@@ -92,6 +94,7 @@ export default {
     disbursementVoucher: 'Disbursement voucher',
     settledNotice: 'This loan was settled on {date}. The mortgage release and GPS removal tasks are open.',
     openRelease: 'Open the release tasks', releaseHint: 'The collateral clerk handles the release.',
+    printContract: 'Print contract', printSchedule: 'Print schedule', printed: 'Generated {name}',
     scheduleTab: 'Schedule', repaymentsTab: 'Repayments', servicingTab: 'Extension / transfer', timelineTab: 'History',
     schedulePreview: 'Until disbursement the schedule is a preview; it is fixed from the disbursement date.',
     downloadCsv: 'Download CSV', scheduleEmpty: 'No schedule', no: 'No.', dueDate: 'Due date', interest: 'Interest',
