@@ -79,3 +79,8 @@ class FakeService:
                 result = answer(*args, **kwargs)
                 return type("Reply", (), {"result": staticmethod(lambda: result)})
         return Call
+
+
+# A document service with nothing on file: a stage whose product lists no documents never asks it.
+NO_DOCUMENTS = FakeService("document", categories_on_file=lambda owners: [
+    {**owner, "categories": []} for owner in owners])

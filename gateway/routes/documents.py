@@ -9,8 +9,8 @@ from gateway import uploads
 from gateway.auth import requires
 from gateway.rpc import ServiceUnavailable, call
 from gateway.schemas.common import ProblemSchema, page_of
-from gateway.schemas.documents import (CatalogueSchema, ContentArgs, DocumentFileSchema, DocumentListArgs,
-                                       DocumentSchema, DocumentUploadSchema, UploadFields)
+from gateway.schemas.documents import (CatalogueSchema, ChecklistSchema, ContentArgs, DocumentFileSchema,
+                                       DocumentListArgs, DocumentSchema, DocumentUploadSchema, UploadFields)
 from gateway.problems import CONTENT_TYPE as PROBLEM
 from services.common.schemas import load
 from services.document.contract import MEDIA_TYPES
@@ -99,3 +99,42 @@ class DocumentCategories(MethodView):
     def get(self):
         """资料类别: each category with its label and the records it is kept on; the owner types; the file types."""
         return call("document", "list_categories")
+
+
+# -- 资料清单: what each stage still waits for; the stage itself refuses with 409 `DOCUMENTS_MISSING` and the same
+# `missing` list until it is complete. 404 as for the record. -----------------------------------------------------
+@blp.route("/loan-applications/<application_id>/checklist")
+class ApplicationChecklist(MethodView):
+    @blp.response(200, ChecklistSchema)
+    @requires("loan.view")
+    def get(self, application_id):
+        """资料清单 of an application: for 提交审批 (recording the investigation) and 签约, each document its
+        product asks for, on file or not, and what is still missing."""
+        return call("loan", "application_checklist", application_id)
+
+
+@blp.route("/loans/<loan_id>/checklist")
+class LoanChecklist(MethodView):
+    @blp.response(200, ChecklistSchema)
+    @requires("loan.view")
+    def get(self, loan_id):
+        """资料清单 of a loan: for 放款复核 (approving the disbursement), each document its product asks for."""
+        return call("loan", "loan_checklist", loan_id)
+
+
+@blp.route("/gps-tasks/<task_id>/checklist")
+class GpsTaskChecklist(MethodView):
+    @blp.response(200, ChecklistSchema)
+    @requires("collateral.view")
+    def get(self, task_id):
+        """资料清单 of a GPS installation task: what must be on file before it is completed."""
+        return call("collateral", "task_checklist", task_id, kinds=["gps_install", "gps_removal"])
+
+
+@blp.route("/mortgages/<task_id>/checklist")
+class MortgageChecklist(MethodView):
+    @blp.response(200, ChecklistSchema)
+    @requires("collateral.view")
+    def get(self, task_id):
+        """资料清单 of a mortgage registration task: what must be on file before it is registered."""
+        return call("collateral", "task_checklist", task_id, kinds=["mortgage_registration", "mortgage_release"])

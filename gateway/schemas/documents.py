@@ -92,3 +92,30 @@ class CatalogueSchema(Schema):
     categories = fields.List(fields.Nested(CategorySchema))
     owner_types = fields.List(fields.Nested(OwnerTypeSchema))
     media_types = fields.List(fields.Nested(MediaTypeSchema))
+
+
+class ChecklistEntrySchema(Schema):
+    owner_type = fields.String(validate=validate.OneOf(tuple(document_contract.OWNER_TYPES)))
+    owner_id = fields.String()
+    category = fields.String()
+    category_label = fields.String()
+
+
+class ChecklistItemStateSchema(ChecklistEntrySchema):
+    owner_type_label = fields.String()
+    on_file = fields.Boolean(metadata={"description": "a current document of that category is on the record"})
+
+
+class ChecklistStageSchema(Schema):
+    stage = fields.String(metadata={"description": "approval, signing, disbursement_review, gps_installation, "
+                                                   "mortgage_registration"})
+    stage_label = fields.String()
+    complete = fields.Boolean(metadata={"description": "every item on file: the stage may pass"})
+    items = fields.List(fields.Nested(ChecklistItemStateSchema))
+
+
+class ChecklistSchema(Schema):
+    """资料清单 of a record: per stage its product asks documents for, what is on file; and what is still missing
+    (the same list a `DOCUMENTS_MISSING` refusal carries)."""
+    stages = fields.List(fields.Nested(ChecklistStageSchema))
+    missing = fields.List(fields.Nested(ChecklistEntrySchema))

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from gateway.i18n import Label
 from gateway.schemas.common import DATE, IsoDate, PageArgs, TIMESTAMP, money
 from services.common.schemas import Strict, StrictInteger, decimal_string
+from services.document import contract as document_contract
 from services.loan import contract as loan_contract
 
 
@@ -76,6 +77,28 @@ class AprRangeSchema(Schema):
     max = fields.String()
 
 
+CHECKLIST_STAGES = tuple(loan_contract.CHECKLIST_STAGES)
+OWNER_TYPES = tuple(document_contract.OWNER_TYPES)
+CATEGORIES = tuple(document_contract.CATEGORIES)
+
+
+class ChecklistItemSchema(Strict):
+    owner_type = fields.String(required=True, validate=validate.OneOf(OWNER_TYPES))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    category_label = fields.String(dump_only=True)
+
+
+def checklist_field(**kwargs):
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(CHECKLIST_STAGES)),
+                       values=fields.List(fields.Nested(ChecklistItemSchema), validate=validate.Length(max=20)),
+                       metadata={"description": "资料清单: per stage (approval 提交审批, signing 签约, disbursement_review "
+                                                "放款复核, gps_installation GPS安装, mortgage_registration 抵押登记) the "
+                                                "documents of which record (the application's customer, its vehicle, "
+                                                "the loan, the task) must be on file before it passes, else 409 "
+                                                "`DOCUMENTS_MISSING`; none when omitted. Changes in place, not by "
+                                                "version: a stage checks the list as it is then."}, **kwargs)
+
+
 class ProductSchema(Strict):
     id = fields.String(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=50))
@@ -95,6 +118,7 @@ class ProductSchema(Strict):
     allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
     compound_penalty = fields.Boolean()
     upfront_fees = fields.List(fields.Nested(FeeSchema))
+    checklist = checklist_field()
     apr = fields.String(dump_only=True, metadata={"description": "the highest APR over the product's amount and "
                                                                  "term range, fees included"})
     apr_range = fields.Nested(AprRangeSchema, dump_only=True)
@@ -144,6 +168,7 @@ class ProductPatchSchema(Strict):
     allocation = fields.String(validate=validate.OneOf(("installment_first", "type_first")))
     compound_penalty = fields.Boolean()
     upfront_fees = fields.List(fields.Nested(FeeSchema))
+    checklist = checklist_field()
 
 
 class ProductListArgs(PageArgs):

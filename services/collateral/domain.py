@@ -155,6 +155,9 @@ TASK_KINDS = {kind.code: kind for kind in (
     TaskKind("gps_removal", "GPS拆除", 30),
 )}
 GPS_KINDS = ("gps_install", "gps_removal")
+# the kind of record a task's documents belong to (影像资料: a GPS installation photo, a mortgage certificate)
+TASK_OWNER_TYPES = {"gps_install": "gps_task", "gps_removal": "gps_task", "mortgage_registration": "mortgage_task",
+                    "mortgage_release": "mortgage_task"}
 
 # Opened for the loan's vehicle when the loan service publishes these events.
 OPENED_BY = {

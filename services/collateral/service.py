@@ -123,14 +123,18 @@ class CollateralService(ServiceBase):
         return views.task(tasks.get_task(self.uow, task_id, kinds=kinds))
 
     @rpc
+    def task_checklist(self, task_id, kinds=None):
+        return tasks.task_checklist(self.uow, task_id, loans=self.loans, kinds=kinds)
+
+    @rpc
     def complete_gps_task(self, task_id, data):
         data = load(GpsTaskDone(), data)
-        return views.task(tasks.complete_gps_task(self.uow, task_id, data))
+        return views.task(tasks.complete_gps_task(self.uow, task_id, data, loans=self.loans))
 
     @rpc
     def register_mortgage(self, task_id, data):
         data = load(MortgageRegistered(), data)
-        return views.task(tasks.register_mortgage(self.uow, task_id, data))
+        return views.task(tasks.register_mortgage(self.uow, task_id, data, loans=self.loans))
 
     @rpc
     def complete_release(self, task_id, data):

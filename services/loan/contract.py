@@ -15,3 +15,6 @@ APPLICATION_STATUSES = {
 }
 LOAN_STATUSES = {"signed": "已签约", "active": "还款中", "settled": "已结清"}
 REPAYMENT_STATUSES = {"recorded": "已入账", "reversed": "已冲正"}
+# 资料清单: the stages a product's checklist may hold documents back at
+CHECKLIST_STAGES = {"approval": "提交审批", "signing": "签约", "disbursement_review": "放款复核",
+                    "gps_installation": "GPS安装", "mortgage_registration": "抵押登记"}

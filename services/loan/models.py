@@ -37,6 +37,8 @@ class Product(Base):
     compound_penalty = Column(Boolean, nullable=False, default=False)
     upfront_fees = Column(Text, nullable=False, default="[]")  # JSON [{name, amount?, rate?}]
     active = Column(Boolean, nullable=False, default=True)
+    # 资料清单: JSON {stage: [{owner_type, category}]} (domain/checklists.py); changes in place, not by version
+    checklist = Column(Text, nullable=False, default="{}", server_default="{}")
     version = Column(Integer, nullable=False, default=1, server_default="1")
     created_by = Column(String(64), nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)

@@ -5,6 +5,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.errors import field_error
 from services.common.schemas import Strict, StrictDecimal, StrictInteger, ascii_regexp, business_date
+from services.document.contract import CATEGORIES, OWNER_TYPES
+from services.loan.domain.checklists import STAGES
 from services.loan.domain.origination import ALLOCATIONS, DEFAULT_MAX_LTV, DEFAULT_PENALTY_MARKUP
 from services.loan.domain.portfolio import GRADES
 from services.loan.domain.schedule import METHODS
@@ -65,6 +67,16 @@ class FeeIn(Strict):
             raise ValidationError("give either amount or rate", "amount")
 
 
+class ChecklistItemIn(Strict):
+    owner_type = fields.String(required=True, validate=validate.OneOf(tuple(OWNER_TYPES)))
+    category = fields.String(required=True, validate=validate.OneOf(tuple(CATEGORIES)))
+
+
+# 资料清单: {stage: [{owner_type, category}]}; which record each stage may ask of is checklists.problems'
+CHECKLIST = dict(keys=fields.String(validate=validate.OneOf(tuple(STAGES))),
+                 values=fields.List(fields.Nested(ChecklistItemIn), validate=validate.Length(max=20)))
+
+
 class ProductIn(_Exact):
     MONEY_FIELDS = ("min_amount", "max_amount")
     RATE_FIELDS = ("annual_rate", "max_ltv", "penalty_markup", "prepayment_fee_rate")
@@ -86,6 +98,7 @@ class ProductIn(_Exact):
     allocation = fields.String(load_default="installment_first", validate=validate.OneOf(tuple(ALLOCATIONS)))
     compound_penalty = fields.Boolean(load_default=False)
     upfront_fees = fields.List(fields.Nested(FeeIn), load_default=list, validate=validate.Length(max=10))
+    checklist = fields.Dict(load_default=dict, **CHECKLIST)
 
 
 class ProductPatch(_Exact):
@@ -109,6 +122,7 @@ class ProductPatch(_Exact):
     allocation = fields.String(validate=validate.OneOf(tuple(ALLOCATIONS)))
     compound_penalty = fields.Boolean()
     upfront_fees = fields.List(fields.Nested(FeeIn), validate=validate.Length(max=10))
+    checklist = fields.Dict(**CHECKLIST)
 
 
 class LprIn(_Exact):

@@ -16,8 +16,8 @@ from services.loan.schemas import (ApplicationIn, CobIn, ContractIn, CreditLineI
                                    DisbursementIn, DisbursementReviewIn, ExtensionDecisionIn, ExtensionIn,
                                    InvestigationIn, LoanFilterIn, LprIn, OverrideIn, PrepaymentIn, ProductIn,
                                    ProductPatch, RepaymentIn, ReversalIn, ScheduleIn, TransferIn)
-from services.loan.usecases import (applications, changes, closing, credit, dashboard, disbursement, inbox, loans,
-                                    products, repayments)
+from services.loan.usecases import (applications, changes, checklists, closing, credit, dashboard, disbursement,
+                                    inbox, loans, products, repayments)
 from services.loan.usecases.lookups import business_today
 
 
@@ -28,6 +28,7 @@ class LoanService(ServiceBase):
     customers = RpcProxy("customer")
     collateral = RpcProxy("collateral")
     collection = RpcProxy("collection")
+    documents = RpcProxy("document")
 
     # -- 我的待办, 驾驶舱 ------------------------------------------------------------------------
     @rpc
@@ -114,6 +115,21 @@ class LoanService(ServiceBase):
     def get_application(self, application_id):
         return views.application(*applications.get_application(self.uow, application_id))
 
+    # -- 资料清单 --------------------------------------------------------------------------------
+    @rpc
+    def application_checklist(self, application_id):
+        return checklists.application_checklist(self.uow, application_id, self.documents)
+
+    @rpc
+    def loan_checklist(self, loan_id):
+        return checklists.loan_checklist(self.uow, loan_id, self.documents)
+
+    @rpc(services=("collateral",))
+    def task_checklist(self, loan_id, task_kind, owners, complete=False):
+        """For the collateral service: the checklist of its GPS installation or mortgage registration task; with
+        `complete`, refused (`DOCUMENTS_MISSING`) unless it is complete."""
+        return checklists.task_checklist(self.uow, loan_id, task_kind, owners, self.documents, complete)
+
     @rpc
     def list_applications(self, status=None, customer_id=None, page=1, page_size=20):
         found = applications.list_applications(self.uow, status, customer_id, page, page_size)
@@ -122,7 +138,8 @@ class LoanService(ServiceBase):
     @rpc
     def investigate(self, application_id, data):
         """贷前调查: findings and a recommendation, by someone other than the submitting officer."""
-        return views.application(*applications.investigate(self.uow, application_id, load(InvestigationIn(), data)))
+        data = load(InvestigationIn(), data)
+        return views.application(*applications.investigate(self.uow, application_id, data, documents=self.documents))
 
     @rpc
     def decide(self, application_id, data):
@@ -137,7 +154,8 @@ class LoanService(ServiceBase):
 
     @rpc
     def sign_contract(self, application_id, data):
-        return views.loan(applications.sign_contract(self.uow, application_id, load(ContractIn(), data)))
+        data = load(ContractIn(), data)
+        return views.loan(applications.sign_contract(self.uow, application_id, data, documents=self.documents))
 
     # -- loans ---------------------------------------------------------------------------------
     @rpc
@@ -167,7 +185,7 @@ class LoanService(ServiceBase):
     def review_disbursement(self, loan_id, data, idempotency_key=None):
         """放款复核 by another user; approval pays the loan out (`loan.disbursed`)."""
         data = load(DisbursementReviewIn(), data)
-        return disbursement.review_disbursement(self.uow, loan_id, data, idempotency_key,
+        return disbursement.review_disbursement(self.uow, loan_id, data, idempotency_key, documents=self.documents,
                                                 dump=lambda row: views.disbursement(row, self.pii))
 
     # -- repayments (还款), reversal (还款冲正) ---------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from services.common import clock
 from services.common.jsonutil import iso, money, rate
+from services.loan.domain import checklists
 from services.loan.domain import origination as rules
 from services.loan.domain import portfolio
 from services.loan.domain import schedule as engine
@@ -52,7 +53,13 @@ def product(row):
             "prepayment_fee_free_after_months": row.prepayment_fee_free_after_months,
             "allocation": row.allocation, "compound_penalty": row.compound_penalty, "upfront_fees": fees(fee_list),
             "apr": rate(high, "0.0001"), "apr_range": {"min": rate(low, "0.0001"), "max": rate(high, "0.0001")},
-            "active": row.active, "version": row.version, "created_at": row.created_at.isoformat()}
+            "active": row.active, "version": row.version, "checklist": checklist(row),
+            "created_at": row.created_at.isoformat()}
+
+
+def checklist(row):
+    """A product's 资料清单, each item with its category's label."""
+    return checklists.shown(checklists.parse(json.loads(row.checklist or "{}")))
 
 
 def product_versions(product, versions):

@@ -123,7 +123,7 @@ def test_the_quick_start_platform_on_sqlite_runs_a_late_loan(quick_start):
     tmp_path, url = quick_start.data_dir, quick_start.url
     password = quick_start.password
     assert sorted(p.name for p in tmp_path.glob("*.db")) == sorted(
-        f"{s}.db" for s in ("org", "customer", "collateral", "loan", "finance", "collection"))
+        f"{s}.db" for s in ("org", "customer", "collateral", "loan", "finance", "collection", "document"))
     admin = session_for(url, "admin", password)
     branch = admin.post(f"{url}/departments", json={"code": f"E{uuid.uuid4().hex[:6]}", "name": "嵌入式"}).json()
     staff = {}

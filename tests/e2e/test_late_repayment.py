@@ -6,13 +6,12 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-import pytest
-
+from tests.e2e.conftest import business_date_of_its_own
 from tests.e2e.test_servicing import TODAY, daily, disbursed_loan
 from tests.helpers import wait_until
 
 FEN = Decimal("0.01")
-pytestmark = pytest.mark.closes_business
+platform, admin = business_date_of_its_own()  # it closes business; no other test may have
 
 
 def close_business_until(admin, day):

@@ -6,12 +6,13 @@ import datetime as dt
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
-from tests.e2e.conftest import assert_problem, unique
+from tests.e2e.conftest import assert_problem, business_date_of_its_own, unique
 from tests.e2e.test_servicing import TODAY, disbursed_loan
 from tests.helpers import wait_until
 
 RATE = Decimal("0.0888")  # the product's (tests/e2e/conftest.py)
 ZERO = Decimal("0")
+platform, admin = business_date_of_its_own()  # money dated today is on time: no close of business ran ahead
 
 
 def fen(value):

@@ -47,10 +47,12 @@ class Books:
         self.engine = make_engine(url, pool_size=2)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.actor = Actor("u-finance", "finance", data_scope="all", department_ids=None)
+        # a reversal is checked by someone other than who wrote the entry (maker ≠ checker)
+        self.reviewer = Actor("u-reviewer", "reviewer", data_scope="all", department_ids=None)
 
-    def __call__(self, method, *args):
+    def __call__(self, method, *args, actor=None):
         service = FinanceService.__new__(FinanceService)
-        service.uow = Unit(_Provider(), self.sessions(), self.actor, "test")
+        service.uow = Unit(_Provider(), self.sessions(), actor or self.actor, "test")
         try:
             result = getattr(service, method)(*args)
             service.uow.commit()
@@ -160,7 +162,7 @@ class BookKeeping(RuleBasedStateMachine):
     def reverse(self, data):
         entry_id = data.draw(st.sampled_from(sorted(set(self.entries) - self.reversed)))
         loan_id, effect = self.entries[entry_id]
-        self.books("reverse_entry", entry_id, {"reason": "录入错误"})
+        self.books("reverse_entry", entry_id, {"reason": "录入错误"}, actor=self.books.reviewer)
         self.reversed.add(entry_id)
         if effect > 0:
             self.loans[loan_id]["disbursed"] -= effect

@@ -14,7 +14,7 @@ from services.collateral.usecases import gps, pledges, tasks, valuations, vehicl
 from services.common import clock
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.refusal import Refused
-from tests.fakes import FakeUnitOfWork, actor
+from tests.fakes import FakeService, FakeUnitOfWork, actor
 from tests.helpers import new_vin
 
 CLERK = actor("e-clerk", permissions=("collateral.vehicle.manage", "collateral.task.complete"), department_id="d-hz",
@@ -22,6 +22,9 @@ CLERK = actor("e-clerk", permissions=("collateral.vehicle.manage", "collateral.t
 APPRAISER = actor("e-appraiser", permissions=("collateral.valuation.submit",), department_id="d-hz")
 REVIEWER = actor("e-reviewer", permissions=("collateral.valuation.review",), department_id="d-hz")
 IMEI, OTHER_IMEI = "490154203237518", "356938035643809"  # 15 digits, Luhn check digit right
+
+# The loan service of a product without a 资料清单: nothing to have on file before a task is completed.
+LOANS = FakeService("loan", task_checklist=lambda *args, **kwargs: {"stages": [], "missing": []})
 
 
 class Proxy:
@@ -238,7 +241,8 @@ def test_a_gps_installation_activates_the_device_and_a_device_on_another_car_is_
     disbursed(uow, other, "l-2")
     install = task_of(uow, "gps_install", "l-1")
     done = tasks.complete_gps_task(uow, install.id, {"device_imei": f" {IMEI} ", "installed_on": clock.today(),
-                                                     "removed_on": None, "installer": None, "note": None})
+                                                     "removed_on": None, "installer": None, "note": None},
+                                   loans=LOANS)
     uow.commit()
     assert views.task(done)["installed_on"] == clock.today().isoformat() and done.installer == "e-clerk"
     device = uow.session.get(GpsDevice, IMEI)
@@ -250,14 +254,16 @@ def test_a_gps_installation_activates_the_device_and_a_device_on_another_car_is_
     elsewhere = task_of(uow, "gps_install", "l-2")
     with pytest.raises(Conflict) as in_use:
         tasks.complete_gps_task(uow, elsewhere.id, {"device_imei": IMEI, "installed_on": clock.today(),
-                                                    "removed_on": None, "installer": "张师傅", "note": None})
+                                                    "removed_on": None, "installer": "张师傅", "note": None},
+                                loans=LOANS)
     assert in_use.value.code == "GPS_DEVICE_IN_USE"
     uow.rollback()
     assert uow.session.get(Task, elsewhere.id).status == "open"
     assert outbox(uow).count("gps_installed") == 1 and len(uow.audits("complete_gps_install")) == 1
     with pytest.raises(Conflict) as twice:
         tasks.complete_gps_task(uow, install.id, {"device_imei": OTHER_IMEI, "installed_on": clock.today(),
-                                                  "removed_on": None, "installer": None, "note": None})
+                                                  "removed_on": None, "installer": None, "note": None},
+                                loans=LOANS)
     assert twice.value.code == "TASK_ALREADY_COMPLETED"
 
 
@@ -268,7 +274,7 @@ def test_a_settlement_cancels_open_work_and_the_release_carries_the_registration
     registration = task_of(uow, "mortgage_registration")
     tasks.register_mortgage(uow, registration.id, {"certificate_no": " 粤B-DY-2026-0001 ",
                                                    "registered_on": settled_on - dt.timedelta(days=290),
-                                                   "note": None})
+                                                   "note": None}, loans=LOANS)
     uow.commit()
     pledges.settle_pledge(uow, {"loan_id": "l-1"}, event=loan_event(settled_on))
     uow.commit()
@@ -296,7 +302,8 @@ def test_the_same_gps_alert_is_recorded_and_published_once_whatever_offset_it_is
     car = registered(uow)
     disbursed(uow, car)
     tasks.complete_gps_task(uow, task_of(uow, "gps_install").id, {
-        "device_imei": IMEI, "installed_on": clock.today(), "removed_on": None, "installer": None, "note": None})
+        "device_imei": IMEI, "installed_on": clock.today(), "removed_on": None, "installer": None, "note": None},
+        loans=LOANS)
     uow.commit()
     at = dt.datetime(2026, 12, 3, 9, 2, 3, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     alert, created = gps.receive_gps_alert(uow, {"device_imei": IMEI, "kind": "offline", "at": at})

@@ -16,7 +16,7 @@ from services.loan.models import Installment, Loan, LoanExtension, Prepayment
 from services.loan.schemas import (ContractIn, DecisionIn, DisbursementIn, DisbursementReviewIn, ExtensionDecisionIn,
                                    ExtensionIn, InvestigationIn, LprIn, PrepaymentIn, RepaymentIn)
 from services.loan.usecases import applications, changes, disbursement, products, repayments
-from tests.fakes import FakeUnitOfWork, actor
+from tests.fakes import NO_DOCUMENTS, FakeUnitOfWork, actor
 from tests.unit.test_loan_usecases import (ADMIN, CHECKER, CLERK, OFFICER, PII, REVIEWER, TODAY, Base, a_product,
                                            an_application, count)
 
@@ -43,18 +43,20 @@ def a_loan_paid_out(uow, days_ago):
     """120,000.00 over 36 months at 8.88 % (等额本息), signed and paid out `days_ago` days ago."""
     application = an_application(uow)
     applications.investigate(uow.as_(REVIEWER), application.id, load(InvestigationIn(), {
-        "findings": "收入稳定", "recommendation": "approve"}))
+        "findings": "收入稳定", "recommendation": "approve"}), documents=NO_DOCUMENTS)
     applications.decide(uow.as_(actor("e-decider", permissions=("loan.approve.first",))), application.id,
                         load(DecisionIn(), {"approve": True, "comment": None}))
     day = (TODAY - dt.timedelta(days=days_ago)).isoformat()
-    loan = applications.sign_contract(uow.as_(OFFICER), application.id, load(ContractIn(), {"signed_on": day}))
+    loan = applications.sign_contract(uow.as_(OFFICER), application.id, load(ContractIn(), {"signed_on": day}),
+                                      documents=NO_DOCUMENTS)
     uow.commit()
     dump = lambda row: views.disbursement(row, PII)  # noqa: E731
     disbursement.register_disbursement(uow.as_(CLERK), loan.id, load(DisbursementIn(), {
         "payee_name": "赵全程", "payee_account": "6222020200112233445", "amount": str(loan.net_amount)}),
         "register", pii=PII, dump=dump)
     disbursement.review_disbursement(uow.as_(CHECKER), loan.id, load(DisbursementReviewIn(), {
-        "approve": True, "voucher_no": "FK0001", "disbursed_on": day}), "review", dump=dump)
+        "approve": True, "voucher_no": "FK0001", "disbursed_on": day}), "review", documents=NO_DOCUMENTS,
+        dump=dump)
     uow.commit()
     return uow.session.get(Loan, loan.id)
 

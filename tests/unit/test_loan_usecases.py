@@ -17,7 +17,7 @@ from services.loan.models import Application, Base, Installment, Loan, LoanExten
 from services.loan.schemas import (ApplicationIn, ContractIn, DecisionIn, DisbursementIn, DisbursementReviewIn,
                                    ExtensionIn, InvestigationIn, LprIn, ProductIn, RepaymentIn)
 from services.loan.usecases import applications, changes, disbursement, loans, products, repayments
-from tests.fakes import FakeService, FakeUnitOfWork, actor
+from tests.fakes import NO_DOCUMENTS, FakeService, FakeUnitOfWork, actor
 
 PII = PiiCipher(b"k" * 32)
 OFFICER = actor("e-officer", permissions=("loan.apply",))
@@ -118,7 +118,7 @@ def test_an_application_goes_from_submission_to_a_signed_loan_each_step_by_someo
     assert uow.events("loan.application_submitted")[0]["application_id"] == application.id
     with pytest.raises(Refused):  # the officer who submitted it does not investigate it
         applications.investigate(uow.as_(OFFICER), application.id, load(InvestigationIn(), {
-            "findings": "本人调查", "recommendation": "approve"}))
+            "findings": "本人调查", "recommendation": "approve"}), documents=NO_DOCUMENTS)
     uow.rollback()
     loan = a_signed_loan_from(uow, application)
     assert (loan.status, loan.principal, loan.fees_total, loan.net_amount) == (
@@ -133,11 +133,11 @@ def test_an_application_goes_from_submission_to_a_signed_loan_each_step_by_someo
 
 def a_signed_loan_from(uow, application):
     applications.investigate(uow.as_(REVIEWER), application.id, load(InvestigationIn(), {
-        "findings": "收入稳定", "recommendation": "approve"}))
+        "findings": "收入稳定", "recommendation": "approve"}), documents=NO_DOCUMENTS)
     applications.decide(uow.as_(actor("e-approver", permissions=("loan.approve.first",))), application.id,
                         load(DecisionIn(), {"approve": True, "comment": None}))
     loan = applications.sign_contract(uow.as_(OFFICER), application.id,
-                                      load(ContractIn(), {"signed_on": TODAY.isoformat()}))
+                                      load(ContractIn(), {"signed_on": TODAY.isoformat()}), documents=NO_DOCUMENTS)
     uow.commit()
     return loan
 
@@ -152,12 +152,12 @@ def test_the_clerk_who_registers_a_disbursement_cannot_review_it_and_a_replayed_
     assert registered["payee_account"] != "6222020200112233445" and registered["payee_account"].endswith("3445")
     review = load(DisbursementReviewIn(), {"approve": True, "voucher_no": "FK0001", "disbursed_on": TODAY.isoformat()})
     with pytest.raises(Refused) as refused:
-        disbursement.review_disbursement(uow.as_(CLERK), loan.id, review, "k2", dump=dump)
+        disbursement.review_disbursement(uow.as_(CLERK), loan.id, review, "k2", documents=NO_DOCUMENTS, dump=dump)
     assert refused.value.code == "SEGREGATION_OF_DUTIES"
     uow.rollback()
-    first = disbursement.review_disbursement(uow.as_(CHECKER), loan.id, review, "k2", dump=dump)
+    first = disbursement.review_disbursement(uow.as_(CHECKER), loan.id, review, "k2", documents=NO_DOCUMENTS, dump=dump)
     uow.commit()
-    again = disbursement.review_disbursement(uow.as_(CHECKER), loan.id, review, "k2", dump=dump)
+    again = disbursement.review_disbursement(uow.as_(CHECKER), loan.id, review, "k2", documents=NO_DOCUMENTS, dump=dump)
     assert again == first and first["status"] == "approved"
     assert len(uow.events("loan.disbursed")) == 1
     assert uow.session.get(Loan, loan.id).status == "active"
@@ -187,7 +187,8 @@ def an_active_loan_from(uow, loan):
         "payee_name": "赵全程", "payee_account": "6222020200112233445", "amount": str(loan.net_amount)}),
         "reg", pii=PII, dump=dump)
     disbursement.review_disbursement(uow.as_(CHECKER), loan.id, load(DisbursementReviewIn(), {
-        "approve": True, "voucher_no": "FK0002", "disbursed_on": TODAY.isoformat()}), "rev", dump=dump)
+        "approve": True, "voucher_no": "FK0002", "disbursed_on": TODAY.isoformat()}), "rev", documents=NO_DOCUMENTS,
+        dump=dump)
     uow.commit()
     return uow.session.get(Loan, loan.id)
 

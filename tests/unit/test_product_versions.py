@@ -12,7 +12,7 @@ from services.loan import views
 from services.loan.models import Base, ProductVersion
 from services.loan.schemas import ApplicationIn, ContractIn, DecisionIn, InvestigationIn, ProductPatch
 from services.loan.usecases import applications, products
-from tests.fakes import FakeUnitOfWork, actor
+from tests.fakes import NO_DOCUMENTS, FakeUnitOfWork, actor
 from tests.unit.test_loan_usecases import ADMIN, OFFICER, REVIEWER, TODAY, a_product, services
 
 APPROVER = actor("e-approver", permissions=("loan.approve.first",))
@@ -37,10 +37,10 @@ def submitted(uow, product, vehicle_id):
 
 def signed(uow, application):
     applications.investigate(uow.as_(REVIEWER), application.id, load(InvestigationIn(), {
-        "findings": "收入稳定", "recommendation": "approve"}))
+        "findings": "收入稳定", "recommendation": "approve"}), documents=NO_DOCUMENTS)
     applications.decide(uow.as_(APPROVER), application.id, load(DecisionIn(), {"approve": True}))
     loan = applications.sign_contract(uow.as_(OFFICER), application.id,
-                                      load(ContractIn(), {"signed_on": TODAY.isoformat()}))
+                                      load(ContractIn(), {"signed_on": TODAY.isoformat()}), documents=NO_DOCUMENTS)
     uow.commit()
     return loan
 

@@ -8,6 +8,7 @@ from services.collateral import domain, events
 from services.collateral.models import GpsDevice, Task
 from services.collateral.usecases.lookups import checked, scoped_tasks, visible_task
 from services.common import clock
+from services.common.ask import ask
 from services.common.clock import utcnow
 from services.common.errors import Conflict, ValidationFailed, field_error
 from services.common.pagination import paginate
@@ -34,19 +35,28 @@ def get_task(uow, task_id, *, kinds=None):
     return visible_task(uow, task_id, kinds=kinds)
 
 
-def complete_gps_task(uow, task_id, data):
-    """An installation (a valid IMEI not active on another car, the date) or a removal (the date; every active
-    device of the car, or the one named)."""
+def task_checklist(uow, task_id, *, loans, kinds=None, complete=False):
+    """资料清单 of a task: what the product of its loan asks to be on file before it is completed (the loan service
+    keeps the lists; with `complete`, it refuses with `DOCUMENTS_MISSING` what is not complete)."""
+    task = visible_task(uow, task_id, kinds=kinds)
+    return ask(loans, "task_checklist", task.loan_id, task.kind,
+               {domain.TASK_OWNER_TYPES[task.kind]: task.id, "vehicle": task.vehicle_id}, complete=complete)
+
+
+def complete_gps_task(uow, task_id, data, *, loans):
+    """An installation (a valid IMEI not active on another car, the date, its photo when the product asks for
+    it) or a removal (the date; every active device of the car, or the one named)."""
     task = visible_task(uow, task_id, kinds=domain.GPS_KINDS, lock=True)
     if task.kind == "gps_install":
-        return _install_gps(uow, task, data)
+        return _install_gps(uow, task, data, loans)
     return _remove_gps(uow, task, data)
 
 
-def register_mortgage(uow, task_id, data):
-    """抵押登记: the certificate number and date of the registration."""
+def register_mortgage(uow, task_id, data, *, loans):
+    """抵押登记: the certificate number and date of the registration (and its scan, when the product asks)."""
     task = visible_task(uow, task_id, kinds=("mortgage_registration",), lock=True)
     _complete(uow, task, data["registered_on"], "registered_on", data["note"])
+    task_checklist(uow, task.id, loans=loans, complete=True)
     task.certificate_no = data["certificate_no"].strip()
     uow.emit(*events.mortgage_registered(task))
     return task
@@ -74,7 +84,7 @@ def count_open_tasks(uow, today):
     return {kind: counts.get(kind, (0, 0)) for kind in domain.TASK_KINDS}
 
 
-def _install_gps(uow, task, data):
+def _install_gps(uow, task, data, loans):
     imei = (data["device_imei"] or "").strip()
     if not imei:
         raise field_error("device_imei", "the installed device's IMEI is required", code="IMEI_REQUIRED")
@@ -86,6 +96,7 @@ def _install_gps(uow, task, data):
         raise Conflict("this GPS device is installed on another vehicle; remove it there first",
                        code="GPS_DEVICE_IN_USE")
     _complete(uow, task, data["installed_on"], "installed_on", data["note"])
+    task_checklist(uow, task.id, loans=loans, complete=True)
     task.device_imei, task.installer = imei, data["installer"] or uow.actor.username
     if device is None:
         device = GpsDevice(imei=imei)

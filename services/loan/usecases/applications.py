@@ -16,7 +16,7 @@ from services.loan.domain import lifecycles
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
 from services.loan.models import Application, ApplicationStep, ContractSequence, CreditDraw, Loan
-from services.loan.usecases import credit, lookups
+from services.loan.usecases import checklists, credit, lookups
 
 NOT_FOUND = "APPLICATION_NOT_FOUND"
 
@@ -99,11 +99,14 @@ def list_applications(uow, status=None, customer_id=None, page=1, page_size=20):
                     lambda application: shown(uow, application))
 
 
-def investigate(uow, application_id, data):
-    """贷前调查: findings and a recommendation, by someone other than the submitting officer."""
+def investigate(uow, application_id, data, *, documents):
+    """贷前调查: findings and a recommendation, by someone other than the submitting officer; the application then
+    goes to approval, with the documents its product's checklist asks for that stage on file."""
     application = _application(uow, application_id, lock=True)
     must_differ = config.env("CARLOAN_INVESTIGATOR_MUST_DIFFER", "true").lower() != "false"
     rules.check_investigator(rules.application_facts(application), uow.actor.user_id, must_differ)
+    checklists.require(uow, application.product_id, "approval", checklists.application_owners(application),
+                       documents)
     for key, value in data.items():
         setattr(application, key, value)
     lifecycles.APPLICATION.move(application, "investigated", investigated_by=uow.actor.user_id)
@@ -164,7 +167,7 @@ def _next_sequence(uow, day):
     return sequence.last
 
 
-def sign_contract(uow, application_id, data):
+def sign_contract(uow, application_id, data, *, documents):
     """签约: an approved application becomes a signed loan on the terms of the product version it was made on (a
     later version of the product does not reprice it), its schedule previewed from the signing date and held to
     the interest cap; `loan.signed`."""
@@ -178,6 +181,8 @@ def sign_contract(uow, application_id, data):
     if first_due is not None and not signed_on < first_due <= engine.add_months(signed_on, 2):
         raise field_error("first_due_date", "must fall within two months after signing",
                           code="FIRST_DUE_DATE_INVALID", extra={"reason": "signing"})
+    checklists.require(uow, application.product_id, "signing", checklists.application_owners(application),
+                       documents)
     terms = application.terms  # the version of its product the application was made on
     fees, fees_total = rules.fees_on(rules.product_fees(terms), application.amount)
     preview = engine.build(application.amount, terms.annual_rate, application.term_months,

@@ -9,7 +9,7 @@ from services.loan.domain import lifecycles
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
 from services.loan.models import Disbursement
-from services.loan.usecases import credit, lookups
+from services.loan.usecases import checklists, credit, lookups
 
 
 def register_disbursement(uow, loan_id, data, key, *, pii, dump):
@@ -36,19 +36,21 @@ def _register(uow, loan, data, pii):
     return disbursement
 
 
-def review_disbursement(uow, loan_id, data, key, *, dump):
+def review_disbursement(uow, loan_id, data, key, *, documents, dump):
     """放款复核 by another user. Approval pays the loan out: `active`, schedule fixed from `disbursed_on`,
     `loan.disbursed` published."""
     loan = lookups.visible_loan(uow, loan_id, lock=True)  # serialises reviews of one loan
-    return idempotency.once(uow, key, f"disbursement_review:{loan.id}", data, lambda: _review(uow, loan, data), dump)
+    return idempotency.once(uow, key, f"disbursement_review:{loan.id}", data, lambda: _review(uow, loan, data, documents), dump)
 
 
-def _review(uow, loan, data):
+def _review(uow, loan, data, documents):
     disbursement = lookups.latest_disbursement(uow, loan.id)
     if disbursement is None or disbursement.status != "pending_review":
         code = "DISBURSEMENT_ALREADY_REVIEWED" if disbursement is not None else "DISBURSEMENT_NOT_REGISTERED"
         raise Conflict("there is no registration waiting for review", code=code)
     rules.check_disbursement_reviewer(disbursement.registered_by, uow.actor.user_id)
+    if data["approve"]:  # the money goes out only on a complete file; a rejection needs none
+        checklists.require(uow, loan.product_id, "disbursement_review", checklists.loan_owners(loan), documents)
     disbursement.reviewed_by, disbursement.reviewed_at = uow.actor.user_id, utcnow()
     disbursement.comment = data["comment"]
     if data["approve"]:

@@ -1,9 +1,12 @@
 """Products, the LPR table and the repayment calculator (还款试算)."""
+import json
+
 from sqlalchemy import func, select
 
 from services.common import audit, jsonutil
 from services.common.errors import Conflict, ValidationFailed, field_error
 from services.common.pagination import paginate
+from services.loan.domain import checklists
 from services.loan.domain import origination as rules
 from services.loan.domain import schedule as engine
 from services.loan.models import Application, Loan, LprRate, Product, ProductVersion
@@ -38,9 +41,17 @@ def _refuse_problems(problems):
                                errors={f: [m] for f, m in problems})
 
 
+def _checklist(given):
+    """A checklist as given, checked (422 `PRODUCT_INVALID` on the item at fault) and in its stored form."""
+    problems = checklists.problems(given)
+    _refuse_problems(list(problems.items()))
+    return checklists.dump(checklists.parse(given))
+
+
 def create_product(uow, data):
     fees = [rules.Fee(f["name"], f["amount"], f["rate"]) for f in data["upfront_fees"]]
     _refuse_problems(rules.product_problems({**data, "upfront_fees": fees}))
+    data = {**data, "checklist": jsonutil.dumps(_checklist(data["checklist"]))}
     if uow.session.scalars(select(Product.id).where(Product.code == data["code"])).first():
         raise Conflict(f"a product with code {data['code']} exists", code="PRODUCT_DUPLICATE",
                        extra={"product_code": data["code"]})
@@ -80,7 +91,9 @@ def update_product(uow, product_id, data):
     product = lookups.product(uow, product_id, lock=True)  # submissions read it FOR SHARE: they wait, or we do
     before = {**{key: getattr(product, key) for key in (*rules.PRODUCT_LIMITS, *rules.PRODUCT_TERMS)
                  if key != "upfront_fees"}, "upfront_fees": rules.product_fees(product)}
-    wanted = {**data}
+    wanted = {key: value for key, value in data.items() if key != "checklist"}
+    if "checklist" in data:
+        _recheck(uow, product, _checklist(data["checklist"]))
     if "upfront_fees" in data:
         wanted["upfront_fees"] = [rules.Fee(f["name"], f["amount"], f["rate"]) for f in data["upfront_fees"]]
     changed = {key: value for key, value in wanted.items() if _shown(key, value) != _shown(key, before[key])}
@@ -98,6 +111,15 @@ def update_product(uow, product_id, data):
         uow.session.flush()
         uow.audit("update_product", "product", product.id, audit.changes(old, new))
     return product
+
+
+def _recheck(uow, product, checklist):
+    """A new 资料清单 applies at once, to the next stage any application or loan of the product passes; audited."""
+    before = json.loads(product.checklist or "{}")
+    if checklist != before:
+        product.checklist = jsonutil.dumps(checklist)
+        uow.audit("update_product", "product", product.id, audit.changes({"checklist": before},
+                                                                         {"checklist": checklist}))
 
 
 def list_versions(uow, product_id):

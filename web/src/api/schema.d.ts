@@ -1070,6 +1070,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gps-tasks/{task_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 资料清单 of a GPS installation task: what must be on file before it is completed.
+         * @description Permission: `collateral.view`
+         */
+        get: operations["getGpsTaskChecklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gps-tasks/{task_id}/complete": {
         parameters: {
             query?: never;
@@ -1184,6 +1206,29 @@ export interface paths {
          * @description Permission: `loan.view`
          */
         get: operations["getLoanApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loan-applications/{application_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 资料清单 of an application: for 提交审批 (recording the investigation) and 签约, each document its
+         *     product asks for, on file or not, and what is still missing.
+         * @description Permission: `loan.view`
+         */
+        get: operations["getApplicationChecklist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1319,6 +1364,28 @@ export interface paths {
          * @description Permission: `loan.view`
          */
         get: operations["getLoan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/loans/{loan_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 资料清单 of a loan: for 放款复核 (approving the disbursement), each document its product asks for.
+         * @description Permission: `loan.view`
+         */
+        get: operations["getLoanChecklist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1691,6 +1758,28 @@ export interface paths {
          * @description Permission: `collateral.view`
          */
         get: operations["getMortgage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mortgages/{task_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * 资料清单 of a mortgage registration task: what must be on file before it is registered.
+         * @description Permission: `collateral.view`
+         */
+        get: operations["getMortgageChecklist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2432,6 +2521,42 @@ export interface components {
             code: string;
             label?: string;
             owner_types?: ("customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task")[];
+        };
+        Checklist: {
+            missing?: components["schemas"]["ChecklistEntry"][];
+            stages?: components["schemas"]["ChecklistStage"][];
+        };
+        ChecklistEntry: {
+            category?: string;
+            category_label?: string;
+            owner_id?: string;
+            /** @enum {string} */
+            owner_type?: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+        };
+        ChecklistItem: {
+            /** @enum {string} */
+            category: "id_card_front" | "id_card_back" | "driving_licence" | "income_proof" | "bank_statement" | "business_licence" | "vehicle_registration_certificate" | "vehicle_licence" | "vehicle_photo" | "investigation_photo" | "signed_contract" | "disbursement_voucher" | "mortgage_certificate" | "gps_installation_photo" | "other";
+            readonly category_label?: string;
+            /** @enum {string} */
+            owner_type: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+        };
+        ChecklistItemState: {
+            category?: string;
+            category_label?: string;
+            /** @description a current document of that category is on the record */
+            on_file?: boolean;
+            owner_id?: string;
+            /** @enum {string} */
+            owner_type?: "customer" | "application" | "vehicle" | "loan" | "gps_task" | "mortgage_task";
+            owner_type_label?: string;
+        };
+        ChecklistStage: {
+            /** @description every item on file: the stage may pass */
+            complete?: boolean;
+            items?: components["schemas"]["ChecklistItemState"][];
+            /** @description approval, signing, disbursement_review, gps_installation, mortgage_registration */
+            stage?: string;
+            stage_label?: string;
         };
         Classification: {
             contract_no?: string | null;
@@ -3531,6 +3656,10 @@ export interface components {
             /** @description the highest APR over the product's amount and term range, fees included */
             readonly apr?: string;
             readonly apr_range?: components["schemas"]["AprRange"];
+            /** @description 资料清单: per stage (approval 提交审批, signing 签约, disbursement_review 放款复核, gps_installation GPS安装, mortgage_registration 抵押登记) the documents of which record (the application's customer, its vehicle, the loan, the task) must be on file before it passes, else 409 `DOCUMENTS_MISSING`; none when omitted. Changes in place, not by version: a stage checks the list as it is then. */
+            checklist?: {
+                [key: string]: components["schemas"]["ChecklistItem"][];
+            };
             code: string;
             compound_penalty?: boolean;
             /** Format: date-time */
@@ -3577,6 +3706,10 @@ export interface components {
             allocation?: "installment_first" | "type_first";
             /** @example 0.120000 */
             annual_rate?: string;
+            /** @description 资料清单: per stage (approval 提交审批, signing 签约, disbursement_review 放款复核, gps_installation GPS安装, mortgage_registration 抵押登记) the documents of which record (the application's customer, its vehicle, the loan, the task) must be on file before it passes, else 409 `DOCUMENTS_MISSING`; none when omitted. Changes in place, not by version: a stage checks the list as it is then. */
+            checklist?: {
+                [key: string]: components["schemas"]["ChecklistItem"][];
+            };
             compound_penalty?: boolean;
             grace_days?: number;
             /** @example 150000.00 */
@@ -6243,6 +6376,33 @@ export interface operations {
             default: components["responses"]["UnexpectedProblem"];
         };
     };
+    getGpsTaskChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checklist"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
     completeGpsTask: {
         parameters: {
             query?: never;
@@ -6568,6 +6728,33 @@ export interface operations {
             default: components["responses"]["UnexpectedProblem"];
         };
     };
+    getApplicationChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checklist"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
     signContract: {
         parameters: {
             query?: never;
@@ -6758,6 +6945,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Loan"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getLoanChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checklist"];
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -7396,6 +7610,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["UnexpectedProblem"];
+        };
+    };
+    getMortgageChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checklist"];
                 };
             };
             401: components["responses"]["Unauthenticated"];

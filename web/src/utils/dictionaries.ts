@@ -51,6 +51,29 @@ export const DICTIONARIES = {
     mortgage_registration: label('抵押待登记', 'Mortgage to register'),
     mortgage_release: label('抵押待解除', 'Mortgage to release'),
   },
+  /** 影像资料: the kinds of record documents are kept on, and the categories (as services/document/contract.py). */
+  documentOwnerType: {
+    customer: label('客户', 'Customer'), application: label('贷款申请', 'Application'), vehicle: label('车辆', 'Vehicle'),
+    loan: label('贷款', 'Loan'), gps_task: label('GPS任务', 'GPS task'), mortgage_task: label('抵押任务', 'Mortgage task'),
+  },
+  documentCategory: {
+    id_card_front: label('身份证正面', 'ID card (front)'), id_card_back: label('身份证反面', 'ID card (back)'),
+    driving_licence: label('驾驶证', 'Driving licence'), income_proof: label('收入证明', 'Proof of income'),
+    bank_statement: label('银行流水', 'Bank statement'), business_licence: label('营业执照', 'Business licence'),
+    vehicle_registration_certificate: label('机动车登记证书', 'Vehicle registration certificate'),
+    vehicle_licence: label('机动车行驶证', 'Vehicle licence'), vehicle_photo: label('车辆照片', 'Vehicle photo'),
+    investigation_photo: label('调查照片', 'Investigation photo'),
+    signed_contract: label('借款合同(签字版)', 'Signed loan contract'),
+    disbursement_voucher: label('放款凭证', 'Disbursement voucher'),
+    mortgage_certificate: label('抵押登记证书', 'Mortgage certificate'),
+    gps_installation_photo: label('GPS安装照片', 'GPS installation photo'), other: label('其他', 'Other'),
+  },
+  /** 资料清单: the stages a product's checklist may require documents before. */
+  checklistStage: {
+    approval: label('提交审批', 'Approval'), signing: label('签约', 'Signing'),
+    disbursement_review: label('放款复核', 'Disbursement review'), gps_installation: label('GPS安装', 'GPS installation'),
+    mortgage_registration: label('抵押登记', 'Mortgage registration'),
+  },
 } satisfies Record<string, Dictionary>
 
 export type DictionaryName = keyof typeof DICTIONARIES

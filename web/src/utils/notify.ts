@@ -2,8 +2,11 @@
 import { ElMessage, ElMessageBox } from 'element-plus'
 import 'element-plus/es/components/message/style/css'
 import 'element-plus/es/components/message-box/style/css'
-import { ApiProblem, problemMessage } from '@/api/problem'
+import { ApiProblem } from '@/api/problem'
 import { i18n } from '@/i18n'
+import { refusalText } from '@/utils/refusal'
+
+export { refusalText }
 
 export function notifySuccess(message?: string): void {
   ElMessage({ type: 'success', message: message ?? i18n.global.t('common.done') })
@@ -12,7 +15,7 @@ export function notifySuccess(message?: string): void {
 /** Shows what went wrong: the gateway's detail (with the correlation id on a 5xx), or the error's message. */
 export function notifyError(error: unknown): void {
   const message = error instanceof ApiProblem
-    ? problemMessage(error, i18n.global.t('errors.support'))
+    ? refusalText(error)
     : error instanceof Error ? error.message : String(error)
   ElMessage({ type: 'error', message, duration: 6000, showClose: true })
 }

@@ -26,7 +26,7 @@ export default {
     // 套打: the contract and the schedule as PDF
     printContract: '打印合同', printSchedule: '打印还款计划', printed: '已生成 {name}',
     // tabs
-    scheduleTab: '还款计划', repaymentsTab: '还款记录', servicingTab: '展期/债务转让', timelineTab: '贷款动态',
+    scheduleTab: '还款计划', repaymentsTab: '还款记录', servicingTab: '展期/债务转让', timelineTab: '贷款动态', documentsTab: '影像资料',
     schedulePreview: '放款前的还款计划为预览，放款后按放款日期固定。', downloadCsv: '下载 CSV', scheduleEmpty: '暂无还款计划',
     no: '期数', dueDate: '应还日期', interest: '利息', fees: '费用', penalty: '罚息', total: '应还合计',
     balanceAfter: '期末本金余额', paidPrincipal: '已还本金', paidInterest: '已还利息', paidPenalty: '已还罚息',
@@ -95,7 +95,7 @@ export default {
     settledNotice: 'This loan was settled on {date}. The mortgage release and GPS removal tasks are open.',
     openRelease: 'Open the release tasks', releaseHint: 'The collateral clerk handles the release.',
     printContract: 'Print contract', printSchedule: 'Print schedule', printed: 'Generated {name}',
-    scheduleTab: 'Schedule', repaymentsTab: 'Repayments', servicingTab: 'Extension / transfer', timelineTab: 'History',
+    scheduleTab: 'Schedule', repaymentsTab: 'Repayments', servicingTab: 'Extension / transfer', timelineTab: 'History', documentsTab: 'Documents',
     schedulePreview: 'Until disbursement the schedule is a preview; it is fixed from the disbursement date.',
     downloadCsv: 'Download CSV', scheduleEmpty: 'No schedule', no: 'No.', dueDate: 'Due date', interest: 'Interest',
     fees: 'Fees', penalty: 'Penalty', total: 'Total due', balanceAfter: 'Balance after', paidPrincipal: 'Principal paid',
