@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from nameko.rpc import rpc as nameko_rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from prometheus_client import REGISTRY
 
@@ -34,15 +35,36 @@ def vin(serial):
     return body.replace("?", vin_check_digit(body.replace("?", "0")))
 
 
+class LoanChecklists:
+    """The loan service's side of a task's 资料清单, standing in on the broker: the loans of these tests are only
+    events, so the real service would know none of them. A loan listed in `missing` lacks those documents; asked
+    to let its task complete, the stand-in refuses as the loan service does (409 `DOCUMENTS_MISSING`)."""
+    name = "loan"
+    missing = {}
+    asked = []
+
+    @nameko_rpc
+    def task_checklist(self, loan_id, task_kind, owners, complete=False):
+        LoanChecklists.asked.append((loan_id, task_kind, owners, complete))
+        absent = LoanChecklists.missing.get(loan_id, [])
+        if complete and absent:
+            raise Conflict("the task needs documents not yet on file", code="DOCUMENTS_MISSING",
+                           extra={"missing": absent})
+        return {"stages": [], "missing": absent}
+
+
 @pytest.fixture
 def platform(container_factory, rabbit_config, pg_database):
-    """Customer and collateral services on one vhost, each on its own PostgreSQL database."""
+    """Customer and collateral services on one vhost, each on its own PostgreSQL database, and the loan
+    service's checklist answer."""
     for cls in (CustomerService, CollateralService):
         url = pg_database(f"carloan_{cls.name}")
         migrate(cls, ROOT / cls.name, url=url, amqp_uri=rabbit_config["AMQP_URI"])
         container = container_factory(cls, {**rabbit_config, "DATABASE_URL": url,
                                             "PII_KEY": secrets.token_urlsafe(32)})
         container.start()
+    LoanChecklists.missing, LoanChecklists.asked = {}, []
+    container_factory(LoanChecklists, rabbit_config).start()
     return rabbit_config
 
 
@@ -150,6 +172,20 @@ def test_loan_events_delivered_twice_open_each_task_once_and_alerts_become_event
             cluster.collateral.receive_gps_alert(alert)
         assert unknown.value.code == "GPS_DEVICE_UNKNOWN"
 
+        # Without the installation photo its product asks for, the task stays open and the device unknown.
+        photo = {"owner_type": "gps_task", "owner_id": gps["id"], "category": "gps_installation_photo"}
+        LoanChecklists.missing[loan_id] = [photo]
+        with pytest.raises(Conflict) as no_photo:
+            cluster.collateral.complete_gps_task(gps["id"], {"device_imei": imei,
+                                                             "installed_on": clock.today().isoformat()})
+        assert no_photo.value.code == "DOCUMENTS_MISSING" and no_photo.value.extra["missing"] == [photo]
+        assert cluster.collateral.get_task(gps["id"])["status"] == "open"
+        with pytest.raises(ValidationFailed):
+            cluster.collateral.receive_gps_alert(alert)
+        assert LoanChecklists.asked[-1] == (loan_id, "gps_install", {"gps_task": gps["id"], "vehicle": car["id"]},
+                                            True)
+
+        LoanChecklists.missing[loan_id] = []  # the photo is uploaded
         installed = cluster.collateral.complete_gps_task(gps["id"], {"device_imei": imei,
                                                                      "installed_on": clock.today().isoformat()})
         assert installed["status"] == "completed" and installed["installer"] == "clerk"

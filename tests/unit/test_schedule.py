@@ -194,3 +194,14 @@ def test_the_apr_is_found_for_any_rate_term_and_fee(amount, annual_rate, term, m
     present = sum((total / (1 + irr) ** period for period, total in flows), D(0))
     assert abs(present - schedule.net_amount) < D("0.001")
     assert schedule.apr >= 0
+    assert all(line.principal >= 0 and line.interest >= 0 for line in schedule.installments)
+    assert sum(line.principal for line in schedule.installments) == amount
+
+
+@pytest.mark.parametrize("method", ["equal_installment", "equal_principal", "flat"])
+def test_a_tiny_amount_over_a_long_term_never_gets_a_negative_line(method):
+    # 100.00 / 360 rounds up to 0.28, and 359 × 0.28 = 100.52 would leave the last line at −0.52
+    schedule = engine.build(D("100.00"), D("0"), 360, method, dt.date(2026, 1, 31))
+    principals = [line.principal for line in schedule.installments]
+    assert min(principals) == D("0.00") and sum(principals) == D("100.00")
+    assert schedule.installments[-1].balance_after == D("0.00") and schedule.apr == D("0.0000")

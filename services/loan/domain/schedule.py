@@ -95,13 +95,13 @@ def _lines(amount, monthly_rate, term, method):
         payment = annuity_payment(amount, monthly_rate, term)
         for k in range(1, term + 1):
             interest = fen(balance * monthly_rate)
-            principal = balance if k == term else payment - interest
+            principal = balance if k == term else min(payment - interest, balance)
             balance -= principal
             yield principal, interest
     elif method in ("equal_principal", "flat"):
         part = fen(amount / term)
         for k in range(1, term + 1):
-            principal = balance if k == term else part
+            principal = balance if k == term else min(part, balance)
             base = balance if method == "equal_principal" else amount  # flat: always the original principal
             interest = fen(base * monthly_rate)
             balance -= principal
